@@ -1,0 +1,1 @@
+"""The ``anxin`` command: runs the portal, the bridge, the kiosk, the demo and admin tasks."""

@@ -1,0 +1,139 @@
+"""Command line of Anxin: ``anxin demo|portal|bridge|kiosk|models|admin``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+DEFAULT_DATA_DIR = Path("anxin-data")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(prog="anxin", description="安心 社区养老系统")
+    parser.add_argument("-v", "--verbose", action="store_true", help="more log output")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    demo = commands.add_parser("demo", help="run the whole system on this machine with demo data")
+    demo.add_argument("--headless", action="store_true", help="no kiosk window")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
+    demo.add_argument("--wristbands", type=int, default=3, help="how many simulated wristbands")
+    demo.add_argument("--sos-after", type=float, default=None,
+                      help="the first simulated wristband presses SOS this many seconds after connecting")
+
+    portal = commands.add_parser("portal", help="run the caregiver portal")
+    _database_args(portal)
+    portal.add_argument("--host", default="127.0.0.1")
+    portal.add_argument("--port", type=int, default=8000)
+    portal.add_argument("--public-url", default=None, help="address volunteers use (default http://HOST:PORT)")
+
+    bridge = commands.add_parser("bridge", help="run the wristband bridge")
+    bridge.add_argument("--portal", default=os.environ.get("ANXIN_PORTAL_URL", "http://127.0.0.1:8000"))
+    bridge.add_argument("--token", default=None, help="device token (default: $ANXIN_DEVICE_TOKEN)")
+    bridge.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
+    bridge.add_argument("--simulate", type=int, default=0, metavar="N", help="use N simulated wristbands")
+    bridge.add_argument("--sos-after", type=float, default=None, help="simulated band 1 presses SOS after S s")
+
+    kiosk = commands.add_parser("kiosk", help="open the kiosk window")
+    kiosk.add_argument("--config", type=Path, default=DEFAULT_DATA_DIR / "kiosk.toml")
+
+    models = commands.add_parser("models", help="install, list and verify voice models")
+    models.add_argument("action", choices=("install", "list", "verify"))
+    models.add_argument("--dir", type=Path, default=Path("voice_models"))
+
+    admin = commands.add_parser("admin", help="administration tasks")
+    _database_args(admin)
+    admin_commands = admin.add_subparsers(dest="admin_command", required=True)
+    admin_commands.add_parser("migrate", help="bring the database schema up to date")
+    user = admin_commands.add_parser("create-user", help="create a portal user")
+    user.add_argument("username")
+    user.add_argument("--role", choices=("volunteer", "caregiver", "admin"), required=True)
+    user.add_argument("--display-name", required=True)
+    user.add_argument("--site", required=True, help="site name")
+    user.add_argument("--password", default=None, help="default: $ANXIN_NEW_PASSWORD or asked")
+    device = admin_commands.add_parser("create-device", help="create a kiosk or bridge and print its token once")
+    device.add_argument("--site", required=True)
+    device.add_argument("--kind", choices=("kiosk", "bridge"), required=True)
+    device.add_argument("--name", required=True)
+    revoke = admin_commands.add_parser("revoke-device", help="revoke a device token at once")
+    revoke.add_argument("device_id", type=int)
+    site = admin_commands.add_parser("create-site", help="create a community centre")
+    site.add_argument("name")
+    site.add_argument("--duty-phone", default="")
+    return parser
+
+
+def _database_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
+    parser.add_argument("--database-url", default=None, help="default: $ANXIN_DATABASE_URL or SQLite in data dir")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the ``anxin`` console script."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    handlers = {"demo": _demo, "portal": _portal, "bridge": _bridge, "kiosk": _kiosk, "models": _models,
+                "admin": _admin}
+    try:
+        code = handlers[args.command](args)
+    except KeyboardInterrupt:
+        code = 130
+    sys.exit(code or 0)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from anxin.demo import DemoOptions, run_demo
+
+    return run_demo(DemoOptions(data_dir=args.data_dir, port=args.port, headless=args.headless,
+                                wristbands=args.wristbands, sos_after=args.sos_after))
+
+
+def _portal(args: argparse.Namespace) -> int:
+    from caregiver_portal.server import serve
+    from caregiver_portal.settings import settings_for_data_dir
+
+    public_url = args.public_url or f"http://{args.host}:{args.port}"
+    settings = settings_for_data_dir(args.data_dir, database_url=args.database_url, public_url=public_url)
+    serve(settings, host=args.host, port=args.port)
+    return 0
+
+
+def _bridge(args: argparse.Namespace) -> int:
+    from wearable.runner import run_bridge
+
+    token = args.token or os.environ.get("ANXIN_DEVICE_TOKEN")
+    if not token:
+        print("缺少设备令牌：请用 --token 或环境变量 ANXIN_DEVICE_TOKEN（anxin admin create-device 生成）",
+              file=sys.stderr)
+        return 2
+    run_bridge(portal_url=args.portal, token=token, data_dir=args.data_dir, simulate=args.simulate,
+               sos_after=args.sos_after)
+    return 0
+
+
+def _kiosk(args: argparse.Namespace) -> int:
+    if not args.config.exists():
+        print(f"找不到自助机配置文件 {args.config}（见 docs/kiosk.md）", file=sys.stderr)
+        return 2
+    from kiosk.app import run_kiosk
+
+    run_kiosk(args.config)
+    return 0
+
+
+def _models(args: argparse.Namespace) -> int:
+    from anxin.models_command import run_models_command
+
+    return run_models_command(args.action, args.dir)
+
+
+def _admin(args: argparse.Namespace) -> int:
+    from anxin.admin import run_admin_command
+
+    return run_admin_command(args)

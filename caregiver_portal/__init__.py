@@ -1,0 +1,1 @@
+"""caregiver_portal package."""

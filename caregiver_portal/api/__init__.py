@@ -1,0 +1,1 @@
+"""HTTP routes: the device API under /api/v1."""

@@ -1,0 +1,110 @@
+"""The caregiver portal's FastAPI application, built by :func:`create_app`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from caregiver_portal.api import devices
+from caregiver_portal.db import create_db_engine, create_session_factory
+from caregiver_portal.deps import LoginRequired, PortalState
+from caregiver_portal.errors import Forbidden, InvalidTransition, NotFound
+from caregiver_portal.events import EventHub
+from caregiver_portal.middleware import BodySizeLimitMiddleware, SecurityHeadersMiddleware
+from caregiver_portal.migrate import upgrade_to_head
+from caregiver_portal.security import password_hasher
+from caregiver_portal.settings import PortalSettings
+from caregiver_portal.web import auth, board
+
+log = logging.getLogger(__name__)
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+def create_app(settings: PortalSettings, *, migrate: bool = True) -> FastAPI:
+    """Build the portal: database, live-board hub, routers, middleware and error handlers."""
+    settings.validate()
+    engine = create_db_engine(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+    if migrate:
+        upgrade_to_head(engine)
+    factory = create_session_factory(engine)
+    hub = EventHub(factory, poll_interval_s=settings.event_poll_interval_s)
+    state = PortalState(settings=settings, session_factory=factory, hasher=password_hasher(settings.password_profile),
+                        hub=hub)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        hub_task = asyncio.create_task(hub.run(), name="live-board-hub")
+        try:
+            yield
+        finally:
+            hub_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await hub_task
+            engine.dispose()
+
+    app = FastAPI(title="Anxin caregiver portal", version="0.1.0", lifespan=lifespan,
+                  description="安心 社区养老：设备接口 (kiosks and wristband bridges) and the caregiver portal.")
+    app.state.portal = state
+    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="anxin_session",
+                       max_age=settings.session_max_age_s, same_site="lax", https_only=settings.secure_cookies)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(devices.router)
+    app.include_router(auth.router)
+    app.include_router(board.router)
+    _add_health(app, state)
+    _add_error_handlers(app)
+    return app
+
+
+def _add_health(app: FastAPI, state: PortalState) -> None:
+    @app.get("/healthz", tags=["health"])
+    def healthz() -> dict[str, str]:
+        """200 when the portal is up and its database answers."""
+        with state.session_factory() as session:
+            session.execute(text("SELECT 1"))
+        return {"status": "ok"}
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    statuses: dict[type[Exception], int] = {NotFound: 404, Forbidden: 403, InvalidTransition: 409}
+    for error_type, status in statuses.items():
+        def handler(_request: Request, exc: Exception, status: int = status) -> Response:
+            return JSONResponse({"detail": str(exc)}, status_code=status)
+
+        app.add_exception_handler(error_type, handler)
+
+    @app.exception_handler(LoginRequired)
+    def login_required(request: Request, _exc: LoginRequired) -> Response:
+        if _wants_json(request) or request.url.path.endswith("/events"):
+            return JSONResponse({"detail": "请先登录"}, status_code=401)
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+    @app.exception_handler(RequestValidationError)
+    def invalid_request(_request: Request, exc: RequestValidationError) -> Response:
+        return JSONResponse({"detail": _jsonable_errors(exc)}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    def http_error(_request: Request, exc: StarletteHTTPException) -> Response:
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
+
+def _jsonable_errors(exc: RequestValidationError) -> list[dict[str, object]]:
+    return [{"loc": list(err.get("loc", ())), "msg": str(err.get("msg", "")), "type": str(err.get("type", ""))}
+            for err in exc.errors()]

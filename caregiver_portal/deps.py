@@ -1,0 +1,89 @@
+"""Request dependencies shared by the routers (``Annotated`` aliases, as in the FastAPI template)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from argon2 import PasswordHasher
+from fastapi import Depends, Header, HTTPException, Request
+from sqlalchemy.orm import Session, sessionmaker
+
+from caregiver_portal.events import EventHub
+from caregiver_portal.models import Device, User
+from caregiver_portal.services.accounts import authenticate_device
+from caregiver_portal.settings import PortalSettings
+
+
+@dataclass
+class PortalState:
+    """What the app shares between requests; built once in ``create_app``."""
+
+    settings: PortalSettings
+    session_factory: sessionmaker[Session]
+    hasher: PasswordHasher
+    hub: EventHub
+
+
+def get_state(request: Request) -> PortalState:
+    """The app's shared state."""
+    return request.app.state.portal  # type: ignore[no-any-return]
+
+
+StateDep = Annotated[PortalState, Depends(get_state)]
+
+
+def get_session(state: StateDep) -> Iterator[Session]:
+    """A database session for one request; the route commits what it changes."""
+    with state.session_factory() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def current_device(session: SessionDep, authorization: Annotated[str | None, Header()] = None) -> Device:
+    """The device whose bearer token is in the Authorization header, or HTTP 401."""
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise HTTPException(401, "缺少设备令牌 (Authorization: Bearer <token>)",
+                            headers={"WWW-Authenticate": "Bearer"})
+    device = authenticate_device(session=session, token=token.strip())
+    if device is None:
+        raise HTTPException(401, "设备令牌无效或已吊销", headers={"WWW-Authenticate": "Bearer"})
+    return device
+
+
+DeviceDep = Annotated[Device, Depends(current_device)]
+
+
+class LoginRequired(Exception):
+    """Raised by page dependencies when nobody is signed in; answered with a redirect."""
+
+
+def optional_user(request: Request, session: SessionDep) -> User | None:
+    """The signed-in user of this browser session, if any."""
+    user_id = request.session.get("user_id")
+    if user_id is None:
+        return None
+    user = session.get(User, user_id)
+    if user is None or not user.active:
+        request.session.clear()
+        return None
+    return user
+
+
+def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+    """The signed-in user, or a redirect to the sign-in page."""
+    if user is None:
+        raise LoginRequired()
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def visible_site_id(user: User) -> int | None:
+    """The site whose alerts ``user`` sees; None means every site (admins without a site)."""
+    return None if user.role == "admin" and user.site_id is None else user.site_id

@@ -1,0 +1,177 @@
+"""Alert lifecycle: raise (idempotently), accept, resolve, cancel; each change is timelined."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from caregiver_portal.errors import Forbidden, InvalidTransition, NotFound
+from caregiver_portal.models import Alert, AlertEvent, Device, Resident, User, Wristband
+
+EMERGENCY_KINDS = frozenset({"sos", "fall"})
+KIND_LABELS = {
+    "sos": "紧急呼叫",
+    "fall": "跌倒报警",
+    "help": "求助",
+    "health": "健康异常",
+    "inactivity": "长时间无数据",
+    "device": "设备问题",
+}
+
+
+@dataclass(frozen=True)
+class RaisedAlert:
+    """Result of raising an alert: the alert and whether it was a re-send of a stored event."""
+
+    alert: Alert
+    duplicate: bool
+
+
+def _timeline(session: Session, alert: Alert, *, type: str, now: datetime, message: str = "",
+              user: User | None = None, device: Device | None = None) -> AlertEvent:
+    event = AlertEvent(alert_id=alert.id, site_id=alert.site_id, at=now, type=type, message=message,
+                       actor_user_id=user.id if user else None, actor_device_id=device.id if device else None)
+    session.add(event)
+    return event
+
+
+def find_by_event(session: Session, *, device: Device, client_event_id: str) -> Alert | None:
+    """The alert a device raised with ``client_event_id``, if stored."""
+    return session.scalar(
+        select(Alert).where(Alert.source_device_id == device.id, Alert.client_event_id == client_event_id)
+    )
+
+
+def _place_for(resident: Resident | None, device: Device, details: dict[str, Any]) -> str:
+    if resident is not None and resident.room:
+        return resident.room
+    if details.get("place"):
+        return str(details["place"])[:200]
+    return device.name
+
+
+def raise_alert(*, session: Session, device: Device, client_event_id: str, kind: str, now: datetime,
+                emergency: bool | None = None, wristband_address: str | None = None,
+                resident_id: int | None = None, occurred_at: datetime | None = None,
+                details: dict[str, Any] | None = None) -> RaisedAlert:
+    """Store a device's alert once per ``client_event_id`` and timeline it.
+
+    The caller commits; a concurrent duplicate insert is caught by the unique constraint
+    and answered with the stored alert.
+    """
+    existing = find_by_event(session, device=device, client_event_id=client_event_id)
+    if existing is not None:
+        return RaisedAlert(existing, duplicate=True)
+    details = dict(details or {})
+    wristband = None
+    if wristband_address is not None:
+        wristband = session.scalar(select(Wristband).where(Wristband.address == wristband_address))
+        if wristband is None:
+            details.setdefault("unknown_wristband", wristband_address)
+        elif wristband.site_id != device.site_id:
+            raise Forbidden("wristband belongs to another site")
+    resident = None
+    if wristband is not None and wristband.resident_id is not None:
+        resident = session.get(Resident, wristband.resident_id)
+    elif resident_id is not None:
+        resident = session.get(Resident, resident_id)
+        if resident is None or resident.site_id != device.site_id:
+            raise NotFound("resident not found at this site")
+    alert = Alert(
+        site_id=device.site_id, kind=kind, emergency=kind in EMERGENCY_KINDS if emergency is None else emergency,
+        state="open", place=_place_for(resident, device, details), details=details,
+        resident_id=resident.id if resident else None, wristband_id=wristband.id if wristband else None,
+        source_device_id=device.id, client_event_id=client_event_id, occurred_at=occurred_at, created_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(alert)
+            session.flush()
+    except IntegrityError:
+        stored = find_by_event(session, device=device, client_event_id=client_event_id)
+        if stored is None:
+            raise
+        return RaisedAlert(stored, duplicate=True)
+    _timeline(session, alert, type="raised", now=now, device=device,
+              message=f"{device.name} 发出{KIND_LABELS.get(kind, kind)}")
+    return RaisedAlert(alert, duplicate=False)
+
+
+def get_alert(session: Session, alert_id: int) -> Alert:
+    """The alert with ``alert_id`` or :class:`NotFound`."""
+    alert = session.get(Alert, alert_id)
+    if alert is None:
+        raise NotFound(f"alert {alert_id} not found")
+    return alert
+
+
+def accept_alert(*, session: Session, alert_id: int, user: User, now: datetime) -> Alert:
+    """``user`` takes responsibility for an open alert."""
+    alert = get_alert(session, alert_id)
+    if alert.state == "accepted" and alert.accepted_by_id == user.id:
+        return alert
+    if alert.state != "open":
+        raise InvalidTransition(f"alert {alert_id} is {alert.state}, not open")
+    alert.state, alert.accepted_by_id, alert.accepted_at = "accepted", user.id, now
+    alert.accepted_by = user
+    _timeline(session, alert, type="accepted", now=now, user=user, message=f"{user.display_name} 已接单")
+    return alert
+
+
+def resolve_alert(*, session: Session, alert_id: int, user: User, outcome: str, now: datetime) -> Alert:
+    """Close an accepted (or still open) alert with an outcome note."""
+    alert = get_alert(session, alert_id)
+    if alert.state not in ("open", "accepted"):
+        raise InvalidTransition(f"alert {alert_id} is {alert.state}")
+    alert.state, alert.resolved_at, alert.outcome = "resolved", now, outcome
+    _timeline(session, alert, type="resolved", now=now, user=user, message=outcome or "已处理")
+    return alert
+
+
+def cancel_alert(*, session: Session, alert_id: int, reason: str, now: datetime,
+                 user: User | None = None, device: Device | None = None) -> Alert:
+    """Cancel a false alarm, recording by whom and why."""
+    alert = get_alert(session, alert_id)
+    if alert.state == "cancelled":
+        return alert
+    if alert.state not in ("open", "accepted"):
+        raise InvalidTransition(f"alert {alert_id} is {alert.state}")
+    alert.state, alert.cancelled_at, alert.outcome = "cancelled", now, reason
+    _timeline(session, alert, type="cancelled", now=now, user=user, device=device, message=reason or "已取消")
+    return alert
+
+
+def active_alerts(session: Session, *, site_id: int | None) -> list[Alert]:
+    """Open and accepted alerts, biggest danger first, then oldest first."""
+    query = select(Alert).where(Alert.state.in_(("open", "accepted")))
+    if site_id is not None:
+        query = query.where(Alert.site_id == site_id)
+    alerts = list(session.scalars(query.order_by(Alert.created_at)))
+    return sorted(alerts, key=alert_priority)
+
+
+def alert_priority(alert: Alert) -> tuple[int, int, datetime]:
+    """Sort key: unaccepted before accepted, emergencies first, then by age."""
+    return (0 if alert.state == "open" else 1, 0 if alert.emergency else 1, alert.created_at)
+
+
+def alert_public(alert: Alert) -> dict[str, Any]:
+    """The alert as devices see it: no health values, the acceptor's display name only."""
+    return {
+        "id": alert.id,
+        "kind": alert.kind,
+        "kind_label": KIND_LABELS.get(alert.kind, alert.kind),
+        "state": alert.state,
+        "emergency": alert.emergency,
+        "place": alert.place,
+        "created_at": alert.created_at.isoformat(),
+        "accepted_by": alert.accepted_by.display_name if alert.accepted_by else None,
+        "accepted_at": alert.accepted_at.isoformat() if alert.accepted_at else None,
+        "resolved_at": alert.resolved_at.isoformat() if alert.resolved_at else None,
+        "cancelled_at": alert.cancelled_at.isoformat() if alert.cancelled_at else None,
+    }

@@ -1,0 +1,68 @@
+"""Ingest batches of wristband readings, once per (device, batch id)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from caregiver_portal.models import Device, Reading, ReadingBatch, Wristband
+
+# Readings further than this in the future are refused (a band with a broken clock).
+MAX_CLOCK_SKEW = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """How a batch was taken: how many readings were stored and why others were not."""
+
+    accepted: int
+    rejected: int
+    duplicate: bool
+    unknown_wristbands: tuple[str, ...]
+
+
+def ingest_batch(*, session: Session, device: Device, batch_id: str, readings: list[dict[str, Any]],
+                 now: datetime) -> IngestResult:
+    """Store the readings of one batch; a batch already stored is acknowledged, not stored twice."""
+    previous = session.scalar(
+        select(ReadingBatch).where(ReadingBatch.device_id == device.id, ReadingBatch.batch_id == batch_id)
+    )
+    if previous is not None:
+        return IngestResult(previous.count, previous.rejected, True, ())
+    addresses = {r["wristband"] for r in readings}
+    bands = {
+        band.address: band
+        for band in session.scalars(
+            select(Wristband).where(Wristband.address.in_(addresses), Wristband.site_id == device.site_id)
+        )
+    }
+    rows, unknown, rejected = [], set(), 0
+    for reading in readings:
+        band = bands.get(reading["wristband"])
+        if band is None:
+            unknown.add(reading["wristband"])
+            rejected += 1
+            continue
+        if reading["measured_at"] > now + MAX_CLOCK_SKEW:
+            rejected += 1
+            continue
+        rows.append({"wristband_id": band.id, "kind": reading["kind"], "value": reading["value"],
+                     "measured_at": reading["measured_at"]})
+        _note_latest(band, reading)
+    if rows:
+        session.execute(insert(Reading), rows)
+    session.add(ReadingBatch(device_id=device.id, batch_id=batch_id, count=len(rows), rejected=rejected,
+                             received_at=now))
+    return IngestResult(len(rows), rejected, False, tuple(sorted(unknown)))
+
+
+def _note_latest(band: Wristband, reading: dict[str, Any]) -> None:
+    measured_at = reading["measured_at"]
+    if band.last_seen_at is None or measured_at > band.last_seen_at:
+        band.last_seen_at = measured_at
+        if reading["kind"] == "battery":
+            band.battery_percent = int(reading["value"])

@@ -1,0 +1,1 @@
+"""Browser pages: sign-in and the live alert board."""

@@ -1,0 +1,113 @@
+"""The live alert board: a page, card fragments, actions, and the server-sent event stream."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Header, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.sse import EventSourceResponse, ServerSentEvent
+
+from caregiver_portal.db import utcnow
+from caregiver_portal.deps import CurrentUser, SessionDep, StateDep, visible_site_id
+from caregiver_portal.errors import NotFound
+from caregiver_portal.events import BoardEvent, fetch_events_after
+from caregiver_portal.models import Alert, User
+from caregiver_portal.services import alerts as alert_service
+from caregiver_portal.web.csrf import csrf_token, require_csrf
+from caregiver_portal.web.templating import templates
+
+router = APIRouter()
+
+
+def _visible_alert(session: SessionDep, user: User, alert_id: int) -> Alert:
+    alert = alert_service.get_alert(session, alert_id)
+    site_id = visible_site_id(user)
+    if site_id is not None and alert.site_id != site_id:
+        raise NotFound("alert not found")
+    return alert
+
+
+@router.get("/", include_in_schema=False)
+def home() -> Response:
+    """The board is the portal's home page."""
+    return RedirectResponse("/board", status_code=303)
+
+
+@router.get("/board", response_class=HTMLResponse, include_in_schema=False)
+def board(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+    """The live alert board of the user's site."""
+    alerts = alert_service.active_alerts(session, site_id=visible_site_id(user))
+    return templates.TemplateResponse(request, "board.html", {"user": user, "alerts": alerts,
+                                                              "csrf": csrf_token(request), "now": utcnow()})
+
+
+@router.get("/board/alerts/{alert_id}/card", response_class=HTMLResponse, include_in_schema=False)
+def alert_card(request: Request, alert_id: int, user: CurrentUser, session: SessionDep) -> Response:
+    """One alert card (HTML fragment), fetched by the board when the alert changes."""
+    alert = _visible_alert(session, user, alert_id)
+    return templates.TemplateResponse(request, "_alert_card.html", {"alert": alert, "user": user,
+                                                                    "csrf": csrf_token(request), "now": utcnow()})
+
+
+@router.get("/alerts/{alert_id}", response_class=HTMLResponse, include_in_schema=False)
+def alert_detail(request: Request, alert_id: int, user: CurrentUser, session: SessionDep) -> Response:
+    """One alert with its full timeline."""
+    alert = _visible_alert(session, user, alert_id)
+    return templates.TemplateResponse(request, "alert.html", {"alert": alert, "user": user,
+                                                              "csrf": csrf_token(request), "now": utcnow()})
+
+
+def _after_action(request: Request, alert_id: int) -> Response:
+    if request.headers.get("x-requested-with") == "fetch":
+        return Response(status_code=204)
+    return RedirectResponse(f"/alerts/{alert_id}", status_code=303)
+
+
+@router.post("/alerts/{alert_id}/accept", dependencies=[Depends(require_csrf)], include_in_schema=False)
+def accept(request: Request, alert_id: int, user: CurrentUser, session: SessionDep, state: StateDep) -> Response:
+    """The signed-in user accepts the alert."""
+    _visible_alert(session, user, alert_id)
+    alert_service.accept_alert(session=session, alert_id=alert_id, user=user, now=utcnow())
+    session.commit()
+    state.hub.wake()
+    return _after_action(request, alert_id)
+
+
+@router.post("/alerts/{alert_id}/resolve", dependencies=[Depends(require_csrf)], include_in_schema=False)
+def resolve(request: Request, alert_id: int, user: CurrentUser, session: SessionDep, state: StateDep,
+            outcome: Annotated[str, Form(max_length=1000)] = "") -> Response:
+    """The signed-in user closes the alert with an outcome note."""
+    _visible_alert(session, user, alert_id)
+    alert_service.resolve_alert(session=session, alert_id=alert_id, user=user, outcome=outcome, now=utcnow())
+    session.commit()
+    state.hub.wake()
+    return _after_action(request, alert_id)
+
+
+def _event_message(event: BoardEvent) -> ServerSentEvent:
+    return ServerSentEvent(data={"alert_id": event.alert_id, "type": event.type}, event="alert", id=str(event.id))
+
+
+@router.get("/board/events", response_class=EventSourceResponse, include_in_schema=False)
+async def board_events(user: CurrentUser, state: StateDep,
+                       last_event_id: Annotated[str | None, Header()] = None) -> AsyncIterator[ServerSentEvent]:
+    """Server-sent events: one message per alert change; resumes after ``Last-Event-ID``."""
+    site_id = visible_site_id(user)
+    queue = state.hub.subscribe()
+    try:
+        if last_event_id and last_event_id.isdigit():
+            with state.session_factory() as session:
+                missed = await asyncio.to_thread(fetch_events_after, session, int(last_event_id))
+            for event in missed:
+                if site_id is None or event.site_id == site_id:
+                    yield _event_message(event)
+        yield ServerSentEvent(event="ready", data={"subscribers": state.hub.subscriber_count})
+        while True:
+            event = await queue.get()
+            if site_id is None or event.site_id == site_id:
+                yield _event_message(event)
+    finally:
+        state.hub.unsubscribe(queue)

@@ -1,0 +1,111 @@
+"""Shared fixtures: databases (SQLite always, PostgreSQL when ANXIN_TEST_DATABASE_URL is set),
+the portal app in-process, and a live portal served by a real uvicorn process on loopback."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.support.databases import DATABASE_BACKENDS, fresh_database_url
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(params=DATABASE_BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL of an empty database: SQLite in tmp_path, or a fresh PostgreSQL database."""
+    with fresh_database_url(request.param, tmp_path) as url:
+        yield url
+
+
+def free_port() -> int:
+    """A TCP port free on loopback right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class LivePortal:
+    """A real portal process on loopback with the demo data seeded."""
+
+    url: str
+    database_url: str
+    data_dir: Path
+    kiosk_token: str
+    bridge_token: str
+    process: subprocess.Popen[bytes]
+
+    def stop(self) -> None:
+        """SIGTERM the portal and wait for it."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def kill(self) -> None:
+        """SIGKILL the portal (a crash)."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+    def start(self) -> None:
+        """Start (or restart) the portal process on the same port and database."""
+        self.process = start_portal_process(self.url, self.database_url, self.data_dir)
+
+
+def start_portal_process(url: str, database_url: str, data_dir: Path) -> subprocess.Popen[bytes]:
+    """Run ``anxin portal`` and wait until /healthz answers."""
+    from anxin.demo import wait_healthy
+
+    port = url.rsplit(":", 1)[1]
+    log = open(data_dir / f"portal-{uuid.uuid4().hex[:6]}.log", "wb")  # noqa: SIM115 - owned by the process
+    env = dict(os.environ, ANXIN_DATABASE_URL=database_url, ANXIN_SECRET_KEY="test-secret-key-0123456789abcdef")
+    process = subprocess.Popen([sys.executable, "-m", "anxin", "portal", "--data-dir", str(data_dir), "--port", port],
+                               stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+    wait_healthy(url, process)
+    return process
+
+
+@pytest.fixture
+def live_portal(database_url: str, tmp_path: Path) -> Iterator[LivePortal]:
+    """A seeded portal served by uvicorn in its own process (SQLite and PostgreSQL)."""
+    from tests.support.seeding import seed_for_tests
+
+    data_dir = tmp_path / "portal"
+    data_dir.mkdir()
+    kiosk_token, bridge_token = seed_for_tests(database_url)
+    url = f"http://127.0.0.1:{free_port()}"
+    portal = LivePortal(url=url, database_url=database_url, data_dir=data_dir, kiosk_token=kiosk_token,
+                        bridge_token=bridge_token, process=start_portal_process(url, database_url, data_dir))
+    yield portal
+    portal.stop()
+
+
+@pytest.fixture
+def portal_wait() -> float:
+    """How long tests wait for something asynchronous to show up."""
+    return 20.0
+
+
+def wait_until(predicate, timeout: float = 20.0, interval: float = 0.05):  # type: ignore[no-untyped-def]
+    """Poll ``predicate`` until it returns something truthy; return that, or fail the test."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(interval)
+    pytest.fail(f"condition not met within {timeout} s")

@@ -1,0 +1,23 @@
+"""Seed a test database with the demo site, accounts, residents and wristbands."""
+
+from __future__ import annotations
+
+from caregiver_portal.db import create_db_engine, create_session_factory, transaction, utcnow
+from caregiver_portal.migrate import upgrade_to_head
+from caregiver_portal.security import password_hasher
+from caregiver_portal.services.seed import create_demo_devices, seed_demo
+
+TEST_WRISTBANDS = [f"F0:00:00:00:00:{i:02X}" for i in range(1, 4)]
+
+
+def seed_for_tests(database_url: str, *, wristbands: list[str] | None = None) -> tuple[str, str]:
+    """Migrate and seed ``database_url``; returns (kiosk token, bridge token)."""
+    engine = create_db_engine(database_url)
+    try:
+        upgrade_to_head(engine)
+        with transaction(create_session_factory(engine)) as session:
+            seed_demo(session=session, hasher=password_hasher(), wristband_addresses=wristbands or TEST_WRISTBANDS)
+            devices = create_demo_devices(session=session, now=utcnow())
+    finally:
+        engine.dispose()
+    return devices.kiosk_token, devices.bridge_token
