@@ -165,8 +165,8 @@ class PortalClient:
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                for attempt in Retrying(retry=retry_if_exception_type(PortalUnavailable),
-                                        wait=wait_exponential_jitter(initial=0.25, max=self.max_backoff_s),
+                backoff = wait_exponential_jitter(multiplier=0.25, max=self.max_backoff_s, jitter=0.25)
+                for attempt in Retrying(retry=retry_if_exception_type(PortalUnavailable), wait=backoff,
                                         sleep=self._sleep, stop=self._stop_requested, reraise=True,
                                         before_sleep=_log_retry):
                     with attempt:

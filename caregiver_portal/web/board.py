@@ -11,7 +11,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from caregiver_portal.db import utcnow
-from caregiver_portal.deps import CurrentUser, SessionDep, StateDep, visible_site_id
+from caregiver_portal.deps import (
+    CurrentUser,
+    PortalState,
+    SessionDep,
+    StateDep,
+    current_user,
+    optional_user,
+    visible_site_id,
+)
 from caregiver_portal.errors import NotFound
 from caregiver_portal.events import BoardEvent, fetch_events_after
 from caregiver_portal.models import Alert, User
@@ -87,14 +95,24 @@ def resolve(request: Request, alert_id: int, user: CurrentUser, session: Session
     return _after_action(request, alert_id)
 
 
+def _signed_in_user(request: Request, state: PortalState) -> User:
+    with state.session_factory() as session:
+        return current_user(optional_user(request, session))
+
+
 def _event_message(event: BoardEvent) -> ServerSentEvent:
     return ServerSentEvent(data={"alert_id": event.alert_id, "type": event.type}, event="alert", id=str(event.id))
 
 
 @router.get("/board/events", response_class=EventSourceResponse, include_in_schema=False)
-async def board_events(user: CurrentUser, state: StateDep,
+async def board_events(request: Request, state: StateDep,
                        last_event_id: Annotated[str | None, Header()] = None) -> AsyncIterator[ServerSentEvent]:
-    """Server-sent events: one message per alert change; resumes after ``Last-Event-ID``."""
+    """Server-sent events: one message per alert change; resumes after ``Last-Event-ID``.
+
+    The stream lives for hours, so it must not hold a database session (on SQLite that
+    would hold the write lock): the user is checked in a short session of its own.
+    """
+    user = await asyncio.to_thread(_signed_in_user, request, state)
     site_id = visible_site_id(user)
     queue = state.hub.subscribe()
     try:

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Installs everything (Debian packages and .venv) and runs the whole test suite.
+# Database tests also run on PostgreSQL when ANXIN_TEST_DATABASE_URL is set
+# (e.g. postgresql://postgres@127.0.0.1:5432/test). Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh
+unset DISPLAY
+exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,97 @@
+"""The device client: a request is stored before it is sent and delivered exactly once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from caregiver_portal.client import Outbox, PortalClient, PortalUnavailable
+from tests.conftest import LivePortal, free_port, wait_until
+
+
+def test_outbox_survives_reopening_and_ignores_a_second_put(tmp_path: Path) -> None:
+    path = tmp_path / "outbox.sqlite3"
+    outbox = Outbox(path)
+    assert outbox.put(event_id="e1", method="POST", path="/api/v1/alerts", body={"kind": "sos"}, priority=0)
+    assert not outbox.put(event_id="e1", method="POST", path="/api/v1/alerts", body={"kind": "other"})
+    outbox.close()
+    reopened = Outbox(path)
+    [item] = reopened.pending()
+    assert (item.event_id, item.body) == ("e1", {"kind": "sos"})
+
+
+def test_outbox_sends_urgent_items_before_older_readings(tmp_path: Path) -> None:
+    outbox = Outbox(tmp_path / "o.sqlite3")
+    outbox.put(event_id="readings-1", method="POST", path="/api/v1/readings", body={}, priority=1)
+    outbox.put(event_id="sos-1", method="POST", path="/api/v1/alerts", body={}, priority=0)
+    assert [item.event_id for item in outbox.pending()] == ["sos-1", "readings-1"]
+
+
+def test_direct_read_raises_portal_unavailable_when_nothing_listens(tmp_path: Path) -> None:
+    client = PortalClient(f"http://127.0.0.1:{free_port()}", "t", tmp_path / "o.sqlite3", timeout_s=1)
+    with pytest.raises(PortalUnavailable):
+        client.site_alerts()
+    assert client.online is False
+
+
+def test_alert_stored_while_portal_is_down_is_delivered_once_when_it_returns(
+    live_portal: LivePortal, tmp_path: Path
+) -> None:
+    live_portal.stop()
+    client = PortalClient(live_portal.url, live_portal.bridge_token, tmp_path / "bridge.sqlite3",
+                          timeout_s=1, max_backoff_s=0.5)
+    client.start()
+    try:
+        event_id = client.raise_alert(kind="sos", wristband="F0:00:00:00:00:01", event_id="band1-42")
+        wait_until(lambda: client.online is False)
+        assert client.pending_count() == 1
+        live_portal.start()
+        answer = client.wait_delivered(event_id, timeout=20)
+        assert answer is not None and answer["kind"] == "sos" and answer["duplicate"] is False
+        assert client.pending_count() == 0
+        assert [a["id"] for a in client.site_alerts()] == [answer["id"]]
+    finally:
+        client.close()
+
+
+def test_process_killed_after_storing_but_before_sending_delivers_on_next_start(
+    live_portal: LivePortal, tmp_path: Path
+) -> None:
+    outbox_path = tmp_path / "kiosk.sqlite3"
+    crashed = PortalClient(live_portal.url, live_portal.kiosk_token, outbox_path)
+    event_id = crashed.raise_alert(kind="help", emergency=True, details={"place": "大厅"})
+    crashed.outbox.close()  # the process dies here: never started its sender
+    restarted = PortalClient(live_portal.url, live_portal.kiosk_token, outbox_path)
+    restarted.start()
+    try:
+        answer = restarted.wait_delivered(event_id, timeout=20)
+        assert answer is not None and answer["place"] == "大厅"
+        assert restarted.get_alert_for_event(event_id)["id"] == answer["id"]
+    finally:
+        restarted.close()
+
+
+def test_portal_that_confirmed_but_answer_was_lost_does_not_store_twice(
+    live_portal: LivePortal, tmp_path: Path
+) -> None:
+    first = PortalClient(live_portal.url, live_portal.bridge_token, tmp_path / "a.sqlite3")
+    first.raise_alert(kind="sos", wristband="F0:00:00:00:00:02", event_id="band2-9")
+    first.flush()
+    # The same band event re-sent from a fresh outbox (the confirmation never reached the device).
+    second = PortalClient(live_portal.url, live_portal.bridge_token, tmp_path / "b.sqlite3")
+    second.raise_alert(kind="sos", wristband="F0:00:00:00:00:02", event_id="band2-9")
+    second.flush()
+    assert second.delivery("band2-9")["duplicate"] is True
+    assert len(second.site_alerts()) == 1
+    first.close()
+    second.close()
+
+
+def test_request_the_portal_refuses_for_good_is_kept_as_rejected(live_portal: LivePortal, tmp_path: Path) -> None:
+    client = PortalClient(live_portal.url, live_portal.bridge_token, tmp_path / "o.sqlite3")
+    event_id = client.raise_alert(kind="earthquake", event_id="bad-kind-1")
+    client.flush()
+    assert client.outbox.state(event_id) == "rejected"
+    assert client.pending_count() == 0
+    client.close()
