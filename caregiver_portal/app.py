@@ -16,16 +16,15 @@ from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from caregiver_portal.api import devices
 from caregiver_portal.db import create_db_engine, create_session_factory
 from caregiver_portal.deps import LoginRequired, PortalState
 from caregiver_portal.errors import Forbidden, InvalidTransition, NotFound
 from caregiver_portal.events import EventHub
 from caregiver_portal.middleware import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from caregiver_portal.migrate import upgrade_to_head
+from caregiver_portal.routers import include_routers
 from caregiver_portal.security import password_hasher
 from caregiver_portal.settings import PortalSettings
-from caregiver_portal.web import auth, board
 
 log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -61,9 +60,7 @@ def create_app(settings: PortalSettings, *, migrate: bool = True) -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.include_router(devices.router)
-    app.include_router(auth.router)
-    app.include_router(board.router)
+    include_routers(app)
     _add_health(app, state)
     _add_error_handlers(app)
     return app
