@@ -62,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     device.add_argument("--name", required=True)
     revoke = admin_commands.add_parser("revoke-device", help="revoke a device token at once")
     revoke.add_argument("device_id", type=int)
+    backup = admin_commands.add_parser("backup", help="copy the SQLite database while the portal runs")
+    backup.add_argument("destination", type=Path)
     site = admin_commands.add_parser("create-site", help="create a community centre")
     site.add_argument("name")
     site.add_argument("--duty-phone", default="")

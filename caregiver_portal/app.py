@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -97,9 +98,24 @@ def _add_error_handlers(app: FastAPI) -> None:
     def invalid_request(_request: Request, exc: RequestValidationError) -> Response:
         return JSONResponse({"detail": _jsonable_errors(exc)}, status_code=422)
 
+    @app.exception_handler(OperationalError)
+    def database_unavailable(_request: Request, exc: OperationalError) -> Response:
+        log.error("database error: %s", exc.orig)
+        return JSONResponse({"detail": database_problem(exc)}, status_code=503, headers={"Retry-After": "5"})
+
     @app.exception_handler(StarletteHTTPException)
     def http_error(_request: Request, exc: StarletteHTTPException) -> Response:
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
+
+def database_problem(exc: OperationalError) -> str:
+    """A plain-language reason for a database failure (devices keep the request and retry)."""
+    message = str(exc.orig).lower()
+    if "disk is full" in message or "no space" in message:
+        return "门户存储空间已满，请联系管理员；设备会保留请求并稍后重试"
+    if "locked" in message or "busy" in message:
+        return "数据库正忙，请稍后重试"
+    return "数据库暂时不可用，请稍后重试"
 
 
 def _jsonable_errors(exc: RequestValidationError) -> list[dict[str, object]]:

@@ -83,8 +83,14 @@ class EventHub:
     async def run(self) -> None:
         """Poll until cancelled; one failed poll is logged and retried, never fatal."""
         self._loop = asyncio.get_running_loop()
-        self._cursor = await asyncio.to_thread(self._max_id)
-        await asyncio.to_thread(self._poll)  # mark what is already stored as seen
+        while True:  # the database may be locked or down at start: keep trying
+            try:
+                self._cursor = await asyncio.to_thread(self._max_id)
+                await asyncio.to_thread(self._poll)  # mark what is already stored as seen
+                break
+            except Exception:
+                log.exception("live-board hub cannot read the timeline yet; retrying")
+                await asyncio.sleep(self._poll_interval_s)
         while True:
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=self._poll_interval_s)
