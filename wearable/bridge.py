@@ -1,0 +1,231 @@
+"""The BLE bridge: scan, keep registered wristbands connected, forward to the portal.
+
+Wiring (each piece in its own module)::
+
+    BleakScanner ──adverts──> WristbandBridge._on_advertisement ──┐ (SOS mirror)
+    BandLink (one per band) ──notifications──> asyncio.Queue <────┘
+    Forwarder (one task) ──> EventProcessor (pure) ──> PortalClient.raise_alert / post_readings
+
+The scanner and client backends are injectable (``backend=`` in bleak), so the
+same code runs against BlueZ or :class:`wearable.simulator.SimulatedWorld`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from bleak import BleakScanner
+from bleak.backends.client import BaseBleakClient
+from bleak.backends.device import BLEDevice
+from bleak.backends.scanner import AdvertisementData, BaseBleakScanner
+
+from wearable import uuids
+from wearable.config import BridgeSettings
+from wearable.events import BandStats, EventProcessor, Notification
+from wearable.forwarder import Forwarder
+from wearable.links import BandLink
+from wearable.portal import PortalSink
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class NearbyBand:
+    """A wristband or SOS button heard recently."""
+
+    address: str
+    """Bluetooth address."""
+    name: str | None
+    """Advertised local name."""
+    rssi: int
+    """Signal strength of the latest advertisement (dBm)."""
+    last_seen: datetime
+    """When that advertisement arrived (UTC)."""
+    registered: bool
+    """The portal lists this band."""
+    connected: bool
+    """The bridge holds a GATT link to it."""
+
+
+@dataclass(slots=True)
+class _Sighting:
+    device: BLEDevice
+    adv: AdvertisementData
+    seen_at: datetime
+    monotonic: float
+
+
+class WristbandBridge:
+    """Connects registered wristbands and forwards their alerts and readings to the portal."""
+
+    def __init__(
+        self,
+        portal: PortalSink,
+        wristbands: Iterable[str],
+        settings: BridgeSettings | None = None,
+        *,
+        scanner_backend: type[BaseBleakScanner] | None = None,
+        client_backend: type[BaseBleakClient] | None = None,
+    ) -> None:
+        self.settings = settings or BridgeSettings()
+        self.portal = portal
+        self.scanner_backend = scanner_backend
+        self.client_backend = client_backend
+        self.processor = EventProcessor(
+            fall_cancel_window=self.settings.fall_cancel_window, itag_debounce=self.settings.itag_debounce
+        )
+        self.queue: asyncio.Queue[Notification] = asyncio.Queue()
+        self.forwarder = Forwarder(portal, self.processor, self.queue, batch_interval=self.settings.batch_interval)
+        self._registered: set[str] = set()
+        self._links: dict[str, BandLink] = {}
+        self._link_tasks: dict[str, asyncio.Task[None]] = {}
+        self._sightings: dict[str, _Sighting] = {}
+        self._heard: dict[str, asyncio.Event] = {}
+        self._slots = asyncio.Semaphore(self.settings.max_connections)
+        self._scanner: BleakScanner | None = None
+        self._forwarder_task: asyncio.Task[None] | None = None
+        for address in wristbands:
+            self._registered.add(address.upper())
+
+    # ----- lifecycle ------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Start scanning, the consumer task and one link task per registered band."""
+        kwargs: dict[str, Any] = {} if self.scanner_backend is None else {"backend": self.scanner_backend}
+        if self.settings.adapter:
+            kwargs["bluez"] = {"adapter": self.settings.adapter}
+        self._scanner = BleakScanner(self._on_advertisement, **kwargs)
+        await self._scanner.start()
+        self._forwarder_task = asyncio.create_task(self.forwarder.run(), name="bridge-forwarder")
+        for address in sorted(self._registered):
+            self._start_link(address)
+        logger.info("bridge started: %d registered wristband(s), max %d connections",
+                    len(self._registered), self.settings.max_connections)
+
+    async def stop(self) -> None:
+        """Stop links and scanning, then forward what is still queued (falls included)."""
+        tasks = [*self._link_tasks.values(), *([self._forwarder_task] if self._forwarder_task else [])]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._link_tasks.clear()
+        self._forwarder_task = None
+        if self._scanner is not None:
+            await self._scanner.stop()
+            self._scanner = None
+        await self.forwarder.drain()
+        logger.info("bridge stopped")
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Run until ``stop`` is set."""
+        await self.start()
+        try:
+            await stop.wait()
+        finally:
+            await self.stop()
+
+    async def __aenter__(self) -> WristbandBridge:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.stop()
+
+    # ----- registration ---------------------------------------------------------------------------
+
+    def register(self, address: str) -> None:
+        """Start serving a newly registered band (no-op if already registered)."""
+        address = address.upper()
+        if address in self._registered:
+            return
+        self._registered.add(address)
+        if self._forwarder_task is not None:
+            self._start_link(address)
+
+    @property
+    def registered(self) -> frozenset[str]:
+        """Addresses the bridge serves."""
+        return frozenset(self._registered)
+
+    def _start_link(self, address: str) -> None:
+        link = BandLink(
+            address,
+            settings=self.settings,
+            queue=self.queue,
+            slots=self._slots,
+            wait_for_device=self._wait_for_device,
+            client_backend=self.client_backend,
+        )
+        self._links[address] = link
+        self._link_tasks[address] = asyncio.create_task(link.run(), name=f"band-link-{address}")
+
+    # ----- scanning -------------------------------------------------------------------------------
+
+    def _on_advertisement(self, device: BLEDevice, adv: AdvertisementData) -> None:
+        address = device.address.upper()
+        registered = address in self._registered
+        if not registered and not uuids.WRISTBAND_SERVICES.intersection(adv.service_uuids):
+            return
+        now = datetime.now(UTC)
+        self._sightings[address] = _Sighting(device, adv, now, time.monotonic())
+        if not registered:
+            return
+        self._heard.setdefault(address, asyncio.Event()).set()
+        mirror = adv.service_data.get(uuids.ANXIN_SERVICE)
+        if mirror is not None:
+            self.queue.put_nowait(Notification(address, uuids.ANXIN_EVENT, bytes(mirror), now, "advertisement"))
+
+    async def _wait_for_device(self, address: str) -> BLEDevice:
+        """Wait until the band's advertisement is fresh (it is in range), return its BLEDevice."""
+        heard = self._heard.setdefault(address, asyncio.Event())
+        while True:
+            sighting = self._sightings.get(address)
+            if sighting and time.monotonic() - sighting.monotonic <= self.settings.advert_fresh:
+                return sighting.device
+            heard.clear()
+            await heard.wait()
+
+    # ----- observability --------------------------------------------------------------------------
+
+    def nearby(self) -> list[NearbyBand]:
+        """Wristbands and SOS buttons heard within ``nearby_ttl``, strongest signal first."""
+        horizon = time.monotonic() - self.settings.nearby_ttl
+        bands = [
+            NearbyBand(
+                address=address,
+                name=s.adv.local_name or s.device.name,
+                rssi=s.adv.rssi,
+                last_seen=s.seen_at,
+                registered=address in self._registered,
+                connected=self.is_connected(address),
+            )
+            for address, s in self._sightings.items()
+            if s.monotonic >= horizon
+        ]
+        return sorted(bands, key=lambda b: b.rssi, reverse=True)
+
+    def is_connected(self, address: str) -> bool:
+        """True while the bridge holds a GATT link to the band."""
+        link = self._links.get(address.upper())
+        return bool(link and link.connected)
+
+    def connected(self) -> frozenset[str]:
+        """Addresses with a GATT link right now."""
+        return frozenset(a for a, link in self._links.items() if link.connected)
+
+    def stats(self, address: str) -> BandStats:
+        """Counters of one band (notifications, malformed, duplicates, missed events...)."""
+        return self.processor.stats(address.upper())
+
+    def link(self, address: str) -> BandLink | None:
+        """The link object of a registered band (connection / failure counters)."""
+        return self._links.get(address.upper())
