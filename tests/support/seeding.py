@@ -21,3 +21,17 @@ def seed_for_tests(database_url: str, *, wristbands: list[str] | None = None) ->
     finally:
         engine.dispose()
     return devices.kiosk_token, devices.bridge_token
+
+
+def create_test_devices(database_url: str, *, count: int, kind: str) -> list[str]:
+    """Create ``count`` more devices of ``kind`` at the demo site; returns their tokens."""
+    from caregiver_portal.services.accounts import create_device, get_or_create_site
+    from caregiver_portal.services.seed import DEMO_SITE
+
+    engine = create_db_engine(database_url)
+    try:
+        with transaction(create_session_factory(engine)) as session:
+            site = get_or_create_site(session=session, name=DEMO_SITE)
+            return [create_device(session=session, site=site, kind=kind, name=f"{kind}-{i}")[1] for i in range(count)]
+    finally:
+        engine.dispose()
