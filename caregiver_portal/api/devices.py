@@ -27,6 +27,7 @@ from caregiver_portal.services.readings import ingest_batch
 ERRORS = {401: {"model": ErrorBody}, 403: {"model": ErrorBody}, 404: {"model": ErrorBody},
           409: {"model": ErrorBody}, 422: {"model": ErrorBody}}
 router = APIRouter(prefix="/api/v1", tags=["devices"], responses=ERRORS)  # type: ignore[arg-type]
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 EventIdPath = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._:\-]+$")]
 
 
@@ -74,7 +75,7 @@ def cancel_alert(event_id: EventIdPath, body: AlertCancel, device: DeviceDep, se
 
 
 @router.get("/alerts/{alert_id}", response_model=AlertPublic)
-def get_alert(alert_id: Annotated[int, Path(ge=1, le=2**53)], device: DeviceDep, session: SessionDep) -> AlertPublic:
+def get_alert(alert_id: Annotated[int, Path(ge=1, le=MAX_ID)], device: DeviceDep, session: SessionDep) -> AlertPublic:
     """One alert of this device's site."""
     return AlertPublic(**alert_service.alert_public(_own_alert(session, device, session.get(Alert, alert_id))))
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from caregiver_portal.api.types import DeviceTimestamp, PlainText
 
 AlertKind = Literal["sos", "fall", "help", "health", "inactivity", "device"]
 ReadingKind = Literal["heart_rate", "spo2", "temperature", "battery"]
+BAND_ADDRESS = r"^[0-9A-Za-z:\-]+$"  # a MAC address (Linux) or a UUID (macOS)
+DetailValue = PlainText | int | float | bool | None
 EventId = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._:\-]+$")
 
 
@@ -19,10 +23,10 @@ class AlertCreate(BaseModel):
     event_id: str = EventId
     kind: AlertKind
     emergency: bool | None = None
-    wristband: str | None = Field(default=None, max_length=64)
-    resident_id: int | None = Field(default=None, ge=1)
-    occurred_at: AwareDatetime | None = None
-    details: dict[str, Any] = Field(default_factory=dict, max_length=20)
+    wristband: str | None = Field(default=None, max_length=64, pattern=BAND_ADDRESS)
+    resident_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    occurred_at: DeviceTimestamp | None = None
+    details: dict[PlainText, DetailValue] = Field(default_factory=dict, max_length=20)
 
 
 class AlertPublic(BaseModel):
@@ -52,17 +56,17 @@ class AlertCancel(BaseModel):
     """A device cancels an alert it raised (a mistaken call, a fall cancelled on the band)."""
 
     model_config = ConfigDict(extra="forbid")
-    reason: str = Field(default="", max_length=200)
+    reason: PlainText = Field(default="", max_length=200)
 
 
 class ReadingIn(BaseModel):
     """One measurement from a wristband."""
 
     model_config = ConfigDict(extra="forbid")
-    wristband: str = Field(min_length=1, max_length=64)
+    wristband: str = Field(min_length=1, max_length=64, pattern=BAND_ADDRESS)
     kind: ReadingKind
     value: float = Field(allow_inf_nan=False, ge=-1000, le=100000)
-    measured_at: AwareDatetime
+    measured_at: DeviceTimestamp
 
 
 class ReadingBatchIn(BaseModel):
