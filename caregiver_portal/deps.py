@@ -58,6 +58,24 @@ def current_device(session: SessionDep, authorization: Annotated[str | None, Hea
 DeviceDep = Annotated[Device, Depends(current_device)]
 
 
+def current_bridge(device: DeviceDep) -> Device:
+    """The calling device, which must be a wristband bridge (HTTP 403 otherwise)."""
+    if device.kind != "bridge":
+        raise HTTPException(403, "只有手环网关可以这样做")
+    return device
+
+
+def current_kiosk(device: DeviceDep) -> Device:
+    """The calling device, which must be a kiosk (HTTP 403 otherwise)."""
+    if device.kind != "kiosk":
+        raise HTTPException(403, "只有自助机可以这样做")
+    return device
+
+
+BridgeDep = Annotated[Device, Depends(current_bridge)]
+KioskDep = Annotated[Device, Depends(current_kiosk)]
+
+
 class LoginRequired(Exception):
     """Raised by page dependencies when nobody is signed in; answered with a redirect."""
 

@@ -18,7 +18,7 @@ from caregiver_portal.api.schemas import (
     WristbandPublic,
 )
 from caregiver_portal.db import utcnow
-from caregiver_portal.deps import DeviceDep, SessionDep, StateDep
+from caregiver_portal.deps import BridgeDep, DeviceDep, SessionDep, StateDep
 from caregiver_portal.errors import NotFound
 from caregiver_portal.models import Alert, Device, Wristband
 from caregiver_portal.services import alerts as alert_service
@@ -88,7 +88,7 @@ def site_alerts(device: DeviceDep, session: SessionDep) -> list[AlertPublic]:
 
 
 @router.post("/readings", status_code=202, response_model=ReadingBatchResult)
-def post_readings(body: ReadingBatchIn, device: DeviceDep, session: SessionDep) -> ReadingBatchResult:
+def post_readings(body: ReadingBatchIn, device: BridgeDep, session: SessionDep) -> ReadingBatchResult:
     """Store a batch of readings once per ``batch_id``."""
     result = ingest_batch(session=session, device=device, batch_id=body.batch_id,
                           readings=[r.model_dump() for r in body.readings], now=utcnow())
@@ -98,7 +98,7 @@ def post_readings(body: ReadingBatchIn, device: DeviceDep, session: SessionDep) 
 
 
 @router.get("/wristbands", response_model=list[WristbandPublic])
-def wristbands(device: DeviceDep, session: SessionDep) -> list[WristbandPublic]:
+def wristbands(device: BridgeDep, session: SessionDep) -> list[WristbandPublic]:
     """The wristbands registered at this device's site (what a bridge should connect to)."""
     bands = session.scalars(select(Wristband).where(Wristband.site_id == device.site_id).order_by(Wristband.id))
     return [WristbandPublic(address=b.address, resident_id=b.resident_id, label=b.label) for b in bands]

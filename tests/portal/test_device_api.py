@@ -132,3 +132,11 @@ def test_bridge_lists_the_wristbands_of_its_site(seeded_portal: SeededPortal) ->
 def test_openapi_document_describes_the_device_api(seeded_portal: SeededPortal) -> None:
     paths = seeded_portal.client.get("/openapi.json").json()["paths"]
     assert {"/api/v1/alerts", "/api/v1/readings", "/api/v1/site/alerts", "/healthz"} <= set(paths)
+
+
+def test_kiosk_token_cannot_post_health_readings_or_list_wristbands(seeded_portal: SeededPortal) -> None:
+    kiosk = seeded_portal.device_headers(seeded_portal.kiosk_token)
+    batch = {"batch_id": "k", "readings": [{"wristband": BAND, "kind": "heart_rate", "value": 70,
+                                            "measured_at": "2026-11-25T06:00:00+00:00"}]}
+    assert seeded_portal.client.post("/api/v1/readings", json=batch, headers=kiosk).status_code == 403
+    assert seeded_portal.client.get("/api/v1/wristbands", headers=kiosk).status_code == 403

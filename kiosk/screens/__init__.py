@@ -1,0 +1,1 @@
+"""One screen per module; screens render state and report taps to :class:`KioskActions`."""

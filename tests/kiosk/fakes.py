@@ -1,0 +1,118 @@
+"""A scriptable, thread-safe stand-in for caregiver_portal.client.PortalClient."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+
+class PortalUnavailable(Exception):
+    """Same name as the real client's error, so kiosk.portal.is_unreachable recognises it."""
+
+
+class FakePortal:
+    """Records raised alerts; tests move them through states and toggle reachability."""
+
+    def __init__(self, *, can_cancel: bool = True) -> None:
+        """Start reachable with no alerts; ``can_cancel=False`` mimics a client without cancel_alert."""
+        self._lock = threading.Lock()
+        self._ids = itertools.count(1)
+        self.reachable = True
+        self.fail_raise = False
+        self.raised: list[dict[str, Any]] = []
+        self.alerts: dict[str, dict[str, Any]] = {}  # event id -> alert JSON (once delivered)
+        self.pending: list[str] = []  # event ids waiting in the "outbox"
+        self.others: list[dict[str, Any]] = []  # other alerts of the site (e.g. wristband SOS)
+        self.started = False
+        self.cancelled: list[str] = []
+        if not can_cancel:
+            self.cancel_alert = None  # type: ignore[assignment]
+
+    # --- PortalClient surface -----------------------------------------------------------
+    def start(self) -> None:
+        """Pretend to start the sender."""
+        self.started = True
+
+    def stop(self) -> None:
+        """Pretend to stop the sender."""
+        self.started = False
+
+    @property
+    def online(self) -> bool:
+        """Result of the last attempt."""
+        return self.reachable
+
+    def raise_alert(self, *, kind: str, emergency: bool = False, details: Mapping[str, Any] | None = None,
+                    **extra: Any) -> str:
+        """Store the alert in the 'outbox' and deliver it if reachable."""
+        if self.fail_raise:
+            raise OSError("disk full")
+        with self._lock:
+            event_id = f"ev-{next(self._ids)}"
+            self.raised.append({"event_id": event_id, "kind": kind, "emergency": emergency,
+                                "details": dict(details or {}), **extra})
+            self.pending.append(event_id)
+        self.flush()
+        return event_id
+
+    def delivery(self, event_id: str) -> dict[str, Any] | None:
+        """The 'portal answer' once delivered."""
+        with self._lock:
+            alert = self.alerts.get(event_id)
+            return {"alert_id": alert["id"]} if alert else None
+
+    def get_alert_for_event(self, event_id: str) -> dict[str, Any] | None:
+        """Alert JSON or None; raises when unreachable."""
+        self._check()
+        with self._lock:
+            alert = self.alerts.get(event_id)
+            return dict(alert) if alert else None
+
+    def site_alerts(self) -> list[dict[str, Any]]:
+        """Site alerts, newest first; raises when unreachable."""
+        self._check()
+        with self._lock:
+            return [dict(a) for a in reversed(self.others + list(self.alerts.values()))]
+
+    def cancel_alert(self, event_id: str, *, reason: str = "") -> str:
+        """Cancel an alert this device raised (delivered at once when reachable)."""
+        with self._lock:
+            self.cancelled.append(event_id)
+            if self.reachable and event_id in self.alerts:
+                self.alerts[event_id]["state"] = "cancelled"
+        return f"cancel-{event_id}"
+
+    # --- test controls ------------------------------------------------------------------
+    def flush(self) -> None:
+        """Deliver pending alerts when reachable (what the real outbox does in the background)."""
+        with self._lock:
+            if not self.reachable:
+                return
+            for event_id in self.pending:
+                raised = next(r for r in self.raised if r["event_id"] == event_id)
+                self.alerts[event_id] = {
+                    "id": 100 + len(self.alerts), "kind": raised["kind"], "state": "open",
+                    "emergency": raised["emergency"], "place": raised["details"].get("place"),
+                    "created_at": "2026-11-25T14:00:00+00:00", "accepted_by": None,
+                    "accepted_at": None, "resolved_at": None,
+                }
+            self.pending.clear()
+
+    def set_reachable(self, reachable: bool) -> None:
+        """Go offline or back online (delivering the outbox)."""
+        self.reachable = reachable
+        self.flush()
+
+    def set_state(self, event_id: str, state: str, accepted_by: str | None = None) -> None:
+        """Move a delivered alert to a new state."""
+        with self._lock:
+            alert = self.alerts[event_id]
+            alert["state"] = state
+            if accepted_by:
+                alert["accepted_by"] = accepted_by
+
+    def _check(self) -> None:
+        if not self.reachable:
+            raise PortalUnavailable("connection refused")

@@ -1,0 +1,239 @@
+"""Flows through the real app offscreen, driven by simulated touches, against a scripted portal."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+
+import pytest
+
+from kiosk.site_feed import load_cache
+from tests.kiosk.fakes import FakePortal
+
+pytestmark = pytest.mark.kivy
+
+
+def _call_help(h) -> None:
+    h.tap("呼叫帮助")
+    assert h.screen == "confirm_help"
+    h.tap("是，呼叫")
+    assert h.screen == "help_status"
+
+
+def test_help_call_is_followed_live_until_handled(make_harness, fake_portal):
+    h = make_harness(client=fake_portal)
+    _call_help(h)
+    assert h.wait_for_text("已送达，正在通知志愿者", 10)
+    assert fake_portal.raised == [{"event_id": "ev-1", "kind": "help", "emergency": True,
+                                   "details": {"place": "社区中心大厅"}}]
+    fake_portal.set_state("ev-1", "accepted", accepted_by="李志愿")
+    assert h.wait_for_text("志愿者已接单：李志愿", 10)
+    assert any("李志愿正在赶来" in s for s in h.spoken), "each new stage is spoken"
+    fake_portal.set_state("ev-1", "resolved")
+    assert h.wait_for_text("已处理", 10)
+    assert not h.has_text("我没事，取消呼叫")
+
+
+def test_no_on_confirmation_goes_home_without_raising(make_harness, fake_portal):
+    h = make_harness(client=fake_portal)
+    h.tap("呼叫帮助")
+    h.tap("不，返回")
+    assert h.screen == "home" and fake_portal.raised == []
+
+
+def test_tremor_double_tap_cannot_skip_the_confirmation(make_harness, fake_portal, kiosk_config):
+    # A long guard keeps the test independent of how slowly software GL draws frames here.
+    h = make_harness(replace(kiosk_config, tap_guard_s=2.0), client=fake_portal)
+    h.tap("呼叫帮助")
+    yes = h.find("confirm_help.yes")
+    h.tap_at(*yes.to_window(*yes.center))  # a second, shaky tap right after the screen changed
+    h.pump(0.2)
+    assert h.screen == "confirm_help" and fake_portal.raised == []
+
+
+def test_offline_call_waits_in_outbox_shows_duty_phone_and_moves_on_when_network_returns(
+    make_harness, fake_portal
+):
+    fake_portal.set_reachable(False)
+    h = make_harness(client=fake_portal)
+    _call_help(h)
+    assert h.wait_for_text("暂时联系不上服务中心", 10)
+    assert h.find("help_status.phone").text == "010-6512 3456"
+    assert h.find("help_status.phone").font_size >= 84
+    assert fake_portal.pending == ["ev-1"]
+    assert any("零 幺 零" in s for s in h.spoken), "the duty phone is read out digit by digit"
+    fake_portal.set_reachable(True)
+    assert h.wait_for_text("已送达，正在通知志愿者", 10)
+    assert not h.has_text("值班电话")
+
+
+def test_second_help_press_shows_the_running_call_instead_of_raising_again(make_harness, fake_portal):
+    h = make_harness(client=fake_portal)
+    _call_help(h)
+    assert h.wait_for_text("已送达", 10)
+    h.tap("返回首页")
+    h.tap("呼叫帮助")
+    assert h.screen == "help_status", "no second confirmation for a call that is already running"
+    assert len(fake_portal.raised) == 1
+
+
+def test_cancel_is_confirmed_then_sent_to_the_portal(make_harness, fake_portal):
+    h = make_harness(client=fake_portal)
+    _call_help(h)
+    assert h.wait_for_text("已送达", 10)
+    h.tap("我没事，取消呼叫")
+    assert h.screen == "confirm_cancel" and h.has_text("确定要取消呼叫吗？")
+    h.tap("是，取消呼叫")
+    assert h.wait_for_text("呼叫已取消", 10)
+    assert fake_portal.cancelled == ["ev-1"]
+
+
+def test_cancel_without_portal_support_tells_the_senior_what_to_do(make_harness):
+    portal = FakePortal(can_cancel=False)
+    h = make_harness(client=portal)
+    _call_help(h)
+    assert h.wait_for_text("已送达", 10)
+    h.tap("我没事，取消呼叫")
+    h.tap("是，取消呼叫")
+    assert h.wait_for_text("告诉他您没事就可以了", 10)
+    assert not h.has_text("我没事，取消呼叫")
+
+
+def test_help_call_that_cannot_be_saved_shows_the_duty_phone(make_harness, fake_portal):
+    fake_portal.fail_raise = True
+    h = make_harness(client=fake_portal)
+    _call_help(h)
+    assert h.wait_for_text("呼叫没有发出去", 10)
+    assert h.has_text("010-6512 3456")
+
+
+@pytest.mark.parametrize("service", ["买菜代购", "活动报名"])
+def test_unfinished_services_say_coming_soon_and_return_home(make_harness, fake_portal, service):
+    h = make_harness(client=fake_portal)
+    h.tap(service)
+    assert h.screen == "coming_soon" and h.has_text("此功能即将开通") and h.has_text(service)
+    h.tap("返回首页")
+    assert h.screen == "home"
+
+
+def test_repeat_button_speaks_the_screen_again(make_harness, fake_portal):
+    h = make_harness(client=fake_portal)
+    h.tap("活动报名")
+    before = len(h.spoken)
+    h.tap("再听一遍")
+    assert len(h.spoken) == before + 1 and "此功能即将开通" in h.spoken[-1]
+
+
+def test_volume_and_speed_controls_reach_the_speaker(make_harness, fake_portal):
+    h = make_harness(client=fake_portal)
+    h.tap("声音设置")
+    h.tap("小声一点")
+    assert h.speaker.volume == pytest.approx(0.6)
+    assert h.has_text("音量：3 级")
+    h.tap("快一点")
+    assert h.speaker.rate == 170 and h.has_text("语速：快")
+    assert "现在的声音是这样的" in h.spoken[-1]
+
+
+def test_idle_screen_warns_aloud_then_returns_home(make_harness, fake_portal, kiosk_config):
+    config = replace(kiosk_config, idle_timeout_s=1.0, idle_grace_s=3.0)  # grace: room for slow CI frames
+    h = make_harness(config, client=fake_portal)
+    h.tap("声音设置")
+    assert h.wait_until(lambda: h.screen == "idle_warning", 10)
+    assert h.wait_until(lambda: "您还在使用吗" in h.spoken[-1], 5), "the warning is spoken"
+    h.tap("我还在")
+    assert h.screen == "settings"
+    assert h.wait_until(lambda: h.screen == "idle_warning", 10)
+    assert h.wait_until(lambda: h.screen == "home", 10)
+
+
+def test_running_help_call_is_not_sent_home_by_the_idle_timer(make_harness, fake_portal, kiosk_config):
+    fake_portal.set_reachable(False)
+    h = make_harness(client=fake_portal)
+    _call_help(h)
+    assert h.wait_for_text("010-6512 3456", 10)
+    h.app.config_obj = replace(kiosk_config, idle_timeout_s=0.5, idle_grace_s=0.5)  # shrink the timer now
+    h.pump(2.5)
+    assert h.screen == "help_status" and h.has_text("010-6512 3456")
+
+
+def test_site_strip_follows_the_site_and_keeps_the_last_state_offline(make_harness, fake_portal, kiosk_config):
+    h = make_harness(client=fake_portal)
+    assert h.wait_for_text("现在没有进行中的呼叫", 10)
+    fake_portal.others.append({"id": 1, "kind": "sos", "state": "open", "emergency": True, "place": "3号楼 201",
+                               "accepted_by": None})
+    assert h.wait_for_text("紧急呼叫 · 3号楼 · 正在通知志愿者", 10)
+    fake_portal.others[0]["state"] = "accepted"
+    assert h.wait_for_text("紧急呼叫 · 3号楼 · 志愿者已接单", 10)
+    assert not h.has_text("201"), "room numbers never reach the public screen"
+    fake_portal.set_reachable(False)
+    assert h.wait_for_text("网络中断", 10)
+    assert h.has_text("紧急呼叫 · 3号楼 · 志愿者已接单")
+    cached = load_cache(kiosk_config.site_cache_path)
+    assert cached.alerts is not None and cached.alerts[0]["place"] == "3号楼"
+
+
+def test_cached_site_strip_is_shown_when_starting_offline(make_harness, fake_portal, kiosk_config):
+    h = make_harness(client=fake_portal)
+    fake_portal.others.append({"id": 1, "kind": "fall", "state": "open", "place": "5号楼 302"})
+    assert h.wait_for_text("跌倒报警 · 5号楼", 10)
+    h.close()
+    offline = FakePortal()
+    offline.set_reachable(False)
+    h2 = make_harness(client=offline)
+    assert h2.has_text("跌倒报警 · 5号楼 · 正在通知志愿者")
+    assert h2.wait_for_text("网络中断", 10)
+
+
+def test_portal_calls_never_run_on_the_ui_thread(make_harness, fake_portal):
+    ui_thread = threading.current_thread()
+    seen: list[str] = []
+    for name in ("raise_alert", "get_alert_for_event", "site_alerts", "delivery"):
+        original = getattr(fake_portal, name)
+
+        def spy(*args, __original=original, __name=name, **kwargs):
+            if threading.current_thread() is ui_thread:
+                seen.append(__name)
+            return __original(*args, **kwargs)
+
+        setattr(fake_portal, name, spy)
+    h = make_harness(client=fake_portal)
+    _call_help(h)
+    assert h.wait_for_text("已送达", 10)
+    assert seen == []
+
+
+def test_restarted_kiosk_keeps_following_the_running_call(make_harness, fake_portal, kiosk_config):
+    h = make_harness(client=fake_portal)
+    _call_help(h)
+    assert h.wait_for_text("已送达", 10)
+    h.close()  # e.g. a power cut: the kiosk restarts
+    fake_portal.set_state("ev-1", "accepted", accepted_by="李志愿")
+    h2 = make_harness(client=fake_portal)
+    assert h2.wait_until(lambda: h2.screen == "help_status", 10)
+    assert h2.wait_for_text("志愿者已接单：李志愿", 10)
+    assert len(fake_portal.raised) == 1
+    fake_portal.set_state("ev-1", "resolved")
+    assert h2.wait_for_text("已处理", 10)
+    assert h2.wait_until(lambda: not kiosk_config.active_call_path.exists(), 10)
+
+
+def test_resident_keypad_reads_back_digits_and_needs_three(make_harness, fake_portal, kiosk_config):
+    h = make_harness(replace(kiosk_config, identify_residents=True), client=fake_portal)
+    h.tap("活动报名")
+    assert h.screen == "resident" and h.has_text("请输入房间号或居民码")
+    h.tap("2")
+    h.tap("5")
+    h.tap("确定")
+    assert h.screen == "resident" and "请至少输入 3 位数字" in h.spoken[-1]
+    h.tap("删除")
+    assert h.find("resident.display").text == "2"
+    h.tap("0")
+    h.tap("1")
+    assert "二，零，幺" not in h.spoken[-1] and "二 零 幺" in h.spoken[-1]
+    h.tap("确定")
+    assert h.wait_until(lambda: h.screen == "coming_soon", 10)
+    assert h.has_text("已记下您输入的号码 201") and h.has_text("活动报名")
+    h.tap("返回首页")
+    h.tap("买菜代购")
+    assert h.screen == "resident" and h.find("resident.display").text == "请按数字", "home forgets the resident"
