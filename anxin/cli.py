@@ -124,8 +124,13 @@ def _kiosk(args: argparse.Namespace) -> int:
         print(f"找不到自助机配置文件 {args.config}（见 docs/kiosk.md）", file=sys.stderr)
         return 2
     from kiosk.app import run_kiosk
+    from kiosk.errors import KioskError
 
-    run_kiosk(args.config)
+    try:
+        run_kiosk(args.config)
+    except KioskError as exc:
+        print(f"自助机无法启动：{exc}", file=sys.stderr)
+        return 2
     return 0
 
 
