@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import os
 import sqlite3
 import sys
@@ -20,6 +21,7 @@ from caregiver_portal.migrate import upgrade_to_head
 from caregiver_portal.models import Site
 from caregiver_portal.security import password_hasher
 from caregiver_portal.services.accounts import create_device, create_user, get_or_create_site, revoke_device
+from caregiver_portal.services.privacy import erase_resident, export_resident
 from caregiver_portal.settings import settings_for_data_dir
 
 
@@ -51,6 +53,16 @@ def run_admin_command(args: argparse.Namespace) -> int:
                 case "backup":
                     size = backup_sqlite(settings.database_url, args.destination)
                     print(f"已备份到 {args.destination}（{size} 字节，完整性检查通过）")
+                case "export-resident":
+                    data = export_resident(session=session, resident_id=args.resident_id)
+                    args.destination.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+                    print(f"已导出居民 #{args.resident_id} 的全部数据到 {args.destination}")
+                case "erase-resident":
+                    if not args.yes:
+                        raise PortalError("删除无法撤销：确认后请加上 --yes 再运行")
+                    touched = erase_resident(session=session, resident_id=args.resident_id)
+                    summary = "，".join(f"{table} {count}" for table, count in touched.items())
+                    print(f"已删除居民 #{args.resident_id} 的数据：{summary}")
                 case "revoke-device":
                     device = revoke_device(session=session, device_id=args.device_id, now=utcnow())
                     print(f"设备 #{device.id} {device.name} 的令牌已吊销")
