@@ -13,6 +13,7 @@ from pathlib import Path
 
 import requests
 
+from caregiver_portal.community.seed import seed_demo_community
 from caregiver_portal.db import create_db_engine, create_session_factory, transaction, utcnow
 from caregiver_portal.migrate import upgrade_to_head
 from caregiver_portal.security import password_hasher
@@ -50,6 +51,7 @@ def prepare_demo(options: DemoOptions) -> tuple[str, str]:
         with transaction(create_session_factory(engine)) as session:
             seed_demo(session=session, hasher=password_hasher(), wristband_addresses=simulated_addresses(
                 options.wristbands))
+            seed_demo_community(session=session, now=utcnow())
             devices = create_demo_devices(session=session, now=utcnow())
     finally:
         engine.dispose()

@@ -20,12 +20,15 @@ from starlette.middleware.sessions import SessionMiddleware
 from caregiver_portal.db import create_db_engine, create_session_factory
 from caregiver_portal.deps import LoginRequired, PortalState
 from caregiver_portal.errors import Forbidden, InvalidTransition, NotFound
-from caregiver_portal.events import EventHub
+from caregiver_portal.escalation.config import load_policy_file
+from caregiver_portal.escalation.policy import DEFAULT_POLICIES, PolicySet
+from caregiver_portal.events import EventHub, enable_notify, listen_url, reader_engine
 from caregiver_portal.middleware import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from caregiver_portal.migrate import upgrade_to_head
 from caregiver_portal.routers import include_routers
 from caregiver_portal.security import password_hasher
 from caregiver_portal.settings import PortalSettings
+from caregiver_portal.ticker import Ticker
 
 log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -38,19 +41,33 @@ def create_app(settings: PortalSettings, *, migrate: bool = True) -> FastAPI:
     if migrate:
         upgrade_to_head(engine)
     factory = create_session_factory(engine)
-    hub = EventHub(factory, poll_interval_s=settings.event_poll_interval_s)
+    enable_notify()
+    reader = reader_engine(engine)
+    reads = create_session_factory(reader)
+    hub = EventHub(reads, poll_interval_s=settings.event_poll_interval_s, listen_url=listen_url(engine))
     state = PortalState(settings=settings, session_factory=factory, hasher=password_hasher(settings.password_profile),
                         hub=hub)
+    # tick_interval_s <= 0 turns the background ticker off (tests drive the sweeps with their own clock).
+    ticker = None
+    if settings.tick_interval_s > 0:
+        ticker = Ticker(factory=factory, public_url=settings.public_url, tick_interval_s=settings.tick_interval_s,
+                        policies=_escalation_policies(settings), on_change=hub.wake, reads=reads)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         hub_task = asyncio.create_task(hub.run(), name="live-board-hub")
+        if ticker is not None:
+            ticker.start()
         try:
             yield
         finally:
+            if ticker is not None:
+                await asyncio.to_thread(ticker.shutdown)
             hub_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await hub_task
+            done, _ = await asyncio.wait({hub_task}, timeout=5)
+            if not done:
+                log.error("live-board hub did not stop within 5 s")
+            reader.dispose()
             engine.dispose()
 
     app = FastAPI(title="Anxin caregiver portal", version="0.1.0", lifespan=lifespan,
@@ -65,6 +82,12 @@ def create_app(settings: PortalSettings, *, migrate: bool = True) -> FastAPI:
     _add_health(app, state)
     _add_error_handlers(app)
     return app
+
+
+def _escalation_policies(settings: PortalSettings) -> PolicySet:
+    """The default policies, or those of ``settings.extra["escalation_policy_file"]`` (TOML or JSON)."""
+    path = settings.extra.get("escalation_policy_file")
+    return load_policy_file(Path(path)) if path else DEFAULT_POLICIES
 
 
 def _add_health(app: FastAPI, state: PortalState) -> None:

@@ -26,6 +26,7 @@ class PortalSettings:
     event_poll_interval_s: float = 0.5
     tick_interval_s: float = 1.0
     max_body_bytes: int = 1_000_000
+    data_dir: Path | None = None  # uploads (e.g. receipt photos) are kept under it
     extra: dict[str, str] = field(default_factory=dict)
 
     def validate(self) -> PortalSettings:
@@ -65,4 +66,4 @@ def settings_for_data_dir(data_dir: Path, *, database_url: str | None = None, pu
     data_dir.mkdir(parents=True, exist_ok=True)
     url = database_url or os.environ.get("ANXIN_DATABASE_URL") or sqlite_url(data_dir / "anxin.sqlite3")
     secret = os.environ.get("ANXIN_SECRET_KEY") or load_or_create_secret(data_dir / "secret_key")
-    return PortalSettings(database_url=url, secret_key=secret, public_url=public_url).validate()
+    return PortalSettings(database_url=url, secret_key=secret, public_url=public_url, data_dir=data_dir).validate()

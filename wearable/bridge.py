@@ -5,6 +5,8 @@ Wiring (each piece in its own module)::
     BleakScanner ──adverts──> WristbandBridge._on_advertisement ──┐ (SOS mirror)
     BandLink (one per band) ──notifications──> asyncio.Queue <────┘
     Forwarder (one task) ──> EventProcessor (pure) ──> PortalClient.raise_alert / post_readings
+                                                   └─> BridgeState (falls in their cancel window)
+    StatusReporter (one task) ──every 10 s──> PortalClient.report_band_status
 
 The scanner and client backends are injectable (``backend=`` in bleak), so the
 same code runs against BlueZ or :class:`wearable.simulator.SimulatedWorld`.
@@ -32,6 +34,8 @@ from wearable.events import BandStats, EventProcessor, Notification
 from wearable.forwarder import Forwarder
 from wearable.links import BandLink
 from wearable.portal import PortalSink
+from wearable.state import BridgeState
+from wearable.status import BandStatus, StatusReporter, StatusSink
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +77,8 @@ class WristbandBridge:
         *,
         scanner_backend: type[BaseBleakScanner] | None = None,
         client_backend: type[BaseBleakClient] | None = None,
+        state: BridgeState | None = None,
+        status_sink: StatusSink | None = None,
     ) -> None:
         self.settings = settings or BridgeSettings()
         self.portal = portal
@@ -82,7 +88,10 @@ class WristbandBridge:
             fall_cancel_window=self.settings.fall_cancel_window, itag_debounce=self.settings.itag_debounce
         )
         self.queue: asyncio.Queue[Notification] = asyncio.Queue()
-        self.forwarder = Forwarder(portal, self.processor, self.queue, batch_interval=self.settings.batch_interval)
+        self.forwarder = Forwarder(portal, self.processor, self.queue, batch_interval=self.settings.batch_interval,
+                                   state=state)
+        self.reporter = (StatusReporter(status_sink, self.band_statuses, interval=self.settings.status_interval)
+                         if status_sink is not None else None)
         self._registered: set[str] = set()
         self._links: dict[str, BandLink] = {}
         self._link_tasks: dict[str, asyncio.Task[None]] = {}
@@ -91,19 +100,23 @@ class WristbandBridge:
         self._slots = asyncio.Semaphore(self.settings.max_connections)
         self._scanner: BleakScanner | None = None
         self._forwarder_task: asyncio.Task[None] | None = None
+        self._reporter_task: asyncio.Task[None] | None = None
         for address in wristbands:
             self._registered.add(address.upper())
 
     # ----- lifecycle ------------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Start scanning, the consumer task and one link task per registered band."""
+        """Restore held falls, start scanning, the consumer task, the status reports and the links."""
+        await self.forwarder.restore()
         kwargs: dict[str, Any] = {} if self.scanner_backend is None else {"backend": self.scanner_backend}
         if self.settings.adapter:
             kwargs["bluez"] = {"adapter": self.settings.adapter}
         self._scanner = BleakScanner(self._on_advertisement, **kwargs)
         await self._scanner.start()
         self._forwarder_task = asyncio.create_task(self.forwarder.run(), name="bridge-forwarder")
+        if self.reporter is not None:
+            self._reporter_task = asyncio.create_task(self.reporter.run(), name="bridge-status-reporter")
         for address in sorted(self._registered):
             self._start_link(address)
         logger.info("bridge started: %d registered wristband(s), max %d connections",
@@ -111,14 +124,15 @@ class WristbandBridge:
 
     async def stop(self) -> None:
         """Stop links and scanning, then forward what is still queued (falls included)."""
-        tasks = [*self._link_tasks.values(), *([self._forwarder_task] if self._forwarder_task else [])]
+        own = [t for t in (self._forwarder_task, self._reporter_task) if t is not None]
+        tasks = [*self._link_tasks.values(), *own]
         for task in tasks:
             task.cancel()
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._link_tasks.clear()
-        self._forwarder_task = None
+        self._forwarder_task = self._reporter_task = None
         if self._scanner is not None:
             await self._scanner.stop()
             self._scanner = None
@@ -179,7 +193,10 @@ class WristbandBridge:
         self._sightings[address] = _Sighting(device, adv, now, time.monotonic())
         if not registered:
             return
-        self._heard.setdefault(address, asyncio.Event()).set()
+        heard = self._heard.get(address)
+        if heard is None:
+            heard = self._heard[address] = asyncio.Event()
+        heard.set()
         mirror = adv.service_data.get(uuids.ANXIN_SERVICE)
         if mirror is not None:
             self.queue.put_nowait(Notification(address, uuids.ANXIN_EVENT, bytes(mirror), now, "advertisement"))
@@ -212,6 +229,19 @@ class WristbandBridge:
             if s.monotonic >= horizon
         ]
         return sorted(bands, key=lambda b: b.rssi, reverse=True)
+
+    def band_statuses(self) -> list[BandStatus]:
+        """Status of every registered band (what the status reporter sends to the portal)."""
+        fresh_after = time.monotonic() - self.settings.advert_fresh
+        statuses = []
+        for address in sorted(self._registered):
+            sighting = self._sightings.get(address)
+            stats = self.processor.stats(address)
+            seen = [t for t in (sighting.seen_at if sighting else None, stats.last_heard_at) if t is not None]
+            rssi = sighting.adv.rssi if sighting and sighting.monotonic >= fresh_after else None
+            statuses.append(BandStatus(address, self.is_connected(address), max(seen, default=None), rssi,
+                                       stats.battery_percent))
+        return statuses
 
     def is_connected(self, address: str) -> bool:
         """True while the bridge holds a GATT link to the band."""

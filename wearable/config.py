@@ -30,7 +30,9 @@ class BridgeSettings:
     nearby_ttl: float = 30.0
     """``nearby()`` lists devices heard within this time."""
     itag_debounce: float = 2.0
-    """iTAG notifications closer than this are one press."""
+    """iTAG notifications closer than this are one press (also across a restart, see ``wearable.state``)."""
+    status_interval: float = 10.0
+    """Band statuses (connected, last seen, RSSI, battery) are reported to the portal this often."""
     adapter: str | None = None
     """BlueZ adapter to use (e.g. ``"hci0"``); None lets bleak choose. Ignored by other backends."""
 
@@ -39,7 +41,8 @@ class BridgeSettings:
             raise ValueError("max_connections must be at least 1")
         if self.connect_attempts < 1:
             raise ValueError("connect_attempts must be at least 1")
-        for name in ("batch_interval", "reconnect_initial", "reconnect_max", "connect_timeout", "advert_fresh"):
+        for name in ("batch_interval", "reconnect_initial", "reconnect_max", "connect_timeout", "advert_fresh",
+                     "status_interval"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive")
         if self.fall_cancel_window < 0:

@@ -4,6 +4,12 @@
 numbers per band (duplicates dropped, gaps counted), holds falls for a cancel
 window and debounces iTAG buttons. Time is passed in (``now``: monotonic
 seconds); nothing here does I/O.
+
+What must survive a crash is announced as outputs, not written here: a held fall
+(:class:`FallHeld`, then :class:`FallSettled` once handed to the portal client) and
+the last iTAG press (:class:`ItagPressed`). The forwarder writes them to the
+bridge's state file; :meth:`EventProcessor.restore_fall` and
+:meth:`EventProcessor.restore_itag_press` take them back after a restart.
 """
 
 from __future__ import annotations
@@ -12,17 +18,28 @@ import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from wearable import gatt, uuids
 from wearable.errors import MalformedPayload
-from wearable.messages import AlertOut, BandStats, CancelOut, Notification, Output, ReadingOut
+from wearable.messages import (
+    AlertOut,
+    BandStats,
+    CancelOut,
+    FallHeld,
+    FallSettled,
+    ItagPressed,
+    Notification,
+    Output,
+    ReadingOut,
+)
 from wearable.sequence import SequenceTracker
 from wearable.vendor import WristbandEvent, WristbandEventKind
 
 __all__ = [
-    "AlertOut", "BandStats", "CancelOut", "EventProcessor", "Notification", "Output", "ReadingOut",
-    "event_id_for",
+    "AlertOut", "BandStats", "CancelOut", "EventProcessor", "FallHeld", "FallSettled", "ItagPressed",
+    "Notification", "Output", "ReadingOut", "event_id_for",
 ]
 
 logger = logging.getLogger(__name__)
@@ -78,6 +95,8 @@ class EventProcessor:
         """Decode one notification; malformed payloads are counted and logged, never raised."""
         stats = self.stats(note.address)
         stats.notifications += 1
+        if stats.last_heard_at is None or note.received_at > stats.last_heard_at:
+            stats.last_heard_at = note.received_at
         decoder = self._decoders.get(note.characteristic)
         if decoder is None:
             stats.unknown_characteristic += 1
@@ -95,12 +114,13 @@ class EventProcessor:
         return self._count(note.address, outputs)
 
     def due(self, now: float) -> list[Output]:
-        """Falls whose cancel window has ended: forward them now."""
+        """Falls whose cancel window has ended: forward them now (each followed by its FallSettled)."""
         outputs: list[Output] = []
         for address, falls in list(self._pending_falls.items()):
             for fall in [f for f in falls if f.deadline <= now]:
                 falls.remove(fall)
                 outputs.append(self._forwarded(_with(fall.alert, cancelled=False)))
+                outputs.append(FallSettled(address, fall.alert.event_id))
             if not falls:
                 del self._pending_falls[address]
         return self._count_all(outputs)
@@ -113,6 +133,34 @@ class EventProcessor:
         """Monotonic time at which :meth:`due` has something, or None."""
         deadlines = [f.deadline for falls in self._pending_falls.values() for f in falls]
         return min(deadlines, default=None)
+
+    # ----- restart ------------------------------------------------------------------------------
+
+    def restore_fall(self, alert: AlertOut, *, detected_at: datetime, deadline_at: datetime,
+                     now: float, wall_now: datetime) -> float:
+        """Hold again a fall a previous run held when it stopped; returns the seconds left in its window.
+
+        A window that ended while the bridge was down is due at once. The fall's sequence
+        number is marked as seen, so the band's advertisement mirror of it is a duplicate.
+        """
+        if any(f.alert.event_id == alert.event_id for f in self._pending_falls.get(alert.wristband, [])):
+            return 0.0
+        window = max(0.0, (deadline_at - detected_at).total_seconds())
+        remaining = min(window, max(0.0, (deadline_at - wall_now).total_seconds()))
+        elapsed = min(window, max(0.0, (wall_now - detected_at).total_seconds()))
+        self._pending_falls.setdefault(alert.wristband, []).append(
+            _PendingFall(alert, deadline=now + remaining, started=now - elapsed)
+        )
+        seq, clock = alert.details.get("seq"), alert.details.get("band_clock")
+        if isinstance(seq, int) and isinstance(clock, int):
+            self._sequences.setdefault(alert.wristband, SequenceTracker()).observe(seq, clock)
+        return remaining
+
+    def restore_itag_press(self, address: str, *, pressed_at: datetime, now: float, wall_now: datetime) -> None:
+        """Debounce against a press a previous run forwarded (a restart does not make a repeat new)."""
+        age = (wall_now - pressed_at).total_seconds()
+        if 0 <= age < self.itag_debounce:
+            self._last_itag[address] = now - age
 
     # ----- standard characteristics ---------------------------------------------------------------
 
@@ -136,6 +184,7 @@ class EventProcessor:
 
     def _battery(self, note: Notification, now: float) -> list[Output]:
         percent = gatt.parse_battery_level(note.data).percent
+        self.stats(note.address).battery_percent = percent
         return [ReadingOut(note.address, "battery", float(percent), note.received_at)]
 
     def _itag(self, note: Notification, now: float) -> list[Output]:
@@ -147,7 +196,7 @@ class EventProcessor:
         millis = int(note.received_at.timestamp() * 1000)
         alert = AlertOut("sos", note.address, f"{note.address}:itag:{millis}",
                          {"source": "itag", "button_code": press.code})
-        return [self._forwarded(alert)]
+        return [self._forwarded(alert), ItagPressed(note.address, alert.event_id, note.received_at)]
 
     # ----- vendor events --------------------------------------------------------------------------
 
@@ -156,6 +205,8 @@ class EventProcessor:
         missed = self._track_sequence(note, event)
         if missed is None:
             return []
+        if event.battery_percent is not None:
+            self.stats(note.address).battery_percent = event.battery_percent
         details: dict[str, Any] = {
             "seq": event.sequence,
             "band_clock": event.band_clock,
@@ -166,16 +217,12 @@ class EventProcessor:
         if missed:
             details["missed_events"] = missed
         alert = AlertOut(_ALERT_KIND[event.kind], note.address, event_id_for(note.address, event), details)
-        return self._dispatch_event(event.kind, alert, now)
+        return self._dispatch_event(event.kind, alert, note, now)
 
-    def _dispatch_event(self, kind: WristbandEventKind, alert: AlertOut, now: float) -> list[Output]:
+    def _dispatch_event(self, kind: WristbandEventKind, alert: AlertOut, note: Notification,
+                        now: float) -> list[Output]:
         if kind is WristbandEventKind.FALL:
-            if self.fall_cancel_window <= 0:
-                return [self._forwarded(_with(alert, cancelled=False))]
-            fall = _PendingFall(alert, deadline=now + self.fall_cancel_window, started=now)
-            self._pending_falls.setdefault(alert.wristband, []).append(fall)
-            logger.info("%s: fall detected, waiting %.0f s for a cancel", alert.wristband, self.fall_cancel_window)
-            return []
+            return self._hold_fall(alert, note, now)
         if kind is WristbandEventKind.FALL_CANCELLED:
             return self._fall_cancelled(alert, now)
         if kind is WristbandEventKind.SOS_CANCELLED:
@@ -183,6 +230,15 @@ class EventProcessor:
         if alert.kind == "device":
             return [self._forwarded(_with(alert, event=kind.slug))]
         return [self._forwarded(alert)]
+
+    def _hold_fall(self, alert: AlertOut, note: Notification, now: float) -> list[Output]:
+        if self.fall_cancel_window <= 0:
+            return [self._forwarded(_with(alert, cancelled=False))]
+        fall = _PendingFall(alert, deadline=now + self.fall_cancel_window, started=now)
+        self._pending_falls.setdefault(alert.wristband, []).append(fall)
+        logger.info("%s: fall detected, waiting %.0f s for a cancel", alert.wristband, self.fall_cancel_window)
+        deadline_at = note.received_at + timedelta(seconds=self.fall_cancel_window)
+        return [FallHeld(alert, note.received_at, deadline_at)]
 
     def _fall_cancelled(self, cancel: AlertOut, now: float) -> list[Output]:
         pending = self._pending_falls.pop(cancel.wristband, [])
@@ -194,6 +250,7 @@ class EventProcessor:
             raised = _with(fall.alert, cancelled=True, cancelled_after_s=after)
             outputs.append(AlertOut(raised.kind, raised.wristband, raised.event_id, raised.details, emergency=False))
             outputs.append(CancelOut(fall.alert.wristband, fall.alert.event_id, FALL_CANCELLED_REASON))
+            outputs.append(FallSettled(fall.alert.wristband, fall.alert.event_id))
         logger.info("%s: fall cancelled by the wearer within the window", cancel.wristband)
         return outputs
 
@@ -236,7 +293,8 @@ class EventProcessor:
 
     def _count_all(self, outputs: list[Output]) -> list[Output]:
         for output in outputs:
-            self._count(output.wristband, [output])  # CancelOut counts as neither
+            if isinstance(output, AlertOut | ReadingOut):
+                self._count(output.wristband, [output])
         return outputs
 
 

@@ -3,6 +3,10 @@
 Alerts are handed to the portal client at once; readings are batched every
 ``batch_interval`` seconds. The portal client writes to a local SQLite outbox,
 so its calls run in a worker thread to keep the event loop responsive.
+
+State outputs (a fall held in its cancel window, its settlement, an iTAG press) go to
+the bridge's state file (:mod:`wearable.state`) in the order the processor produced
+them, so a fall is forgotten there only after its alert is in the outbox.
 """
 
 from __future__ import annotations
@@ -12,14 +16,32 @@ import logging
 import math
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 
-from wearable.events import AlertOut, CancelOut, EventProcessor, Notification, Output, ReadingOut
+from wearable.events import (
+    AlertOut,
+    CancelOut,
+    EventProcessor,
+    FallHeld,
+    FallSettled,
+    ItagPressed,
+    Notification,
+    Output,
+    ReadingOut,
+)
 from wearable.portal import PortalSink
+from wearable.state import BridgeState
 
 logger = logging.getLogger(__name__)
 
 MAX_HELD_READINGS = 20_000
 """Readings kept while the outbox refuses them; beyond this the oldest are dropped (alerts never are)."""
+MAX_BATCH_READINGS = 1_000
+"""Readings per ``post_readings`` call: the portal refuses batches over 5,000 readings or 1 MB (~110 B
+a reading), so a large bridge (600+ bands at one tick a second) posts several batches per interval."""
+
+Pending = AlertOut | CancelOut | FallHeld | FallSettled | ItagPressed
+"""Outputs that are retried at the next flush when they could not be stored."""
 
 
 class Forwarder:
@@ -33,14 +55,37 @@ class Forwarder:
         *,
         batch_interval: float,
         clock: Callable[[], float] = time.monotonic,
+        state: BridgeState | None = None,
+        wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.portal = portal
         self.processor = processor
         self.queue = queue
         self.batch_interval = batch_interval
         self.clock = clock
+        self.state = state
+        self.wall_clock = wall_clock
+        self.processed = 0
+        """Notifications taken from the queue so far (for benchmarks and health checks)."""
         self._readings: list[ReadingOut] = []
-        self._failed_alerts: list[AlertOut | CancelOut] = []
+        self._failed: list[Pending] = []
+
+    async def restore(self) -> int:
+        """Hold again the falls a previous run left in the state file; returns how many."""
+        if self.state is None:
+            return 0
+        falls = await asyncio.to_thread(self.state.held_falls)
+        presses = await asyncio.to_thread(self.state.itag_presses)
+        now, wall_now = self.clock(), self.wall_clock()
+        for fall in falls:
+            left = self.processor.restore_fall(fall.alert, detected_at=fall.detected_at,
+                                               deadline_at=fall.deadline_at, now=now, wall_now=wall_now)
+            logger.warning("%s: fall %s held by the previous run restored, %.1f s of its cancel window left",
+                           fall.alert.wristband, fall.alert.event_id, left)
+        for press in presses:
+            self.processor.restore_itag_press(press.wristband, pressed_at=press.pressed_at, now=now,
+                                              wall_now=wall_now)
+        return len(falls)
 
     async def run(self) -> None:
         """Consume forever (cancel to stop, then call :meth:`drain`)."""
@@ -49,6 +94,7 @@ class Forwarder:
             deadline = min(next_flush, self.processor.next_deadline() or math.inf)
             note = await self._next(max(0.0, deadline - self.clock()))
             if note is not None:
+                self.processed += 1
                 await self._dispatch(self.processor.handle(note, self.clock()))
             await self._dispatch(self.processor.due(self.clock()))
             if self.clock() >= next_flush:
@@ -75,45 +121,52 @@ class Forwarder:
         for output in outputs:
             if isinstance(output, ReadingOut):
                 self._readings.append(output)
-            else:
-                await self._send_alert(output)
+            elif any(f.event_id == output.event_id for f in self._failed):
+                self._failed.append(output)  # keep the order of one event's steps behind its failed step
+            elif not await self._apply(output):
+                self._failed.append(output)
 
-    async def _send_alert(self, alert: AlertOut | CancelOut) -> bool:
+    async def _apply(self, output: Pending) -> bool:
+        """Hand one output to the portal client or the state file; False when it could not be stored."""
         try:
-            if isinstance(alert, CancelOut):
-                await asyncio.to_thread(self.portal.cancel_alert, alert.event_id, reason=alert.reason)
-            else:
-                await asyncio.to_thread(
-                    self.portal.raise_alert,
-                    kind=alert.kind,
-                    event_id=alert.event_id,
-                    emergency=alert.emergency,
-                    wristband=alert.wristband,
-                    details=dict(alert.details),
-                )
-        except Exception:  # the outbox failing must not stop the bridge; retried at next flush
-            logger.exception("%s: could not queue %s", alert.wristband, alert)
-            self._failed_alerts.append(alert)
+            await asyncio.to_thread(self._store, output)
+        except Exception:  # a failing outbox / state file must not stop the bridge; retried at next flush
+            logger.exception("%s: could not store %s", output.wristband, output)
             return False
-        logger.info("%s: queued %s", alert.wristband, alert)
+        if isinstance(output, AlertOut | CancelOut):
+            logger.info("%s: queued %s", output.wristband, output)
         return True
 
-    async def flush(self) -> None:
-        """Retry alerts that failed to queue, then post the batched readings."""
-        retry, self._failed_alerts = self._failed_alerts, []
-        for alert in retry:
-            await self._send_alert(alert)
-        if not self._readings:
+    def _store(self, output: Pending) -> None:
+        """Blocking: one outbox or state-file write (runs in a worker thread)."""
+        if isinstance(output, AlertOut):
+            self.portal.raise_alert(kind=output.kind, event_id=output.event_id, emergency=output.emergency,
+                                    wristband=output.wristband, details=dict(output.details))
+        elif isinstance(output, CancelOut):
+            self.portal.cancel_alert(output.event_id, reason=output.reason)
+        elif self.state is None:
             return
-        batch, self._readings = self._readings, []
-        try:
-            await asyncio.to_thread(self.portal.post_readings, [r.as_dict() for r in batch])
-        except Exception:
-            logger.exception("could not queue %d readings; keeping them for the next batch", len(batch))
-            held = batch + self._readings
-            if len(held) > MAX_HELD_READINGS:
-                logger.warning("dropping %d oldest readings", len(held) - MAX_HELD_READINGS)
-                held = held[-MAX_HELD_READINGS:]
-            self._readings = held
+        elif isinstance(output, FallHeld):
+            self.state.hold_fall(output.alert, detected_at=output.detected_at, deadline_at=output.deadline_at)
+        elif isinstance(output, FallSettled):
+            self.state.settle_fall(output.event_id)
         else:
+            self.state.note_itag_press(output.wristband, event_id=output.event_id, pressed_at=output.pressed_at)
+
+    async def flush(self) -> None:
+        """Retry outputs that failed to store (in order), then post the batched readings."""
+        retry, self._failed = self._failed, []
+        await self._dispatch(list(retry))
+        while self._readings:
+            batch, self._readings = self._readings[:MAX_BATCH_READINGS], self._readings[MAX_BATCH_READINGS:]
+            try:
+                await asyncio.to_thread(self.portal.post_readings, [r.as_dict() for r in batch])
+            except Exception:
+                logger.exception("could not queue %d readings; keeping them for the next batch", len(batch))
+                held = batch + self._readings
+                if len(held) > MAX_HELD_READINGS:
+                    logger.warning("dropping %d oldest readings", len(held) - MAX_HELD_READINGS)
+                    held = held[-MAX_HELD_READINGS:]
+                self._readings = held
+                return
             logger.debug("queued %d readings", len(batch))

@@ -71,7 +71,55 @@ class ReadingOut:
         return {"wristband": self.wristband, "kind": self.kind, "value": self.value, "measured_at": self.measured_at}
 
 
-Output = AlertOut | CancelOut | ReadingOut
+@dataclass(frozen=True, slots=True)
+class FallHeld:
+    """A fall entered its cancel window: remember it durably so a crash cannot lose it."""
+
+    alert: AlertOut
+    """The alert that is raised when the window ends (details without ``cancelled``)."""
+    detected_at: datetime
+    """When the bridge received the fall (UTC)."""
+    deadline_at: datetime
+    """When the window ends and the fall is forwarded (UTC)."""
+
+    @property
+    def wristband(self) -> str:
+        """Band address."""
+        return self.alert.wristband
+
+    @property
+    def event_id(self) -> str:
+        """Event id of the fall."""
+        return self.alert.event_id
+
+
+@dataclass(frozen=True, slots=True)
+class FallSettled:
+    """A held fall was handed to the portal client (forwarded or recorded as cancelled): forget it."""
+
+    wristband: str
+    """Band address."""
+    event_id: str
+    """Event id of the fall."""
+
+
+@dataclass(frozen=True, slots=True)
+class ItagPressed:
+    """An iTAG press was forwarded; remembered so a restart keeps debouncing it."""
+
+    wristband: str
+    """Button address."""
+    event_id: str
+    """Event id of the SOS it raised."""
+    pressed_at: datetime
+    """When the bridge received the press (UTC)."""
+
+
+PortalOut = AlertOut | CancelOut
+"""Outputs that become a durable portal request."""
+StateOut = FallHeld | FallSettled | ItagPressed
+"""Outputs that update the bridge's own state file (``wearable.state``)."""
+Output = AlertOut | CancelOut | ReadingOut | FallHeld | FallSettled | ItagPressed
 
 
 @dataclass(slots=True)
@@ -86,3 +134,7 @@ class BandStats:
     unknown_characteristic: int = 0
     alerts: int = 0
     readings: int = 0
+    battery_percent: int | None = None
+    """Latest battery charge the band reported (Battery Level or an event's battery byte)."""
+    last_heard_at: datetime | None = None
+    """When the latest notification or indication of the band arrived (UTC)."""

@@ -1,4 +1,10 @@
-"""The slice of ``caregiver_portal.client.PortalClient`` the bridge uses (network edge)."""
+"""The slice of ``caregiver_portal.client.PortalClient`` the bridge uses (network edge).
+
+One client carries alerts and reading batches. Sending them through two clients (two
+outboxes, two sender threads) was measured and made the SOS p99 worse on a SQLite portal:
+the two requests then contend for SQLite's write lock, whose busy handler sleeps in growing
+steps, where one client simply sends them one after the other (docs/benchmarks.md).
+"""
 
 from __future__ import annotations
 
@@ -21,4 +27,16 @@ class PortalSink(Protocol):
 
     def cancel_alert(self, event_id: str, *, reason: str = "") -> str:
         """Queue the cancellation of an alert raised earlier; returns the cancellation's id."""
+        ...
+
+
+class FullPortal(PortalSink, Protocol):
+    """The whole client as the runner uses it: durable calls, status reports, the wristband list."""
+
+    def report_band_status(self, bands: list[dict[str, Any]]) -> dict[str, Any]:
+        """Send band statuses now (not durable)."""
+        ...
+
+    def wristbands(self) -> list[dict[str, Any]]:
+        """Wristbands registered at this device's site."""
         ...

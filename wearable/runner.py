@@ -1,4 +1,9 @@
-"""Entry point of ``anxin bridge``: portal client + wristband bridge until SIGINT / SIGTERM."""
+"""Entry point of ``anxin bridge``: portal client + wristband bridge until SIGINT / SIGTERM.
+
+The data directory holds the portal client's outbox (``bridge-outbox.sqlite3``) and the
+bridge's own state (``bridge-state.sqlite3``: falls inside their cancel window, last iTAG
+presses), so a bridge restarted on the same directory loses no alert.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +13,16 @@ import logging
 import signal
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Protocol
 
 from bleak.backends.client import BaseBleakClient
 from bleak.backends.scanner import BaseBleakScanner
 
 from wearable.bridge import WristbandBridge
 from wearable.config import BridgeSettings
-from wearable.portal import PortalSink
+from wearable.portal import FullPortal
 from wearable.sim_band import SimulatedBand
 from wearable.simulator import SimulatedWorld, simulated_address
+from wearable.state import BridgeState
 
 logger = logging.getLogger(__name__)
 
@@ -25,29 +30,28 @@ OUTBOX_FILE = "bridge-outbox.sqlite3"
 WRISTBAND_REFRESH_S = 60.0
 
 
-class BridgePortal(PortalSink, Protocol):
-    """The portal client as the runner uses it (``caregiver_portal.client.PortalClient``)."""
-
-    def wristbands(self) -> list[dict[str, Any]]:
-        """Wristbands registered at this device's site."""
-        ...
+BridgePortal = FullPortal
+"""The portal client as the runner uses it (``caregiver_portal.client.PortalClient``)."""
 
 
 def run_bridge(
-    *, portal_url: str, token: str, data_dir: Path, simulate: int = 0, sos_after: float | None = None
+    *, portal_url: str, token: str, data_dir: Path, simulate: int = 0, sos_after: float | None = None,
+    settings: BridgeSettings | None = None,
 ) -> None:
     """Run the bridge (``simulate`` > 0: that many simulated bands) until SIGINT / SIGTERM."""
     from caregiver_portal.client import PortalClient  # the portal package is an edge dependency
 
     data_dir.mkdir(parents=True, exist_ok=True)
     client = PortalClient(base_url=portal_url, token=token, outbox_path=data_dir / OUTBOX_FILE)
+    state = BridgeState.in_dir(data_dir)
     client.start()
     try:
-        asyncio.run(serve(client, simulate=simulate, sos_after=sos_after))
+        asyncio.run(serve(client, simulate=simulate, sos_after=sos_after, settings=settings, state=state))
     finally:
         client.stop()
         logger.info("bridge exited; %d request(s) wait in the outbox", client.pending_count())
         client.close()
+        state.close()
 
 
 async def serve(
@@ -59,6 +63,7 @@ async def serve(
     stop: asyncio.Event | None = None,
     world: SimulatedWorld | None = None,
     install_signal_handlers: bool = True,
+    state: BridgeState | None = None,
 ) -> None:
     """Run the bridge on the running loop until ``stop`` is set (or a signal arrives)."""
     stop = stop or asyncio.Event()
@@ -69,7 +74,8 @@ async def serve(
     fallback = [simulated_address(i) for i in range(1, simulate + 1)]
     addresses = await fetch_wristbands(portal, fallback=fallback)
     bridge = WristbandBridge(
-        portal, addresses, settings, scanner_backend=scanner_backend, client_backend=client_backend
+        portal, addresses, settings, scanner_backend=scanner_backend, client_backend=client_backend,
+        state=state, status_sink=portal,
     )
     helpers = [asyncio.create_task(_refresh_wristbands(portal, bridge), name="wristband-refresh")]
     if world is not None and sos_after is not None and world.bands:

@@ -11,7 +11,7 @@ import asyncio
 import logging
 import math
 import random
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -92,6 +92,8 @@ class SimulatedBand:
         self.last_event: WristbandEvent | None = None
         self.pending: deque[WristbandEvent] = deque(maxlen=32)
         self.connect_count = 0
+        self.sent: Counter[str] = Counter()
+        """Values handed to a client (notifications and reads), per characteristic UUID (for benchmarks)."""
         self._mirror_until = 0.0
         self._fail_connects = 0
         self._tick = 0
@@ -208,6 +210,7 @@ class SimulatedBand:
         if callback is None or not self.in_range:
             return False
         payload = bytearray(data)
+        self.sent[characteristic] += 1
         try:
             asyncio.get_running_loop().call_soon(callback, payload)
         except RuntimeError:  # scripted from outside the event loop
@@ -242,6 +245,7 @@ class SimulatedBand:
     def read(self, characteristic: str) -> bytes:
         """Value of a readable characteristic."""
         if characteristic == uuids.BATTERY_LEVEL:
+            self.sent[characteristic] += 1
             return encode_battery(round(self.battery))
         if characteristic == uuids.ITAG_BUTTON:
             return b"\x00"
@@ -295,6 +299,9 @@ class SimulatedBand:
     # ----- physiological traces ------------------------------------------------------------------
 
     async def _run_sensors(self) -> None:
+        # Real bands' timers are independent: a random phase keeps a room of bands that connected
+        # together from ticking in lockstep (bursts no real room produces).
+        await asyncio.sleep(self.rng.uniform(0, self.world.reading_interval))
         while True:
             await asyncio.sleep(self.world.reading_interval)
             self._tick += 1

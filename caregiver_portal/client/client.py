@@ -84,6 +84,17 @@ class PortalClient:
         self._wake.set()
         return batch_id
 
+    def submit(self, path: str, body: dict[str, Any], *, event_id: str | None = None, urgent: bool = True) -> str:
+        """Store any device-API write (an order, a sign-up, a rating…) in the outbox and wake the sender.
+
+        ``event_id`` names the request in the outbox; endpoints that are idempotent on an id
+        (orders, sign-ups, ratings) should get the same id inside ``body``. Returns the event id.
+        """
+        event_id = event_id or uuid.uuid4().hex
+        self.outbox.put(event_id=event_id, method="POST", path=path, body=body, priority=0 if urgent else 1)
+        self._wake.set()
+        return event_id
+
     def delivery(self, event_id: str) -> dict[str, Any] | None:
         """The portal's answer once the request was delivered, else None."""
         return self.outbox.response(event_id)
@@ -118,6 +129,32 @@ class PortalClient:
     def wristbands(self) -> list[dict[str, Any]]:
         """Wristbands registered at this device's site."""
         return self._get("/api/v1/wristbands") or []
+
+    def report_band_status(self, bands: Sequence[dict[str, Any]]) -> dict[str, Any]:
+        """Send the bridge's wristband states now: ``[{address, connected, last_seen_at, rssi,
+        battery_percent}]``. Not stored in the outbox (only the latest state matters); raises
+        PortalUnavailable / RequestRejected when the portal cannot take it."""
+        answer = self._post_now("/api/v1/bands/status", [_band_status_json(band) for band in bands])
+        return answer if isinstance(answer, dict) else {}
+
+    def nearby_bands(self, *, within_s: int = 30, limit: int = 10) -> list[dict[str, Any]]:
+        """Wristbands heard at this kiosk's site within ``within_s`` seconds, strongest signal first:
+        ``[{address, resident_id, rssi, last_seen_at, connected, battery_percent}]`` (kiosk token)."""
+        return self._get(f"/api/v1/site/nearby?within_s={int(within_s)}&limit={int(limit)}") or []
+
+    def _post_now(self, path: str, body: Any) -> Any:
+        """POST directly (no outbox); errors as in :meth:`_get`."""
+        try:
+            response = self._http.post(self.base_url + path, json=body, timeout=self.timeout_s)
+        except requests.RequestException as exc:
+            self.online = False
+            raise PortalUnavailable(f"portal unreachable: {exc}") from exc
+        if response.status_code >= 500 or response.status_code in RETRYABLE_STATUSES:
+            raise PortalUnavailable(f"portal answered {response.status_code}")
+        if response.status_code >= 400:
+            raise RequestRejected(f"portal refused POST {path}: {response.status_code} {response.text[:200]}")
+        self.online = True
+        return response.json() if response.content else None
 
     def _get(self, path: str) -> Any:
         try:
@@ -231,3 +268,11 @@ def _reading_json(reading: dict[str, Any]) -> dict[str, Any]:
         measured_at = measured_at.isoformat()
     return {"wristband": reading["wristband"], "kind": reading["kind"], "value": float(reading["value"]),
             "measured_at": measured_at}
+
+
+def _band_status_json(band: dict[str, Any]) -> dict[str, Any]:
+    seen = band.get("last_seen_at")
+    if isinstance(seen, datetime):
+        seen = (seen if seen.tzinfo is not None else seen.replace(tzinfo=UTC)).isoformat()
+    return {"address": band["address"], "connected": bool(band.get("connected")), "last_seen_at": seen,
+            "rssi": band.get("rssi"), "battery_percent": band.get("battery_percent")}

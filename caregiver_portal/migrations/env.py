@@ -2,6 +2,8 @@
 
 from alembic import context
 
+from caregiver_portal.bands import models as _band_models  # noqa: F401  (wristband status table)
+from caregiver_portal.community import models as _community_models  # noqa: F401  (community tables)
 from caregiver_portal.models import Base
 
 target_metadata = Base.metadata

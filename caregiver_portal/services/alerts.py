@@ -1,4 +1,11 @@
-"""Alert lifecycle: raise (idempotently), accept, resolve, cancel; each change is timelined."""
+"""Alert lifecycle: raise (idempotently), accept, resolve, cancel; each change is timelined.
+
+Every SOS, fall and help request is a new alert. Repeated health, inactivity and device
+alerts about the same subject (resident, else wristband, else device) attach to the active
+alert of that kind as a "repeated" timeline entry instead of flooding the board. Each new
+alert starts escalating (:mod:`caregiver_portal.escalation.deadlines`); accepting switches
+to reminders; resolving or cancelling stops it and tells the bots that carried the alarm.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +13,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from caregiver_portal.errors import Forbidden, InvalidTransition, NotFound
+from caregiver_portal.escalation import deadlines
 from caregiver_portal.models import Alert, AlertEvent, Device, Resident, User, Wristband
+from caregiver_portal.notifications.outbox import enqueue_follow_up
 
 EMERGENCY_KINDS = frozenset({"sos", "fall"})
+DEDUPED_KINDS = frozenset({"health", "inactivity", "device"})
+ACTIVE_STATES = ("open", "accepted")
 KIND_LABELS = {
     "sos": "紧急呼叫",
     "fall": "跌倒报警",
@@ -30,21 +41,80 @@ class RaisedAlert:
 
     alert: Alert
     duplicate: bool
+    repeated: bool = False
+    """True when the event was attached to an already active alert of the same subject and kind."""
 
 
-def _timeline(session: Session, alert: Alert, *, type: str, now: datetime, message: str = "",
-              user: User | None = None, device: Device | None = None) -> AlertEvent:
+def add_timeline(session: Session, alert: Alert, *, type: str, now: datetime, message: str = "",
+                 user: User | None = None, device: Device | None = None,
+                 client_event_id: str | None = None) -> AlertEvent:
+    """Add one entry to the alert's timeline (and so to every live board)."""
     event = AlertEvent(alert_id=alert.id, site_id=alert.site_id, at=now, type=type, message=message,
-                       actor_user_id=user.id if user else None, actor_device_id=device.id if device else None)
+                       actor_user_id=user.id if user else None, actor_device_id=device.id if device else None,
+                       client_event_id=client_event_id)
     session.add(event)
     return event
 
 
 def find_by_event(session: Session, *, device: Device, client_event_id: str) -> Alert | None:
-    """The alert a device raised with ``client_event_id``, if stored."""
-    return session.scalar(
+    """The alert a device raised with ``client_event_id`` (or to which that event was attached)."""
+    alert = session.scalar(
         select(Alert).where(Alert.source_device_id == device.id, Alert.client_event_id == client_event_id)
     )
+    if alert is None:
+        alert = session.scalar(
+            select(Alert).join(AlertEvent, AlertEvent.alert_id == Alert.id)
+            .where(AlertEvent.actor_device_id == device.id, AlertEvent.client_event_id == client_event_id)
+        )
+    return alert
+
+
+def dedupe_key(*, resident: Resident | None, wristband: Wristband | None, device: Device | None) -> str:
+    """The subject a repeated alert is matched on: the resident, else the wristband, else the device."""
+    if resident is not None:
+        return f"resident:{resident.id}"
+    if wristband is not None:
+        return f"wristband:{wristband.id}"
+    return f"device:{device.id}" if device is not None else "site"
+
+
+def lock_subject(session: Session, *, site_id: int, kind: str, key: str) -> None:
+    """Serialise raisers of alerts about one subject until this transaction ends.
+
+    On PostgreSQL a transaction-scoped advisory lock makes a second raiser wait until the
+    first commits; on SQLite ``BEGIN IMMEDIATE`` already serialises writers.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"alert:{site_id}:{kind}:{key}"))))
+
+
+def latest_alert_for(session: Session, *, site_id: int, kind: str, key: str, active_only: bool) -> Alert | None:
+    """The newest alert of ``kind`` about subject ``key`` (only open or accepted ones if ``active_only``)."""
+    query = select(Alert).where(Alert.site_id == site_id, Alert.kind == kind, Alert.dedupe_key == key)
+    if active_only:
+        query = query.where(Alert.state.in_(ACTIVE_STATES))
+    return session.scalar(query.order_by(Alert.id.desc()).limit(1))
+
+
+def active_alert_for(session: Session, *, site_id: int, kind: str, key: str) -> Alert | None:
+    """The open or accepted alert of ``kind`` about subject ``key``, serialised against racing raisers."""
+    lock_subject(session, site_id=site_id, kind=kind, key=key)
+    return latest_alert_for(session, site_id=site_id, kind=kind, key=key, active_only=True)
+
+
+def attach_repeat(session: Session, alert: Alert, *, now: datetime, message: str, device: Device | None = None,
+                  client_event_id: str | None = None) -> None:
+    """Record a repeat of an active alert instead of raising a new one."""
+    alert.repeat_count = (alert.repeat_count or 0) + 1
+    add_timeline(session, alert, type="repeated", now=now, message=message, device=device,
+                 client_event_id=client_event_id)
+
+
+def open_alert(session: Session, alert: Alert, *, now: datetime, message: str, device: Device | None = None) -> Alert:
+    """Timeline a freshly inserted (flushed) alert and start its escalation."""
+    add_timeline(session, alert, type="raised", now=now, device=device, message=message)
+    deadlines.start(session, alert=alert, now=now)
+    return alert
 
 
 def _place_for(resident: Resident | None, device: Device, details: dict[str, Any]) -> str:
@@ -64,6 +134,8 @@ def raise_alert(*, session: Session, device: Device, client_event_id: str, kind:
     The caller commits; a concurrent duplicate insert is caught by the unique constraint
     and answered with the stored alert.
     """
+    if device.last_seen_at is None or device.last_seen_at < now:
+        device.last_seen_at = now  # the bridge-silence rule reads this
     existing = find_by_event(session, device=device, client_event_id=client_event_id)
     if existing is not None:
         return RaisedAlert(existing, duplicate=True)
@@ -82,11 +154,19 @@ def raise_alert(*, session: Session, device: Device, client_event_id: str, kind:
         resident = session.get(Resident, resident_id)
         if resident is None or resident.site_id != device.site_id:
             raise NotFound("resident not found at this site")
+    label = KIND_LABELS.get(kind, kind)
+    key = dedupe_key(resident=resident, wristband=wristband, device=device) if kind in DEDUPED_KINDS else None
+    if key is not None:
+        active = active_alert_for(session, site_id=device.site_id, kind=kind, key=key)
+        if active is not None:
+            return _attach_device_repeat(session, active, device=device, client_event_id=client_event_id, now=now,
+                                         message=f"{device.name} 再次报告{label}")
     alert = Alert(
         site_id=device.site_id, kind=kind, emergency=kind in EMERGENCY_KINDS if emergency is None else emergency,
         state="open", place=_place_for(resident, device, details), details=details,
         resident_id=resident.id if resident else None, wristband_id=wristband.id if wristband else None,
         source_device_id=device.id, client_event_id=client_event_id, occurred_at=occurred_at, created_at=now,
+        dedupe_key=key,
     )
     try:
         with session.begin_nested():
@@ -97,14 +177,28 @@ def raise_alert(*, session: Session, device: Device, client_event_id: str, kind:
         if stored is None:
             raise
         return RaisedAlert(stored, duplicate=True)
-    _timeline(session, alert, type="raised", now=now, device=device,
-              message=f"{device.name} 发出{KIND_LABELS.get(kind, kind)}")
+    open_alert(session, alert, now=now, device=device, message=f"{device.name} 发出{label}")
     return RaisedAlert(alert, duplicate=False)
 
 
-def get_alert(session: Session, alert_id: int) -> Alert:
-    """The alert with ``alert_id`` or :class:`NotFound`."""
-    alert = session.get(Alert, alert_id)
+def _attach_device_repeat(session: Session, alert: Alert, *, device: Device, client_event_id: str, now: datetime,
+                          message: str) -> RaisedAlert:
+    try:
+        with session.begin_nested():
+            attach_repeat(session, alert, now=now, message=message, device=device, client_event_id=client_event_id)
+            session.flush()
+    except IntegrityError:  # the same repeat sent twice at once
+        stored = find_by_event(session, device=device, client_event_id=client_event_id)
+        if stored is None:
+            raise
+        return RaisedAlert(stored, duplicate=True)
+    return RaisedAlert(alert, duplicate=False, repeated=True)
+
+
+def get_alert(session: Session, alert_id: int, *, for_update: bool = False) -> Alert:
+    """The alert with ``alert_id`` or :class:`NotFound`; ``for_update`` locks its row (PostgreSQL)
+    so two volunteers accepting at once cannot both win."""
+    alert = session.get(Alert, alert_id, with_for_update=for_update or None, populate_existing=for_update)
     if alert is None:
         raise NotFound(f"alert {alert_id} not found")
     return alert
@@ -112,37 +206,43 @@ def get_alert(session: Session, alert_id: int) -> Alert:
 
 def accept_alert(*, session: Session, alert_id: int, user: User, now: datetime) -> Alert:
     """``user`` takes responsibility for an open alert."""
-    alert = get_alert(session, alert_id)
+    alert = get_alert(session, alert_id, for_update=True)
     if alert.state == "accepted" and alert.accepted_by_id == user.id:
         return alert
     if alert.state != "open":
         raise InvalidTransition(f"alert {alert_id} is {alert.state}, not open")
     alert.state, alert.accepted_by_id, alert.accepted_at = "accepted", user.id, now
     alert.accepted_by = user
-    _timeline(session, alert, type="accepted", now=now, user=user, message=f"{user.display_name} 已接单")
+    add_timeline(session, alert, type="accepted", now=now, user=user, message=f"{user.display_name} 已接单")
+    deadlines.restart_for_accepted(session, alert=alert, now=now)
+    enqueue_follow_up(session, alert=alert, event="accepted", now=now)
     return alert
 
 
 def resolve_alert(*, session: Session, alert_id: int, user: User, outcome: str, now: datetime) -> Alert:
     """Close an accepted (or still open) alert with an outcome note."""
-    alert = get_alert(session, alert_id)
+    alert = get_alert(session, alert_id, for_update=True)
     if alert.state not in ("open", "accepted"):
         raise InvalidTransition(f"alert {alert_id} is {alert.state}")
     alert.state, alert.resolved_at, alert.outcome = "resolved", now, outcome
-    _timeline(session, alert, type="resolved", now=now, user=user, message=outcome or "已处理")
+    add_timeline(session, alert, type="resolved", now=now, user=user, message=outcome or "已处理")
+    deadlines.stop(session, alert=alert)
+    enqueue_follow_up(session, alert=alert, event="resolved", now=now)
     return alert
 
 
 def cancel_alert(*, session: Session, alert_id: int, reason: str, now: datetime,
                  user: User | None = None, device: Device | None = None) -> Alert:
     """Cancel a false alarm, recording by whom and why."""
-    alert = get_alert(session, alert_id)
+    alert = get_alert(session, alert_id, for_update=True)
     if alert.state == "cancelled":
         return alert
     if alert.state not in ("open", "accepted"):
         raise InvalidTransition(f"alert {alert_id} is {alert.state}")
     alert.state, alert.cancelled_at, alert.outcome = "cancelled", now, reason
-    _timeline(session, alert, type="cancelled", now=now, user=user, device=device, message=reason or "已取消")
+    add_timeline(session, alert, type="cancelled", now=now, user=user, device=device, message=reason or "已取消")
+    deadlines.stop(session, alert=alert)
+    enqueue_follow_up(session, alert=alert, event="cancelled", now=now)
     return alert
 
 

@@ -1,4 +1,5 @@
-"""Ingest batches of wristband readings, once per (device, batch id)."""
+"""Ingest batches of wristband readings, once per (device, batch id); the health rules run on
+each new batch in the same transaction (:func:`caregiver_portal.health.service.evaluate_on_ingest`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from caregiver_portal.health.service import evaluate_on_ingest, touch_device
 from caregiver_portal.models import Device, Reading, ReadingBatch, Wristband
 
 # Readings further than this in the future are refused (a band with a broken clock).
@@ -23,6 +25,8 @@ class IngestResult:
     rejected: int
     duplicate: bool
     unknown_wristbands: tuple[str, ...]
+    alerts: int = 0
+    """Timeline entries the health rules added (new or repeated alerts): wake the live board."""
 
 
 def ingest_batch(*, session: Session, device: Device, batch_id: str, readings: list[dict[str, Any]],
@@ -31,6 +35,7 @@ def ingest_batch(*, session: Session, device: Device, batch_id: str, readings: l
     previous = session.scalar(
         select(ReadingBatch).where(ReadingBatch.device_id == device.id, ReadingBatch.batch_id == batch_id)
     )
+    touch_device(device, now)
     if previous is not None:
         return IngestResult(previous.count, previous.rejected, True, ())
     addresses = {r["wristband"] for r in readings}
@@ -53,11 +58,13 @@ def ingest_batch(*, session: Session, device: Device, batch_id: str, readings: l
         rows.append({"wristband_id": band.id, "kind": reading["kind"], "value": reading["value"],
                      "measured_at": reading["measured_at"]})
         _note_latest(band, reading)
+    alerts = 0
     if rows:
         session.execute(insert(Reading), rows)
+        alerts = evaluate_on_ingest(session, site_id=device.site_id, rows=rows, now=now)
     session.add(ReadingBatch(device_id=device.id, batch_id=batch_id, count=len(rows), rejected=rejected,
                              received_at=now))
-    return IngestResult(len(rows), rejected, False, tuple(sorted(unknown)))
+    return IngestResult(len(rows), rejected, False, tuple(sorted(unknown)), alerts)
 
 
 def _note_latest(band: Wristband, reading: dict[str, Any]) -> None:

@@ -119,7 +119,8 @@ def test_kiosk_follows_its_alert_by_event_id_and_can_cancel_it(seeded_portal: Se
                                                        "details": {"place": "大厅"}}, headers=kiosk)
     followed = seeded_portal.client.get("/api/v1/alerts/by-event/k-1", headers=kiosk)
     assert followed.status_code == 200 and followed.json()["place"] == "大厅"
-    cancelled = seeded_portal.client.post("/api/v1/alerts/by-event/k-1/cancel", json={"reason": "我没事"}, headers=kiosk)
+    cancelled = seeded_portal.client.post("/api/v1/alerts/by-event/k-1/cancel", json={"reason": "我没事"},
+                                          headers=kiosk)
     assert cancelled.json()["state"] == "cancelled"
     assert seeded_portal.client.get("/api/v1/alerts/by-event/unknown", headers=kiosk).status_code == 404
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 from tests.conftest import LivePortal, free_port, start_portal_process
 from tests.support.community import seed_community_for_tests
@@ -73,10 +74,24 @@ def open_page(chromium: Any, portal: LivePortal, username: str, password: str, v
     return page
 
 
-def shoot(page: Any, name: str) -> None:
-    """Save a full-page screenshot as docs/screenshots/portal-<name>.png."""
+def shoot(page: Any, portal: LivePortal, name: str) -> None:
+    """Save a full-page screenshot as docs/screenshots/portal-<name>.png (from the SQLite run only)."""
+    if not portal.database_url.startswith("sqlite"):
+        return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"portal-{name}.png"), full_page=True)
+
+
+def device_api(portal: LivePortal, method: str, path: str, *, token: str | None = None, **kwargs: Any) -> Any:
+    """Call the device API as the demo kiosk (or with ``token``); returns the ``requests`` response."""
+    headers = {"Authorization": f"Bearer {token or portal.kiosk_token}"}
+    return requests.request(method, f"{portal.url}/api/v1{path}", headers=headers, timeout=10, **kwargs)
+
+
+def post_form(page: Any, portal: LivePortal, path: str, form: dict[str, str]) -> Any:
+    """POST a form with the page's session and CSRF token (for set-up steps that are not under test)."""
+    token = page.locator('meta[name="csrf-token"]').get_attribute("content")
+    return page.request.post(f"{portal.url}{path}", form={"csrf_token": token, **form})
 
 
 def serious_accessibility_violations(page: Any) -> list[str]:

@@ -2,93 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-import threading
-import time
-from collections.abc import AsyncIterator, Callable
-from typing import Any
+from collections.abc import AsyncIterator
 
 import pytest
 
+from tests.wearable.fakes import FAST_SETTINGS, RecordingPortal
 from wearable.config import BridgeSettings
 from wearable.simulator import SimulatedWorld
-
-
-class RecordingPortal:
-    """Stands in for caregiver_portal.client.PortalClient at the network edge: records calls."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.alerts: list[dict[str, Any]] = []
-        self.batches: list[list[dict[str, Any]]] = []
-        self.cancels: list[dict[str, Any]] = []
-        self.fail_alerts = 0
-        self.wristband_list: list[dict[str, Any]] | Exception = []
-        self.started = False
-        self.stopped = False
-
-    def raise_alert(self, *, kind: str, event_id: str | None = None, emergency: bool | None = None,
-                    wristband: str | None = None, details: dict[str, Any] | None = None) -> str:
-        with self._lock:
-            if self.fail_alerts:
-                self.fail_alerts -= 1
-                raise OSError("outbox disk full")
-            self.alerts.append({"kind": kind, "wristband": wristband, "event_id": event_id,
-                                "emergency": emergency, "details": details or {}})
-        return event_id or f"generated-{len(self.alerts)}"
-
-    def cancel_alert(self, event_id: str, *, reason: str = "") -> str:
-        with self._lock:
-            self.cancels.append({"event_id": event_id, "reason": reason})
-        return f"cancel-{event_id}"
-
-    def post_readings(self, readings: list[dict[str, Any]]) -> str:
-        with self._lock:
-            self.batches.append(list(readings))
-        return f"batch-{len(self.batches)}"
-
-    def wristbands(self) -> list[dict[str, Any]]:
-        if isinstance(self.wristband_list, Exception):
-            raise self.wristband_list
-        return self.wristband_list
-
-    def start(self) -> None:
-        self.started = True
-
-    def stop(self) -> None:
-        self.stopped = True
-
-    @property
-    def readings(self) -> list[dict[str, Any]]:
-        with self._lock:
-            return [r for batch in self.batches for r in batch]
-
-    def alerts_of(self, kind: str) -> list[dict[str, Any]]:
-        with self._lock:
-            return [a for a in self.alerts if a["kind"] == kind]
-
-
-async def wait_until(predicate: Callable[[], bool], timeout: float = 5.0, what: str = "condition") -> None:
-    """Poll ``predicate`` until it is true, failing the test after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.01)
-
-
-FAST_SETTINGS = BridgeSettings(
-    batch_interval=0.2,
-    fall_cancel_window=0.4,
-    max_connections=5,
-    reconnect_initial=0.05,
-    reconnect_max=0.2,
-    stable_after=1.0,
-    advert_fresh=0.5,
-    connect_timeout=5.0,
-    nearby_ttl=1.0,
-    itag_debounce=0.5,
-)
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -14,6 +14,9 @@ from wearable.events import (
     AlertOut,
     CancelOut,
     EventProcessor,
+    FallHeld,
+    FallSettled,
+    ItagPressed,
     Notification,
     ReadingOut,
 )
@@ -74,10 +77,16 @@ def test_sequence_wraps_without_a_gap() -> None:
 
 def test_fall_waits_for_cancel_window_then_forwards() -> None:
     processor = EventProcessor(fall_cancel_window=30.0)
-    assert processor.handle(event_note(WristbandEventKind.FALL, 3), now=100.0) == []
+    fall_id = f"{BAND}:3:{CLOCK}"
+    assert processor.handle(event_note(WristbandEventKind.FALL, 3), now=100.0) == [
+        FallHeld(AlertOut("fall", BAND, fall_id, details(3)), T0, T0 + timedelta(seconds=30)),
+    ]
     assert processor.next_deadline() == 130.0
     assert processor.due(129.9) == []
-    assert processor.due(130.0) == [AlertOut("fall", BAND, f"{BAND}:3:{CLOCK}", details(3, cancelled=False))]
+    assert processor.due(130.0) == [
+        AlertOut("fall", BAND, fall_id, details(3, cancelled=False)),
+        FallSettled(BAND, fall_id),
+    ]
     assert processor.next_deadline() is None
 
 
@@ -89,6 +98,7 @@ def test_fall_cancelled_within_window_is_recorded_as_cancelled_non_emergency() -
     assert out == [
         AlertOut("fall", BAND, fall_id, details(3, cancelled=True, cancelled_after_s=12.0), emergency=False),
         CancelOut(BAND, fall_id, FALL_CANCELLED_REASON),
+        FallSettled(BAND, fall_id),
     ]
     assert processor.due(200.0) == []
 
@@ -123,7 +133,7 @@ def test_zero_cancel_window_forwards_fall_at_once() -> None:
 def test_flush_falls_forwards_falls_still_in_window() -> None:
     processor = EventProcessor(fall_cancel_window=30.0)
     processor.handle(event_note(WristbandEventKind.FALL, 3), now=0.0)
-    assert [a.kind for a in processor.flush_falls()] == ["fall"]  # type: ignore[union-attr]
+    assert [type(o).__name__ for o in processor.flush_falls()] == ["AlertOut", "FallSettled"]
 
 
 @pytest.mark.parametrize(
@@ -173,7 +183,8 @@ def test_itag_presses_are_debounced() -> None:
     processor = EventProcessor(itag_debounce=2.0)
     note = Notification(BAND, uuids.ITAG_BUTTON, b"\x01", T0)
     first = processor.handle(note, now=10.0)
-    assert first == [AlertOut("sos", BAND, f"{BAND}:itag:{int(T0.timestamp() * 1000)}",
-                              {"source": "itag", "button_code": 1})]
+    event_id = f"{BAND}:itag:{int(T0.timestamp() * 1000)}"
+    assert first == [AlertOut("sos", BAND, event_id, {"source": "itag", "button_code": 1}),
+                     ItagPressed(BAND, event_id, T0)]
     assert processor.handle(note, now=11.0) == []
-    assert len(processor.handle(note, now=12.5)) == 1
+    assert len(processor.handle(note, now=12.5)) == 2

@@ -12,10 +12,9 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import RecordingPortal, wait_until
-
+from tests.wearable.fakes import RecordingPortal, wait_until
 from wearable.config import BridgeSettings
-from wearable.runner import serve
+from wearable.runner import OUTBOX_FILE, serve
 from wearable.simulator import SimulatedWorld, simulated_address
 
 BAND1, BAND2 = simulated_address(1), simulated_address(2)
@@ -54,12 +53,12 @@ async def test_serve_serves_only_wristbands_the_portal_lists(
     await asyncio.wait_for(task, 5)
 
 
-def _sos_bodies(outbox: Path) -> list[dict[str, object]]:
+def _bodies(outbox: Path, path: str = "/api/v1/alerts") -> list[dict[str, object]]:
     if not outbox.exists():
         return []
     try:
         with sqlite3.connect(outbox, timeout=5) as db:
-            rows = db.execute("SELECT body FROM outbox WHERE path = '/api/v1/alerts'").fetchall()
+            rows = db.execute("SELECT body FROM outbox WHERE path = ?", (path,)).fetchall()
     except sqlite3.OperationalError:  # table not created yet
         return []
     return [json.loads(body) for (body,) in rows]
@@ -76,7 +75,7 @@ def test_run_bridge_queues_sos_in_outbox_while_portal_is_down_and_stops_on_sigte
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ})
     try:
         deadline = time.monotonic() + 20
-        while not _sos_bodies(tmp_path / "bridge-outbox.sqlite3"):
+        while not _bodies(tmp_path / OUTBOX_FILE):
             assert process.poll() is None, process.stdout.read().decode() if process.stdout else ""
             assert time.monotonic() < deadline, "no SOS reached the outbox"
             time.sleep(0.1)
@@ -86,6 +85,7 @@ def test_run_bridge_queues_sos_in_outbox_while_portal_is_down_and_stops_on_sigte
         if process.poll() is None:
             process.kill()
     assert process.returncode == 0, output
-    [sos] = _sos_bodies(tmp_path / "bridge-outbox.sqlite3")
+    [sos] = _bodies(tmp_path / OUTBOX_FILE)
     assert sos["kind"] == "sos" and sos["wristband"] == BAND1
     assert "fallback" in output and "bridge stopped" in output
+    assert _bodies(tmp_path / OUTBOX_FILE, "/api/v1/readings")  # the last readings were flushed at SIGTERM

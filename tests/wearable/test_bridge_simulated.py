@@ -6,8 +6,8 @@ import dataclasses
 from collections.abc import AsyncIterator, Callable
 
 import pytest
-from conftest import RecordingPortal, wait_until
 
+from tests.wearable.fakes import RecordingPortal, wait_until
 from wearable import uuids
 from wearable.bridge import WristbandBridge
 from wearable.config import BridgeSettings

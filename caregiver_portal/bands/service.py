@@ -1,0 +1,132 @@
+"""Wristband status: upsert what bridges report, list the bands near a site's kiosks.
+
+One row per wristband keeps its latest state. With several bridges at a site, the report
+that heard the band most recently wins: a bridge always updates its own row, another
+bridge's report replaces it only when its ``last_seen_at`` is newer. ``last_seen_at``
+never goes backwards (a restarted bridge that has not heard a band yet reports None).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from caregiver_portal.bands.models import BandStatus
+from caregiver_portal.models import Device, Wristband
+
+MAX_CLOCK_SKEW = timedelta(minutes=10)
+"""Reports seen further than this in the future are refused (a bridge with a wrong clock)."""
+
+
+@dataclass(frozen=True)
+class BandReport:
+    """One wristband's state as a bridge reports it."""
+
+    address: str
+    connected: bool
+    last_seen_at: datetime | None
+    rssi: int | None
+    battery_percent: int | None
+
+
+@dataclass(frozen=True)
+class RecordResult:
+    """How a report was taken (see ``BandStatusResult`` in the schemas)."""
+
+    stored: int
+    stale: int
+    rejected: int
+    unknown_wristbands: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Nearby:
+    """A band heard lately near the site, with the resident it is paired with."""
+
+    status: BandStatus
+    address: str
+    resident_id: int | None
+
+
+def record_statuses(*, session: Session, device: Device, reports: Sequence[BandReport], now: datetime) -> RecordResult:
+    """Upsert the latest state of each reported wristband of the bridge's site; the caller commits."""
+    try:
+        with session.begin_nested():
+            return _record(session, device, reports, now)
+    except IntegrityError:  # another bridge inserted the same wristband's first row at the same moment
+        with session.begin_nested():
+            return _record(session, device, reports, now)
+
+
+def _record(session: Session, device: Device, reports: Sequence[BandReport], now: datetime) -> RecordResult:
+    latest = {report.address.upper(): report for report in reports}  # a repeated address: the last one wins
+    bands = {
+        band.address.upper(): band
+        for band in session.scalars(
+            select(Wristband).where(Wristband.site_id == device.site_id, func.upper(Wristband.address).in_(latest))
+        )
+    }
+    rows = {
+        row.wristband_id: row
+        for row in session.scalars(
+            select(BandStatus).where(BandStatus.wristband_id.in_([b.id for b in bands.values()])).with_for_update()
+        )
+    }
+    stored = stale = rejected = 0
+    for address, report in latest.items():
+        band = bands.get(address)
+        if band is None:
+            continue
+        if report.last_seen_at is not None and report.last_seen_at > now + MAX_CLOCK_SKEW:
+            rejected += 1
+            continue
+        seen = min(report.last_seen_at, now) if report.last_seen_at is not None else None
+        row = rows.get(band.id)
+        if row is None:
+            row = BandStatus(wristband_id=band.id, site_id=band.site_id, device_id=device.id, reported_at=now)
+            session.add(row)
+        elif row.device_id != device.id and not _newer(seen, row.last_seen_at):
+            stale += 1
+            continue
+        _apply(row, report, seen=seen, device=device, site_id=band.site_id, now=now)
+        stored += 1
+    session.flush()
+    unknown = tuple(sorted(a for a in latest if a not in bands))
+    return RecordResult(stored, stale, rejected, unknown)
+
+
+def _newer(seen: datetime | None, stored: datetime | None) -> bool:
+    return seen is not None and (stored is None or seen > stored)
+
+
+def _apply(row: BandStatus, report: BandReport, *, seen: datetime | None, device: Device, site_id: int,
+           now: datetime) -> None:
+    row.site_id, row.device_id, row.reported_at = site_id, device.id, now
+    row.connected = report.connected
+    row.rssi = report.rssi
+    if _newer(seen, row.last_seen_at):
+        row.last_seen_at = seen
+    if report.battery_percent is not None:
+        row.battery_percent = report.battery_percent
+
+
+def nearby_bands(*, session: Session, site_id: int, now: datetime, within: timedelta, limit: int) -> list[Nearby]:
+    """Bands of ``site_id`` seen within ``within`` of ``now``: strongest signal first (unknown RSSI
+    last), then the most recently seen."""
+    rows = session.execute(
+        select(BandStatus, Wristband.address, Wristband.resident_id)
+        .join(Wristband, Wristband.id == BandStatus.wristband_id)
+        .where(BandStatus.site_id == site_id, Wristband.site_id == site_id, BandStatus.last_seen_at >= now - within)
+    ).all()
+    found = [Nearby(status, address, resident_id) for status, address, resident_id in rows]
+    found.sort(key=lambda n: (n.status.rssi is None, -(n.status.rssi or 0), -_timestamp(n.status.last_seen_at)))
+    return found[:limit]
+
+
+def _timestamp(moment: datetime | None) -> float:
+    return moment.timestamp() if moment is not None else 0.0

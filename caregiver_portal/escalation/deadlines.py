@@ -1,0 +1,53 @@
+"""Durable escalation deadlines (table ``escalations``): started, re-anchored, stopped, claimed.
+
+The alert services call :func:`start`, :func:`restart_for_accepted` and :func:`stop` in the
+transaction of the alert change; they need no policy, because the sweep works out the next
+deadline from the policy in force. A new row is due at once, so the first step (notify the
+grid "at once") fires on the next tick.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from caregiver_portal.models import Alert, Escalation
+
+
+def start(session: Session, *, alert: Alert, now: datetime) -> Escalation:
+    """Begin escalating a new alert: phase open, anchored at its creation, due now."""
+    row = Escalation(alert_id=alert.id, phase="open", anchor_at=alert.created_at, fired=0, next_due_at=now,
+                     updated_at=now)
+    session.add(row)
+    return row
+
+
+def restart_for_accepted(session: Session, *, alert: Alert, now: datetime) -> None:
+    """Switch to the reminder ladder, anchored at acceptance (the sweep sets the deadline)."""
+    row = session.get(Escalation, alert.id)
+    if row is None:
+        row = Escalation(alert_id=alert.id)
+        session.add(row)
+    row.phase, row.anchor_at, row.fired, row.next_due_at, row.updated_at = "accepted", now, 0, now, now
+
+
+def stop(session: Session, *, alert: Alert) -> None:
+    """The alert is resolved or cancelled: nothing more to escalate."""
+    session.execute(delete(Escalation).where(Escalation.alert_id == alert.id))
+
+
+def claim_due(session: Session, *, now: datetime, limit: int) -> Sequence[Escalation]:
+    """Lock and return up to ``limit`` rows due at ``now``, oldest deadline first.
+
+    PostgreSQL: ``FOR UPDATE SKIP LOCKED`` so concurrent sweepers take disjoint rows.
+    SQLite ignores the clause; its ``BEGIN IMMEDIATE`` already lets one writer at a time in,
+    and the second sweeper then sees the advanced deadlines.
+    """
+    return session.scalars(
+        select(Escalation).where(Escalation.next_due_at <= now)
+        .order_by(Escalation.next_due_at, Escalation.alert_id).limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()

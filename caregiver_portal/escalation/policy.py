@@ -1,0 +1,195 @@
+"""Escalation policy: who is told about an alert, and when. Pure: time is passed in, never read.
+
+A policy has two ladders. The *open* ladder runs from the alert's creation until someone
+accepts it; the *accepted* ladder runs from acceptance until it is resolved (reminders).
+Each ladder is a list of steps at offsets from its anchor, optionally followed by repeats
+every ``repeat_every`` that notify everyone the ladder has reached so far (alarms latch).
+
+:func:`due_steps` answers, for the durable state ``(phase, anchor, fired)`` and ``now``,
+which steps are due and when the next one is. After a long outage it fires every missed
+regular step once but only the latest missed repeat (like APScheduler's ``coalesce``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Literal
+
+Phase = Literal["open", "accepted"]
+
+
+class Audience(StrEnum):
+    """A group of people a step notifies; resolved to users and contacts at fire time."""
+
+    GRID_VOLUNTEERS = "grid_volunteers"  # on-duty volunteers of the resident's grid
+    GRID_WORKER = "grid_worker"  # caregivers (grid workers) of the resident's grid
+    SITE_VOLUNTEERS = "site_volunteers"  # every on-duty volunteer of the site
+    CAREGIVERS = "caregivers"  # every caregiver of the site
+    CONTACTS = "contacts"  # the resident's emergency contacts
+    ADMINS = "admins"  # the site's admins
+    ACCEPTOR = "acceptor"  # whoever accepted the alert
+
+
+@dataclass(frozen=True)
+class Step:
+    """One rung of a ladder."""
+
+    after: timedelta
+    """Offset from the ladder's anchor (creation, or acceptance for reminders)."""
+    audiences: frozenset[Audience]
+    """Who is notified."""
+    label: str
+    """What the timeline and the bots call this step, e.g. "通知全站值班志愿者"."""
+
+
+@dataclass(frozen=True)
+class Ladder:
+    """Steps at increasing offsets, then optional repeats to everyone reached so far."""
+
+    steps: tuple[Step, ...] = ()
+    repeat_every: timedelta | None = None
+
+    def __post_init__(self) -> None:
+        offsets = [step.after for step in self.steps]
+        if offsets != sorted(offsets) or any(offset < timedelta(0) for offset in offsets):
+            raise ValueError("ladder steps must have non-negative, increasing offsets")
+        if self.repeat_every is not None and self.repeat_every <= timedelta(0):
+            raise ValueError("repeat_every must be positive")
+
+    def entry(self, number: int) -> tuple[timedelta, Step, bool] | None:
+        """Offset, step and whether it is a repeat, for the ``number``-th firing (0-based)."""
+        if number < len(self.steps):
+            step = self.steps[number]
+            return step.after, step, False
+        if self.repeat_every is None or not self.steps:
+            return None
+        k = number - len(self.steps) + 1
+        return self.steps[-1].after + k * self.repeat_every, self.repeat_step, True
+
+    @property
+    def repeat_step(self) -> Step:
+        """The step a repeat carries out: everyone the ladder reaches."""
+        audiences = frozenset().union(*(step.audiences for step in self.steps))
+        return Step(after=self.steps[-1].after if self.steps else timedelta(0), audiences=audiences,
+                    label="仍未处理，再次通知所有人")
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The two ladders used for one kind of alert."""
+
+    name: str
+    open: Ladder
+    accepted: Ladder = field(default_factory=Ladder)
+
+    def ladder(self, phase: Phase) -> Ladder:
+        """The ladder of ``phase``."""
+        return self.open if phase == "open" else self.accepted
+
+
+@dataclass(frozen=True)
+class EscalationState:
+    """What is stored per alert (table ``escalations``)."""
+
+    phase: Phase
+    anchor: datetime
+    fired: int
+
+
+@dataclass(frozen=True)
+class DueStep:
+    """A step that must be carried out now."""
+
+    number: int
+    step: Step
+    due_at: datetime
+    repeat: bool
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The answer of :func:`due_steps`: steps to fire, the new ``fired`` and the next deadline."""
+
+    due: tuple[DueStep, ...]
+    fired: int
+    next_due_at: datetime | None
+
+
+def due_steps(state: EscalationState, policy: Policy, now: datetime) -> Plan:
+    """Steps of ``policy`` due at ``now`` for ``state``; missed repeats collapse into one."""
+    ladder = policy.ladder(state.phase)
+    due: list[DueStep] = []
+    number = state.fired
+    while number < len(ladder.steps):
+        offset, step, _ = ladder.entry(number)  # type: ignore[misc]
+        if state.anchor + offset > now:
+            break
+        due.append(DueStep(number, step, state.anchor + offset, repeat=False))
+        number += 1
+    if number >= len(ladder.steps) and ladder.repeat_every is not None and ladder.steps:
+        number = _last_due_repeat(ladder, state.anchor, number, now, due)
+    upcoming = ladder.entry(number)
+    next_due_at = state.anchor + upcoming[0] if upcoming is not None else None
+    return Plan(tuple(due), number, next_due_at)
+
+
+def _last_due_repeat(ladder: Ladder, anchor: datetime, number: int, now: datetime, due: list[DueStep]) -> int:
+    """Append the latest repeat due at ``now`` (if any) and return the next firing number."""
+    assert ladder.repeat_every is not None
+    first_repeat_at = anchor + ladder.steps[-1].after + ladder.repeat_every
+    if now < first_repeat_at:
+        return number
+    latest_k = (now - first_repeat_at) // ladder.repeat_every + 1  # repeats 1..latest_k are due
+    latest_number = len(ladder.steps) - 1 + latest_k
+    if latest_number < number:
+        return number
+    offset, step, _ = ladder.entry(latest_number)  # type: ignore[misc]
+    due.append(DueStep(latest_number, step, anchor + offset, repeat=True))
+    return latest_number + 1
+
+
+@dataclass(frozen=True)
+class PolicySet:
+    """The policies in force and which one each kind of alert follows."""
+
+    policies: Mapping[str, Policy]
+    by_kind: Mapping[str, str]
+    emergency: str = "emergency"
+
+    def for_alert(self, kind: str, emergency: bool) -> Policy:
+        """The policy of an alert: emergencies share one, other kinds are looked up by kind."""
+        if emergency and self.emergency in self.policies:
+            return self.policies[self.emergency]
+        return self.policies[self.by_kind.get(kind, "standard")]
+
+
+def _step(seconds: float, label: str, *audiences: Audience) -> Step:
+    return Step(after=timedelta(seconds=seconds), audiences=frozenset(audiences), label=label)
+
+
+A = Audience
+REMIND_ACCEPTOR = Ladder((_step(30 * 60, "已接单 30 分钟仍未处理完，提醒接单人和网格员", A.ACCEPTOR, A.GRID_WORKER),),
+                         repeat_every=timedelta(minutes=30))
+EMERGENCY = Policy("emergency", open=Ladder((
+    _step(0, "通知本网格值班志愿者和网格员", A.GRID_VOLUNTEERS, A.GRID_WORKER),
+    _step(60, "60 秒无人接单，通知全站值班志愿者和护理员", A.SITE_VOLUNTEERS, A.CAREGIVERS),
+    _step(180, "180 秒无人接单，通知紧急联系人和站点管理员", A.CONTACTS, A.ADMINS),
+), repeat_every=timedelta(minutes=2)), accepted=REMIND_ACCEPTOR)
+STANDARD = Policy("standard", open=Ladder((
+    _step(0, "通知本网格值班志愿者", A.GRID_VOLUNTEERS),
+    _step(10 * 60, "10 分钟无人接单，通知全站值班志愿者", A.SITE_VOLUNTEERS),
+    _step(30 * 60, "30 分钟无人接单，通知网格员", A.GRID_WORKER),
+), repeat_every=timedelta(minutes=30)), accepted=REMIND_ACCEPTOR)
+DEVICE = Policy("device", open=Ladder((
+    _step(0, "通知站点管理员和网格员", A.ADMINS, A.GRID_WORKER),
+    _step(30 * 60, "30 分钟无人处理，通知护理员", A.CAREGIVERS),
+), repeat_every=timedelta(hours=1)), accepted=REMIND_ACCEPTOR)
+
+DEFAULT_POLICIES = PolicySet(
+    policies={p.name: p for p in (EMERGENCY, STANDARD, DEVICE)},
+    by_kind={"sos": "emergency", "fall": "emergency", "help": "standard", "health": "standard",
+             "inactivity": "standard", "device": "device"},
+)

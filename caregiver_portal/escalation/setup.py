@@ -1,0 +1,69 @@
+"""Set-up of who escalation reaches: grid membership, emergency contacts, bots. Used by
+``anxin admin`` (and tests); each function works inside the caller's transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from caregiver_portal.errors import NotFound
+from caregiver_portal.models import (
+    CHANNEL_KINDS,
+    ROLES,
+    EmergencyContact,
+    Grid,
+    NotificationChannel,
+    Resident,
+    Site,
+    User,
+    UserGrid,
+)
+
+
+def add_to_grid(session: Session, *, user: User, grid: Grid) -> None:
+    """Make ``user`` a member of ``grid`` (a volunteer there, or its grid worker if a caregiver)."""
+    if user.site_id != grid.site_id:
+        raise ValueError("user and grid belong to different sites")
+    if session.get(UserGrid, (user.id, grid.id)) is None:
+        session.add(UserGrid(user_id=user.id, grid_id=grid.id))
+
+
+def add_emergency_contact(session: Session, *, resident: Resident, name: str, relation: str, phone: str,
+                          channel: NotificationChannel | None = None, priority: int = 0) -> EmergencyContact:
+    """Record someone to tell when the resident's emergency is not accepted in time."""
+    if channel is not None and channel.site_id != resident.site_id:
+        raise ValueError("the contact's channel belongs to another site")
+    contact = EmergencyContact(resident_id=resident.id, name=name, relation=relation, phone=phone,
+                               channel_id=channel.id if channel else None, priority=priority)
+    session.add(contact)
+    session.flush()
+    return contact
+
+
+def add_channel(session: Session, *, site: Site, kind: str, name: str, url: str, secret: str | None = None,
+                audience: list[str] | None = None, grid: Grid | None = None,
+                rate_per_minute: int = 20) -> NotificationChannel:
+    """Register a bot or webhook; ``audience`` lists the staff roles whose steps it carries."""
+    if kind not in CHANNEL_KINDS:
+        raise ValueError(f"kind must be one of {CHANNEL_KINDS}")
+    unknown = set(audience or []) - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown roles {sorted(unknown)}")
+    if not url.startswith(("https://", "http://")):
+        raise ValueError("the bot URL must be http(s)")
+    if kind in ("dingtalk", "feishu") and not secret:
+        raise ValueError(f"a {kind} bot needs its signing secret (加签密钥)")
+    channel = NotificationChannel(site_id=site.id, grid_id=grid.id if grid else None, kind=kind, name=name,
+                                  url=url, secret=secret, audience=list(audience or []),
+                                  rate_per_minute=rate_per_minute)
+    session.add(channel)
+    session.flush()
+    return channel
+
+
+def grid_named(session: Session, *, site: Site, name: str) -> Grid:
+    """The grid called ``name`` at ``site``, or :class:`NotFound`."""
+    grid = session.scalar(select(Grid).where(Grid.site_id == site.id, Grid.name == name))
+    if grid is None:
+        raise NotFound(f"site {site.name!r} has no grid {name!r}")
+    return grid

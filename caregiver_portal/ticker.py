@@ -1,0 +1,120 @@
+"""The in-process ticker: APScheduler 3 ``BackgroundScheduler`` with its in-memory job store.
+
+APScheduler only provides the heartbeat. Durable state (escalation deadlines, the
+notification outbox, rule episodes) lives in our own tables, so a restart loses nothing
+and several portal processes can tick against one PostgreSQL database: each job claims its
+rows with ``FOR UPDATE SKIP LOCKED`` (SQLite: ``BEGIN IMMEDIATE``). Never share an
+APScheduler job store between processes (its FAQ: "You can't").
+
+Jobs are thin (as in Netflix dispatch): each reads the clock once, calls one service
+function with ``now`` and logs failures; a failing item never stops a sweep.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import requests
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from caregiver_portal.db import utcnow
+from caregiver_portal.escalation.policy import DEFAULT_POLICIES, PolicySet
+from caregiver_portal.escalation.sweep import sweep_escalations
+from caregiver_portal.health.retention import RetentionPolicy, downsample_readings
+from caregiver_portal.health.service import sweep_periodic_rules
+from caregiver_portal.models import Escalation, Notification
+from caregiver_portal.notifications.sender import Sender
+
+log = logging.getLogger(__name__)
+HEALTH_SWEEP_S = 30.0
+RETENTION_SWEEP_S = 3600.0
+
+
+class Ticker:
+    """Runs the escalation sweep, the notification sender, the periodic health rules and retention."""
+
+    def __init__(self, *, factory: sessionmaker[Session], public_url: str, tick_interval_s: float = 1.0,
+                 policies: PolicySet = DEFAULT_POLICIES, on_change: Callable[[], None] | None = None,
+                 clock: Callable[[], datetime] = utcnow, http: requests.Session | None = None,
+                 retention: RetentionPolicy | None = None, reads: sessionmaker[Session] | None = None) -> None:
+        self.factory = factory
+        self.reads = reads or factory  # lock-free reads for the idle checks (see events.reader_engine)
+        self.policies = policies
+        self.tick_interval_s = tick_interval_s
+        self.retention = retention or RetentionPolicy()
+        self._on_change = on_change or (lambda: None)
+        self._clock = clock
+        self.sender = Sender(factory=factory, public_url=public_url, http=http or requests.Session(),
+                             on_change=self._on_change)
+        self._scheduler = BackgroundScheduler(
+            timezone=UTC, job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None})
+
+    def start(self) -> None:
+        """Start the scheduler thread. Escalation and delivery catch up at once after a restart;
+        the heavier periodic jobs start later so they do not slow down the first requests."""
+        now = datetime.now(UTC)
+        jobs: list[tuple[Callable[[], None], float, str, float]] = [
+            (self.run_escalations, self.tick_interval_s, "escalation", 0),
+            (self.run_notifications, self.tick_interval_s, "notifications", 0),
+            (self.run_health_rules, max(HEALTH_SWEEP_S, self.tick_interval_s), "health-rules", 5),
+            (self.run_retention, RETENTION_SWEEP_S, "readings-retention", 60),
+        ]
+        for func, seconds, job_id, delay_s in jobs:
+            self._scheduler.add_job(func, "interval", seconds=seconds, id=job_id,
+                                    next_run_time=now + timedelta(seconds=delay_s))
+        self._scheduler.start()
+
+    def shutdown(self) -> None:
+        """Stop the scheduler and wait for running jobs."""
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=True)
+        self.sender.close()
+
+    def run_escalations(self) -> None:
+        """Job: fire every escalation step that is due."""
+        now = self._clock()
+        try:
+            if not self._any_due(select(Escalation.alert_id).where(Escalation.next_due_at <= now)):
+                return  # the common case: no write transaction at all
+            report = sweep_escalations(factory=self.factory, policies=self.policies, now=now)
+        except Exception:
+            log.exception("escalation sweep failed")
+            return
+        if report.steps:
+            self._on_change()
+
+    def run_notifications(self) -> None:
+        """Job: deliver the notification outbox."""
+        now = self._clock()
+        try:
+            if self._any_due(select(Notification.id).where(Notification.state == "pending",
+                                                            Notification.next_attempt_at <= now)):
+                self.sender.deliver_due(now=now)
+        except Exception:
+            log.exception("notification sender failed")
+
+    def _any_due(self, query: Select[Any]) -> bool:
+        with self.reads() as session:
+            return session.execute(query.limit(1)).first() is not None
+
+    def run_health_rules(self) -> None:
+        """Job: rules that fire on silence (inactivity, a silent bridge)."""
+        try:
+            raised = sweep_periodic_rules(factory=self.factory, now=self._clock())
+        except Exception:
+            log.exception("health rule sweep failed")
+            return
+        if raised:
+            self._on_change()
+
+    def run_retention(self) -> None:
+        """Job: roll old readings up into hourly summaries."""
+        try:
+            downsample_readings(factory=self.factory, policy=self.retention, now=self._clock())
+        except Exception:
+            log.exception("readings retention failed")

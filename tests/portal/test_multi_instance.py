@@ -1,0 +1,178 @@
+"""Several portal instances on one database: nothing fires, posts or accepts twice, and the
+live board of every instance hears about changes made on any other."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from caregiver_portal.db import create_db_engine, create_session_factory, transaction
+from caregiver_portal.errors import InvalidTransition
+from caregiver_portal.events import BoardEvent, EventHub, board_stream, coalesce, enable_notify, listen_url
+from caregiver_portal.models import Alert, Notification
+from caregiver_portal.notifications.outbox import enqueue
+from caregiver_portal.notifications.sender import Sender
+from tests.conftest import LivePortal, free_port, start_portal_process
+from tests.portal.bot_server import bot_server
+from tests.portal.escalation_world import World, at, build_world
+from tests.portal.sse_client import messages, signed_in
+
+
+@pytest.fixture
+def world(database_url: str) -> Iterator[World]:
+    """The seeded community on a fresh database."""
+    community = build_world(database_url)
+    yield community
+    community.close()
+
+
+@pytest.fixture
+def twin(world: World) -> Iterator[World]:
+    """A second "portal process": its own engine and connections on the same database."""
+    other = world.reopen()
+    yield other
+    other.close()
+
+
+def at_once(*actions: Callable[[], Any]) -> list[Any]:
+    """Run the actions in threads released together; returns each result or exception."""
+    barrier = threading.Barrier(len(actions))
+    results: list[Any] = [None] * len(actions)
+
+    def run(index: int, action: Callable[[], Any]) -> None:
+        barrier.wait()
+        try:
+            results[index] = action()
+        except Exception as exc:  # the test inspects it
+            results[index] = exc
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return results
+
+
+def test_two_instances_sweeping_the_same_deadlines_never_double_fire(world: World, twin: World) -> None:
+    alert_ids = [world.raise_alert(at(0), f"sos-{i}") for i in range(40)]
+    for seconds in (0, 60, 180, 300, 420):
+        reports = at_once(lambda s=seconds: world.sweep(at(s)), lambda s=seconds: twin.sweep(at(s)))
+        assert sum(report.steps for report in reports) == len(alert_ids)
+    for alert_id in alert_ids:
+        assert len(world.timeline(alert_id, "escalated")) == 5
+
+
+def test_two_volunteers_accepting_at_once_only_one_wins(world: World, twin: World) -> None:
+    alert_id = world.raise_alert(at(0), "sos-1")
+    results = at_once(lambda: world.accept(alert_id, "li1", at(10)), lambda: twin.accept(alert_id, "zhao2", at(10)))
+    assert sorted(type(r).__name__ for r in results) == ["InvalidTransition", "NoneType"]
+    assert any(isinstance(r, InvalidTransition) for r in results)
+    assert len(world.timeline(alert_id, "accepted")) == 1
+
+
+def test_two_senders_never_post_the_same_notification_twice(world: World, twin: World) -> None:
+    with bot_server() as bots:
+        channel_id = world.add_channel("webhook", f"{bots.url}/webhook/1", audience=["volunteer"])
+        alert_ids = [world.raise_alert(at(0), f"sos-{i}") for i in range(30)]
+        with transaction(world.factory) as session:
+            for alert_id in alert_ids:
+                alert = session.get(Alert, alert_id)
+                assert alert is not None
+                enqueue(session, alert=alert, channel_id=channel_id, event="alarm", payload={"step": "x"}, now=at(1))
+        senders = [Sender(factory=w.factory, public_url="http://portal.test", http=requests.Session(),
+                          sleep=lambda _s: None) for w in (world, twin)]
+        at_once(lambda: senders[0].deliver_due(now=at(2)), lambda: senders[1].deliver_due(now=at(2)))
+        posted = [alert["id"] for request in bots.received for alert in request.json["alerts"]]
+    assert sorted(posted) == sorted(alert_ids)  # each exactly once (grouped into one post)
+    with world.factory() as session:
+        assert {n.state for n in session.query(Notification)} == {"sent"}
+
+
+def postgres_only(url: str) -> None:
+    if not url.startswith("postgresql"):
+        pytest.skip("LISTEN/NOTIFY is PostgreSQL's")
+
+
+async def test_notify_wakes_the_hub_of_another_instance_at_once(world: World) -> None:
+    postgres_only(str(world.engine.url))
+    enable_notify()
+    engine = create_db_engine(world.engine.url.render_as_string(hide_password=False))
+    hub = EventHub(create_session_factory(engine), poll_interval_s=30, listen_url=listen_url(engine))
+    task = asyncio.create_task(hub.run())
+    try:
+        while not hub.listening:
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.2)  # let the catch-up poll finish
+        queue = hub.subscribe()
+        started = time.monotonic()
+        alert_id = await asyncio.to_thread(world.raise_alert, at(0), "notify-1")
+        event = await asyncio.wait_for(queue.get(), timeout=5)
+        latency = time.monotonic() - started
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        engine.dispose()
+    assert (event.alert_id, event.type) == (alert_id, "raised")
+    assert latency < 1.0  # the poll interval is 30 s: only NOTIFY can be this fast
+
+
+@pytest.fixture
+def postgres_live_portal(database_url: str, request: pytest.FixtureRequest) -> LivePortal:
+    """The live portal, on PostgreSQL only (skips before starting anything on SQLite)."""
+    postgres_only(database_url)
+    return request.getfixturevalue("live_portal")  # type: ignore[no-any-return]
+
+
+def test_board_on_one_portal_process_sees_an_alert_raised_on_another(postgres_live_portal: LivePortal,
+                                                                     tmp_path: Path) -> None:
+    live_portal = postgres_live_portal
+    other_dir = tmp_path / "second"
+    other_dir.mkdir()
+    other_url = f"http://127.0.0.1:{free_port()}"
+    other = start_portal_process(other_url, live_portal.database_url, other_dir)
+    try:
+        session = signed_in(other_url, "volunteer1", "anxin-demo")
+        with session.get(f"{other_url}/board/events", stream=True, timeout=(5, 10)) as stream:
+            events = messages(stream)
+            assert next(events).event == "ready"
+            started = time.monotonic()
+            raised = requests.post(f"{live_portal.url}/api/v1/alerts", timeout=10,
+                                   headers={"Authorization": f"Bearer {live_portal.bridge_token}"},
+                                   json={"event_id": "twin-1", "kind": "sos", "wristband": "F0:00:00:00:00:01"})
+            alert_id = raised.json()["id"]
+            first = next(message for message in events if message.event == "alert")
+            latency = time.monotonic() - started
+        assert first.data == {"alert_id": alert_id, "type": "raised"}
+        assert latency < 0.4  # the other process polls every 0.5 s; NOTIFY makes it faster
+    finally:
+        other.terminate()
+        other.wait(15)
+
+
+def test_rows_of_one_alert_in_one_poll_become_one_message() -> None:
+    rows = [BoardEvent(10, 1, 1, "raised"), BoardEvent(11, 2, 1, "escalated"), BoardEvent(12, 2, 1, "notified"),
+            BoardEvent(13, 1, 1, "escalated")]
+    assert coalesce(rows) == [BoardEvent(12, 2, 1, "notified"), BoardEvent(13, 1, 1, "raised")]
+
+
+async def test_board_stream_replays_filters_by_site_pings_and_unsubscribes(world: World) -> None:
+    hub = EventHub(world.factory)
+    stream = board_stream(hub, site_id=1, missed=[BoardEvent(5, 1, 1, "raised"), BoardEvent(6, 2, 2, "raised")],
+                          keepalive_s=0.05)
+    assert await anext(stream) == b'id: 5\nevent: alert\ndata: {"alert_id":1,"type":"raised"}\n\n'
+    assert (await anext(stream)).startswith(b"event: ready\ndata: ")
+    hub._broadcast(BoardEvent(7, 3, 2, "raised"))  # another site's alert is not shown
+    hub._broadcast(BoardEvent(8, 4, 1, "accepted"))
+    assert await anext(stream) == b'id: 8\nevent: alert\ndata: {"alert_id":4,"type":"accepted"}\n\n'
+    assert await anext(stream) == b": ping\n\n"
+    assert hub.subscriber_count == 1
+    await stream.aclose()
+    assert hub.subscriber_count == 0

@@ -1,0 +1,97 @@
+"""Grocery proxy orders in Debian's Chromium: a kiosk order is claimed, bought (with a receipt photo),
+delivered by a volunteer on a phone and confirmed at the kiosk; admins keep the catalog."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import pytest
+
+from tests.conftest import LivePortal
+from tests.support.web import DESKTOP, PHONE, device_api, open_page, shared_live_portal, shoot
+
+pytestmark = pytest.mark.browser
+web_portal = shared_live_portal()
+# A 1x1 PNG: a receipt photo as small as it gets.
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAA"
+                       "AABJRU5ErkJggg==")
+
+
+def place_order(portal: LivePortal, event_id: str, note: str = "") -> dict[str, Any]:
+    wang = device_api(portal, "GET", "/residents/lookup?code=0201").json()
+    response = device_api(portal, "POST", "/orders", json={
+        "event_id": event_id, "resident_id": wang["id"], "note": note,
+        "items": [{"name": "番茄", "quantity": 2}, {"name": "鸡蛋", "quantity": 1}, {"name": "酱油", "quantity": 1,
+                                                                                 "unit": "瓶"}]})
+    assert response.status_code == 201
+    return response.json()
+
+
+def test_volunteer_claims_buys_delivers_and_resident_confirms_on_phone(web_portal: LivePortal,
+                                                                       chromium: Any) -> None:
+    order = place_order(web_portal, "web-order-1", note="西红柿要熟一点的")
+    page = open_page(chromium, web_portal, "volunteer1", "anxin-demo", PHONE)
+    page.goto(f"{web_portal.url}/orders")
+    card = page.locator(f'#waiting [data-order-id="{order["id"]}"]')
+    assert "西红柿 2 斤" in card.inner_text() and "酱油 1 瓶" in card.inner_text()
+    shoot(page, web_portal, "orders")
+    card.locator("button.claim").click()
+    page.wait_for_url(f"{web_portal.url}/orders/{order['id']}")
+    assert page.locator(".order-detail").get_attribute("data-state") == "claimed"
+    assert device_api(web_portal, "GET", "/orders/by-event/web-order-1").json()["claimed_by"] == "李志愿"
+
+    page.fill("#amount", "23.5")
+    page.set_input_files("#receipt", files=[{"name": "receipt.png", "mimeType": "image/png", "buffer": PNG}])
+    shoot(page, web_portal, "order-bought-form")
+    page.click("button.bought")
+    page.wait_for_selector('.order-detail[data-state="bought"]')
+    assert "实付 23.50 元" in page.inner_text(".order-detail")
+    receipt = page.request.get(f"{web_portal.url}/orders/{order['id']}/receipt")
+    assert receipt.status == 200 and receipt.body() == PNG
+    page.click("button.delivered")
+    page.wait_for_selector('.order-detail[data-state="delivered"]')
+
+    seen_by_kiosk = device_api(web_portal, "GET", "/orders/by-event/web-order-1").json()
+    assert seen_by_kiosk["state"] == "delivered" and seen_by_kiosk["amount_paid_fen"] == 2350
+    confirmed = device_api(web_portal, "POST", "/orders/by-event/web-order-1/confirm-received")
+    assert confirmed.json()["state"] == "received"
+    page.reload()
+    assert page.locator(".order-detail").get_attribute("data-state") == "received"
+    assert "老人已确认收货" in page.inner_text("h1")
+    shoot(page, web_portal, "order-detail")
+    page.goto(f"{web_portal.url}/timebank")
+    assert f"代购 #{order['id']} 送达" in page.inner_text("#ledger")
+    assert page.csp.violations == []
+    page.context.close()
+
+
+def test_claimed_order_cannot_be_claimed_by_a_second_volunteer(web_portal: LivePortal, chromium: Any) -> None:
+    order = place_order(web_portal, "web-order-2")
+    first = open_page(chromium, web_portal, "volunteer1", "anxin-demo", DESKTOP)
+    second = open_page(chromium, web_portal, "caregiver1", "anxin-demo", DESKTOP)
+    second.goto(f"{web_portal.url}/orders")  # both see the order waiting
+    first.goto(f"{web_portal.url}/orders")
+    first.locator(f'[data-order-id="{order["id"]}"] button.claim').click()
+    first.wait_for_url(f"{web_portal.url}/orders/{order['id']}")
+    second.locator(f'#waiting [data-order-id="{order["id"]}"] button.claim').click()
+    assert "不能这样操作" in second.inner_text(".flash-error")
+    assert device_api(web_portal, "GET", "/orders/by-event/web-order-2").json()["claimed_by"] == "李志愿"
+    first.context.close()
+    second.context.close()
+
+
+def test_admin_adds_catalog_item_that_the_kiosk_then_offers(web_portal: LivePortal, chromium: Any) -> None:
+    page = open_page(chromium, web_portal, "admin", "anxin-admin", DESKTOP)
+    page.goto(f"{web_portal.url}/catalog")
+    page.fill("#new-name", "豆腐")
+    page.fill("#new-synonyms", "老豆腐，嫩豆腐")
+    page.select_option("#new-category", "蔬菜")
+    page.select_option("#new-unit", "块")
+    page.fill("#new-price", "2.5")
+    page.click("#new-item button[type=submit]")
+    assert "已添加“豆腐”" in page.inner_text(".flash")
+    shoot(page, web_portal, "catalog")
+    tofu = next(i for i in device_api(web_portal, "GET", "/catalog").json() if i["name"] == "豆腐")
+    assert tofu["synonyms"] == ["老豆腐", "嫩豆腐"] and tofu["usual_price_fen"] == 250 and tofu["unit"] == "块"
+    page.context.close()

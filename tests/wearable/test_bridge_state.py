@@ -1,0 +1,163 @@
+"""Durable bridge state: falls inside their cancel window and iTAG presses survive a restart."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.wearable.fakes import RecordingPortal
+from wearable import uuids
+from wearable.events import AlertOut, CancelOut, EventProcessor, FallHeld, FallSettled, Notification
+from wearable.forwarder import Forwarder
+from wearable.state import BridgeState
+from wearable.vendor import WristbandEvent, WristbandEventKind, encode_wristband_event
+
+BAND = "F0:00:00:00:00:01"
+T0 = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)
+CLOCK = 1_795_000_000
+FALL_ID = f"{BAND}:3:{CLOCK}"
+FALL = AlertOut("fall", BAND, FALL_ID, {"seq": 3, "band_clock": CLOCK, "battery": 80, "worn": True, "via": "gatt"})
+
+
+def event_note(kind: WristbandEventKind, seq: int, *, at: datetime = T0, source: str = "gatt") -> Notification:
+    payload = encode_wristband_event(WristbandEvent(kind, seq, CLOCK, 80, worn=True))
+    return Notification(BAND, uuids.ANXIN_EVENT, payload, at, source)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def state(tmp_path: Path) -> BridgeState:
+    return BridgeState(tmp_path / "state.sqlite3")
+
+
+# ----- the state file ---------------------------------------------------------------------------
+
+
+def test_held_fall_survives_reopening_until_settled(tmp_path: Path) -> None:
+    first = BridgeState(tmp_path / "state.sqlite3")
+    first.hold_fall(FALL, detected_at=T0, deadline_at=T0 + timedelta(seconds=30))
+    first.hold_fall(FALL, detected_at=T0, deadline_at=T0 + timedelta(seconds=99))  # a repeat changes nothing
+    first.close()
+    reopened = BridgeState(tmp_path / "state.sqlite3")
+    [stored] = reopened.held_falls()
+    assert (stored.alert, stored.detected_at, stored.deadline_at) == (FALL, T0, T0 + timedelta(seconds=30))
+    reopened.settle_fall(FALL_ID)
+    assert reopened.held_falls() == []
+
+
+def test_itag_press_keeps_only_the_latest_per_button(state: BridgeState) -> None:
+    state.note_itag_press(BAND, event_id="late", pressed_at=T0 + timedelta(seconds=5))
+    state.note_itag_press(BAND, event_id="early", pressed_at=T0)  # out of order: ignored
+    [press] = state.itag_presses()
+    assert (press.wristband, press.event_id, press.pressed_at) == (BAND, "late", T0 + timedelta(seconds=5))
+
+
+# ----- restoring into the pure processor --------------------------------------------------------
+
+
+def test_restored_fall_waits_only_for_what_was_left_of_its_window() -> None:
+    processor = EventProcessor(fall_cancel_window=30.0)
+    left = processor.restore_fall(FALL, detected_at=T0, deadline_at=T0 + timedelta(seconds=30), now=500.0,
+                                  wall_now=T0 + timedelta(seconds=12))
+    assert left == 18.0 and processor.next_deadline() == 518.0
+    assert processor.due(517.9) == []
+    assert processor.due(518.0) == [AlertOut("fall", BAND, FALL_ID, {**FALL.details, "cancelled": False}),
+                                    FallSettled(BAND, FALL_ID)]
+
+
+@pytest.mark.parametrize("down_for_s", [pytest.param(31, id="window-ended"), pytest.param(86_400, id="a-day")])
+def test_fall_whose_window_ended_while_down_is_due_at_once(down_for_s: int) -> None:
+    processor = EventProcessor(fall_cancel_window=30.0)
+    processor.restore_fall(FALL, detected_at=T0, deadline_at=T0 + timedelta(seconds=30), now=500.0,
+                           wall_now=T0 + timedelta(seconds=down_for_s))
+    assert [type(o).__name__ for o in processor.due(500.0)] == ["AlertOut", "FallSettled"]
+
+
+def test_clock_set_back_never_stretches_the_window() -> None:
+    processor = EventProcessor(fall_cancel_window=30.0)
+    left = processor.restore_fall(FALL, detected_at=T0, deadline_at=T0 + timedelta(seconds=30), now=0.0,
+                                  wall_now=T0 - timedelta(hours=1))
+    assert left == 30.0
+
+
+def test_restored_fall_can_still_be_cancelled_and_counts_time_before_the_restart() -> None:
+    processor = EventProcessor(fall_cancel_window=30.0)
+    processor.restore_fall(FALL, detected_at=T0, deadline_at=T0 + timedelta(seconds=30), now=500.0,
+                           wall_now=T0 + timedelta(seconds=10))
+    out = processor.handle(event_note(WristbandEventKind.FALL_CANCELLED, 4), now=505.0)
+    assert [type(o).__name__ for o in out] == ["AlertOut", "CancelOut", "FallSettled"]
+    raised = out[0]
+    assert isinstance(raised, AlertOut) and raised.emergency is False
+    assert raised.details["cancelled_after_s"] == 15.0
+
+
+def test_advertisement_mirror_of_a_restored_fall_is_a_duplicate() -> None:
+    processor = EventProcessor(fall_cancel_window=30.0)
+    processor.restore_fall(FALL, detected_at=T0, deadline_at=T0 + timedelta(seconds=30), now=0.0, wall_now=T0)
+    assert processor.handle(event_note(WristbandEventKind.FALL, 3, source="advertisement"), now=1.0) == []
+    assert processor.restore_fall(FALL, detected_at=T0, deadline_at=T0 + timedelta(seconds=30), now=0.0,
+                                  wall_now=T0) == 0.0  # restoring twice holds it once
+    assert len(processor.flush_falls()) == 2
+
+
+def test_itag_press_right_before_a_restart_still_debounces_the_repeat() -> None:
+    processor = EventProcessor(itag_debounce=2.0)
+    processor.restore_itag_press(BAND, pressed_at=T0, now=100.0, wall_now=T0 + timedelta(seconds=1.5))
+    repeat = Notification(BAND, uuids.ITAG_BUTTON, b"\x01", T0 + timedelta(seconds=1.5))
+    assert processor.handle(repeat, now=100.0) == []
+    assert len(processor.handle(repeat, now=100.6)) == 2  # 2.1 s after the first press: a new press
+
+
+# ----- the forwarder writes state in order ------------------------------------------------------
+
+
+def make_forwarder(portal: RecordingPortal, state: BridgeState, *, window: float = 30.0) -> Forwarder:
+    processor = EventProcessor(fall_cancel_window=window)
+    return Forwarder(portal, processor, asyncio.Queue(), batch_interval=1.0, state=state,
+                     clock=lambda: 0.0, wall_clock=lambda: T0)
+
+
+async def test_fall_is_in_the_state_file_until_its_alert_is_in_the_outbox(
+    portal: RecordingPortal, state: BridgeState
+) -> None:
+    forwarder = make_forwarder(portal, state)
+    await forwarder._dispatch(forwarder.processor.handle(event_note(WristbandEventKind.FALL, 3), now=0.0))
+    assert [f.alert.event_id for f in state.held_falls()] == [FALL_ID] and portal.alerts == []
+    await forwarder._dispatch(forwarder.processor.due(30.0))
+    assert [a["event_id"] for a in portal.alerts] == [FALL_ID] and state.held_falls() == []
+
+
+async def test_failed_alert_keeps_its_fall_held_until_the_retry_succeeds(
+    portal: RecordingPortal, state: BridgeState
+) -> None:
+    forwarder = make_forwarder(portal, state)
+    await forwarder._dispatch(forwarder.processor.handle(event_note(WristbandEventKind.FALL, 3), now=0.0))
+    portal.fail_alerts = 1
+    await forwarder._dispatch(forwarder.processor.due(30.0))
+    assert portal.alerts == [] and len(state.held_falls()) == 1  # a crash now re-raises it after restart
+    await forwarder.flush()
+    assert [a["event_id"] for a in portal.alerts] == [FALL_ID] and state.held_falls() == []
+
+
+async def test_cancelled_fall_is_settled_only_after_its_cancellation_is_queued(
+    portal: RecordingPortal, state: BridgeState
+) -> None:
+    forwarder = make_forwarder(portal, state)
+    outputs = forwarder.processor.handle(event_note(WristbandEventKind.FALL, 3), now=0.0)
+    outputs += forwarder.processor.handle(event_note(WristbandEventKind.FALL_CANCELLED, 4), now=5.0)
+    assert [type(o) for o in outputs] == [FallHeld, AlertOut, CancelOut, FallSettled]
+    await forwarder._dispatch(outputs)
+    assert portal.alerts[0]["emergency"] is False and portal.alerts[0]["details"]["cancelled"] is True
+    assert [c["event_id"] for c in portal.cancels] == [FALL_ID] and state.held_falls() == []
+
+
+async def test_restore_loads_held_falls_and_itag_presses(portal: RecordingPortal, state: BridgeState) -> None:
+    state.hold_fall(FALL, detected_at=T0 - timedelta(seconds=10), deadline_at=T0 + timedelta(seconds=20))
+    state.note_itag_press("F0:00:00:00:00:04", event_id="x", pressed_at=T0)
+    forwarder = make_forwarder(portal, state)
+    assert await forwarder.restore() == 1
+    assert forwarder.processor.next_deadline() == 20.0
+    itag = Notification("F0:00:00:00:00:04", uuids.ITAG_BUTTON, b"\x01", T0)
+    assert forwarder.processor.handle(itag, now=0.5) == []

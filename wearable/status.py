@@ -1,0 +1,90 @@
+"""Band status reports: connected, last seen, RSSI and battery of each band, every ~10 s.
+
+The portal keeps only the latest state per wristband (``POST /api/v1/bands/status``), so a
+report is not durable: it is sent directly, never through the outbox, and skipped when the
+portal cannot be reached — the next report carries fresher facts anyway.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+logger = logging.getLogger(__name__)
+
+MAX_BANDS_PER_REPORT = 1_000
+"""Bands per request; the portal takes at most 2,000 a request."""
+
+
+@dataclass(frozen=True, slots=True)
+class BandStatus:
+    """What the bridge knows about one registered band right now."""
+
+    address: str
+    """Bluetooth address."""
+    connected: bool
+    """The bridge holds a GATT link to it."""
+    last_seen_at: datetime | None
+    """Latest advertisement or notification from the band (UTC); None: not heard since the start."""
+    rssi: int | None
+    """Signal strength of a recent advertisement (dBm); None when no advertisement is fresh."""
+    battery_percent: int | None
+    """Latest battery charge the band reported; None when unknown."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """The shape ``PortalClient.report_band_status`` takes."""
+        return {"address": self.address, "connected": self.connected, "last_seen_at": self.last_seen_at,
+                "rssi": self.rssi, "battery_percent": self.battery_percent}
+
+
+class StatusSink(Protocol):
+    """Where reports go: ``caregiver_portal.client.PortalClient.report_band_status``."""
+
+    def report_band_status(self, bands: list[dict[str, Any]]) -> dict[str, Any]:
+        """Send the reports now (blocking); raises when the portal cannot take them."""
+        ...
+
+
+class StatusReporter:
+    """Sends the bridge's band statuses every ``interval`` seconds; failures skip one report."""
+
+    def __init__(self, sink: StatusSink, collect: Callable[[], list[BandStatus]], *, interval: float) -> None:
+        self.sink = sink
+        self.collect = collect
+        self.interval = interval
+        self.reports = 0
+        """Reports the portal took."""
+        self.skipped = 0
+        """Reports that could not be sent."""
+        self._reachable = True
+
+    async def run(self) -> None:
+        """Report forever (cancel to stop)."""
+        while True:
+            await asyncio.sleep(self.interval)
+            await self.report_once()
+
+    async def report_once(self) -> bool:
+        """Send one report now (in requests of at most ``MAX_BANDS_PER_REPORT`` bands); False when
+        there was nothing to send or it could not be sent."""
+        statuses = [s.as_dict() for s in self.collect()]
+        if not statuses:
+            return False
+        try:
+            for start in range(0, len(statuses), MAX_BANDS_PER_REPORT):
+                await asyncio.to_thread(self.sink.report_band_status, statuses[start:start + MAX_BANDS_PER_REPORT])
+        except Exception as exc:  # PortalUnavailable, RequestRejected...: the next report replaces this one
+            self.skipped += 1
+            if self._reachable:
+                logger.warning("band status not reported (%s); trying again every %.0f s", exc, self.interval)
+            self._reachable = False
+            return False
+        if not self._reachable:
+            logger.info("band status reported again after %d skipped report(s)", self.skipped)
+        self._reachable = True
+        self.reports += 1
+        return True
