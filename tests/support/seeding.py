@@ -20,7 +20,8 @@ def seed_for_tests(database_url: str, *, wristbands: list[str] | None = None) ->
     try:
         upgrade_to_head(engine)
         with transaction(create_session_factory(engine)) as session:
-            seed_demo(session=session, hasher=password_hasher("fast"), wristband_addresses=wristbands or TEST_WRISTBANDS)
+            seed_demo(session=session, hasher=password_hasher("fast"),
+                      wristband_addresses=wristbands or TEST_WRISTBANDS)
             devices = create_demo_devices(session=session, now=utcnow())
     finally:
         engine.dispose()
