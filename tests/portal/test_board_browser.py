@@ -6,6 +6,7 @@ import pytest
 import requests
 
 from tests.conftest import LivePortal, sign_in
+from tests.support.web import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
@@ -18,6 +19,15 @@ def post_sos(portal: LivePortal, event_id: str) -> dict:
     return response.json()
 
 
+def post_help(portal: LivePortal, event_id: str) -> dict:
+    response = requests.post(f"{portal.url}/api/v1/alerts", timeout=10,
+                             json={"event_id": event_id, "kind": "help", "emergency": False,
+                                   "details": {"place": "社区中心大厅自助机"}},
+                             headers={"Authorization": f"Bearer {portal.kiosk_token}"})
+    response.raise_for_status()
+    return response.json()
+
+
 def test_volunteer_sees_new_alert_live_and_accepts_it(live_portal: LivePortal, chromium) -> None:  # type: ignore[no-untyped-def]
     page = chromium.new_page(viewport={"width": 360, "height": 740})
     sign_in(page, live_portal.url, "volunteer1", "anxin-demo")
@@ -26,6 +36,9 @@ def test_volunteer_sees_new_alert_live_and_accepts_it(live_portal: LivePortal, c
     card = page.locator(f'[data-alert-id="{alert["id"]}"]')
     card.wait_for(timeout=10_000)
     assert "紧急呼叫" in card.inner_text() and "3号楼201" in card.inner_text()
+    post_help(live_portal, "browser-help-1")
+    page.locator("[data-alert-id]").nth(1).wait_for(timeout=10_000)
+    page.screenshot(path=str(SCREENSHOTS / "portal-board-phone.png"), full_page=True)
     card.locator("button.accept").click()
     page.wait_for_selector(f'[data-alert-id="{alert["id"]}"][data-state="accepted"]', timeout=10_000)
     assert "李志愿 已接单" in card.inner_text()
