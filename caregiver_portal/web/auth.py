@@ -43,7 +43,12 @@ class LoginRateLimiter:
         return attempts
 
 
-login_limiter = LoginRateLimiter()
+def login_limiter(request: Request) -> LoginRateLimiter:
+    """The app's sign-in limiter (one per app, so tests and instances do not share counts)."""
+    limiter = getattr(request.app.state, "login_limiter", None)
+    if limiter is None:
+        limiter = request.app.state.login_limiter = LoginRateLimiter()
+    return limiter
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -65,7 +70,8 @@ def login(request: Request, session: SessionDep, state: StateDep, username: Anno
     keys = (f"ip:{client}", f"user:{username}")
     now = time.monotonic()
     error = None
-    if login_limiter.blocked(*keys, now=now):
+    limiter = login_limiter(request)
+    if limiter.blocked(*keys, now=now):
         error = "尝试次数过多，请 5 分钟后再试"
     else:
         user = authenticate_user(session=session, hasher=state.hasher, username=username, password=password)
@@ -74,7 +80,7 @@ def login(request: Request, session: SessionDep, state: StateDep, username: Anno
             request.session["user_id"] = user.id
             csrf_token(request)
             return RedirectResponse(_safe_next(next), status_code=303)
-        login_limiter.record_failure(*keys, now=now)
+        limiter.record_failure(*keys, now=now)
         error = "用户名或密码不正确"
     return templates.TemplateResponse(request, "login.html", {"csrf": csrf_token(request), "next": _safe_next(next),
                                                               "error": error}, status_code=401)
