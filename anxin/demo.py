@@ -17,7 +17,14 @@ from caregiver_portal.community.seed import seed_demo_community
 from caregiver_portal.db import create_db_engine, create_session_factory, transaction, utcnow
 from caregiver_portal.migrate import upgrade_to_head
 from caregiver_portal.security import password_hasher
-from caregiver_portal.services.seed import DEMO_ACCOUNTS, DEMO_DUTY_PHONE, DEMO_SITE, create_demo_devices, seed_demo
+from caregiver_portal.services.seed import (
+    DEMO_ACCOUNTS,
+    DEMO_DUTY_PHONE,
+    DEMO_SITE,
+    create_demo_devices,
+    seed_demo,
+    seed_demo_duties,
+)
 from caregiver_portal.settings import settings_for_data_dir
 
 STARTUP_TIMEOUT_S = 60.0
@@ -52,6 +59,7 @@ def prepare_demo(options: DemoOptions) -> tuple[str, str]:
             seed_demo(session=session, hasher=password_hasher(), wristband_addresses=simulated_addresses(
                 options.wristbands))
             seed_demo_community(session=session, now=utcnow())
+            seed_demo_duties(session=session)
             devices = create_demo_devices(session=session, now=utcnow())
     finally:
         engine.dispose()

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Annotated
 
 from argon2 import PasswordHasher
 from fastapi import Depends, Header, HTTPException, Request
 from sqlalchemy.orm import Session, sessionmaker
 
+from caregiver_portal.db import utcnow
 from caregiver_portal.events import EventHub
 from caregiver_portal.models import Device, User
 from caregiver_portal.services.accounts import authenticate_device
@@ -52,7 +54,18 @@ def current_device(session: SessionDep, authorization: Annotated[str | None, Hea
     device = authenticate_device(session=session, token=token.strip())
     if device is None:
         raise HTTPException(401, "设备令牌无效或已吊销", headers={"WWW-Authenticate": "Bearer"})
+    note_device_seen(session, device, utcnow())
     return device
+
+
+DEVICE_SEEN_RESOLUTION = timedelta(seconds=30)
+
+
+def note_device_seen(session: Session, device: Device, now: datetime) -> None:
+    """Record that ``device`` is alive (at most every 30 s: the "bridge silent" rule reads it)."""
+    if device.last_seen_at is None or now - device.last_seen_at >= DEVICE_SEEN_RESOLUTION:
+        device.last_seen_at = now
+        session.commit()
 
 
 DeviceDep = Annotated[Device, Depends(current_device)]

@@ -57,21 +57,25 @@ class BoardEvent:
         return f"id: {self.id}\nevent: alert\ndata: {data}\n\n".encode()
 
 
+# When rows of one alert are merged, the message carries the most significant type.
+SIGNIFICANCE = {"raised": 0, "escalated": 1, "reminded": 2, "accepted": 3, "resolved": 3, "cancelled": 3}
+
+
 def coalesce(events: Iterable[BoardEvent]) -> list[BoardEvent]:
-    """One message per alert per poll: its newest row, typed "raised" if it was raised meanwhile.
+    """One message per alert per poll: its newest id, typed by its most significant row.
 
     A board re-fetches the whole card on any message, so the rows of one escalation step
-    ("escalated" + "notified") need one message, not one each; "raised" is kept because
-    the board plays its sound for it.
+    ("escalated" + "notified") need one message, not one each; the type stays "raised" or
+    "escalated" so the board can still play its sound for them.
     """
     latest: dict[int, BoardEvent] = {}
-    raised: set[int] = set()
+    kind: dict[int, str] = {}
     for event in sorted(events, key=lambda e: e.id):
         latest[event.alert_id] = event
-        if event.type == "raised":
-            raised.add(event.alert_id)
-    merged = [replace(e, type="raised") if e.alert_id in raised and e.type != "raised" else e
-              for e in latest.values()]
+        previous = kind.get(event.alert_id)
+        if previous is None or SIGNIFICANCE.get(event.type, 9) < SIGNIFICANCE.get(previous, 9):
+            kind[event.alert_id] = event.type
+    merged = [replace(e, type=kind[e.alert_id]) if kind[e.alert_id] != e.type else e for e in latest.values()]
     return sorted(merged, key=lambda e: e.id)
 
 

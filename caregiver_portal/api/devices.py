@@ -88,11 +88,13 @@ def site_alerts(device: DeviceDep, session: SessionDep) -> list[AlertPublic]:
 
 
 @router.post("/readings", status_code=202, response_model=ReadingBatchResult)
-def post_readings(body: ReadingBatchIn, device: BridgeDep, session: SessionDep) -> ReadingBatchResult:
-    """Store a batch of readings once per ``batch_id``."""
+def post_readings(body: ReadingBatchIn, device: BridgeDep, session: SessionDep, state: StateDep) -> ReadingBatchResult:
+    """Store a batch of readings once per ``batch_id``; health rules run on what arrived."""
     result = ingest_batch(session=session, device=device, batch_id=body.batch_id,
                           readings=[r.model_dump() for r in body.readings], now=utcnow())
     session.commit()
+    if result.alerts:
+        state.hub.wake()  # a health alert raised by these readings goes to the boards now
     return ReadingBatchResult(batch_id=body.batch_id, accepted=result.accepted, rejected=result.rejected,
                               duplicate=result.duplicate, unknown_wristbands=list(result.unknown_wristbands))
 

@@ -10,7 +10,8 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from caregiver_portal.models import Device, Grid, Resident, User, Wristband
+from caregiver_portal.escalation.setup import add_emergency_contact, add_to_grid
+from caregiver_portal.models import Device, EmergencyContact, Grid, Resident, User, Wristband
 from caregiver_portal.services.accounts import create_device, create_user, get_or_create_site
 
 DEMO_SITE = "幸福里社区服务中心"
@@ -84,3 +85,20 @@ def create_demo_devices(*, session: Session, now: datetime) -> DemoDevices:
     _, kiosk_token = create_device(session=session, site=site, kind="kiosk", name=DEMO_KIOSK_NAME)
     _, bridge_token = create_device(session=session, site=site, kind="bridge", name=DEMO_BRIDGE_NAME)
     return DemoDevices(kiosk_token=kiosk_token, bridge_token=bridge_token)
+
+
+def seed_demo_duties(*, session: Session) -> None:
+    """Grid duties for the demo: the volunteer and the grid worker serve both grids, and the
+    first resident has a daughter to call, so escalation reaches named people (idempotent)."""
+    site = get_or_create_site(session=session, name=DEMO_SITE)
+    grids = list(session.scalars(select(Grid).where(Grid.site_id == site.id)))
+    for username in ("volunteer1", "caregiver1"):
+        user = session.scalar(select(User).where(User.username == username))
+        for grid in grids:
+            if user is not None:
+                add_to_grid(session, user=user, grid=grid)
+    first = session.scalar(select(Resident).where(Resident.resident_code == DEMO_RESIDENTS[0][2]))
+    if first is not None and session.scalar(select(EmergencyContact.id).where(
+            EmergencyContact.resident_id == first.id)) is None:
+        add_emergency_contact(session, resident=first, name="王小红", relation="女儿", phone="138-0000-0201")
+    session.flush()

@@ -40,7 +40,7 @@
     }
   }
 
-  async function refreshCard(alertId, isNewEvent) {
+  async function refreshCard(alertId, ringsAgain) {
     const response = await fetch("/board/alerts/" + alertId + "/card", { credentials: "same-origin" });
     const old = list.querySelector('[data-alert-id="' + alertId + '"]');
     if (!response.ok) {
@@ -53,8 +53,9 @@
     const card = holder.firstElementChild;
     const finished = card.dataset.state === "resolved" || card.dataset.state === "cancelled";
     if (old) old.replaceWith(card);
-    else if (!finished) { list.appendChild(card); if (isNewEvent) notify(card); }
+    else if (!finished) list.appendChild(card);
     if (finished) card.remove();
+    else if (ringsAgain) notify(card);
     sortCards();
   }
 
@@ -87,7 +88,8 @@
   source.addEventListener("ready", () => { status.textContent = "实时"; board.dataset.live = "true"; });
   source.addEventListener("alert", (event) => {
     const data = JSON.parse(event.data);
-    refreshCard(data.alert_id, data.type === "raised");
+    // A new alert rings; so does every escalation step of one still not accepted (a latching alarm).
+    refreshCard(data.alert_id, data.type === "raised" || data.type === "escalated");
   });
   source.addEventListener("error", () => { status.textContent = "重新连接中…"; board.dataset.live = "false"; });
 

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Header, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.sse import EventSourceResponse, ServerSentEvent
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from caregiver_portal.db import utcnow
 from caregiver_portal.deps import (
@@ -21,7 +19,7 @@ from caregiver_portal.deps import (
     visible_site_id,
 )
 from caregiver_portal.errors import NotFound
-from caregiver_portal.events import BoardEvent, fetch_events_after
+from caregiver_portal.events import BoardEvent, board_stream, fetch_events_after
 from caregiver_portal.models import Alert, User
 from caregiver_portal.services import alerts as alert_service
 from caregiver_portal.web.csrf import csrf_token, require_csrf
@@ -100,32 +98,25 @@ def _signed_in_user(request: Request, state: PortalState) -> User:
         return current_user(optional_user(request, session))
 
 
-def _event_message(event: BoardEvent) -> ServerSentEvent:
-    return ServerSentEvent(data={"alert_id": event.alert_id, "type": event.type}, event="alert", id=str(event.id))
-
-
-@router.get("/board/events", response_class=EventSourceResponse, include_in_schema=False)
+@router.get("/board/events", include_in_schema=False)
 async def board_events(request: Request, state: StateDep,
-                       last_event_id: Annotated[str | None, Header()] = None) -> AsyncIterator[ServerSentEvent]:
+                       last_event_id: Annotated[str | None, Header()] = None) -> StreamingResponse:
     """Server-sent events: one message per alert change; resumes after ``Last-Event-ID``.
 
     The stream lives for hours, so it must not hold a database session (on SQLite that
-    would hold the write lock): the user is checked in a short session of its own.
+    would hold the write lock): the user is checked in a short session of its own. Each
+    event is encoded once for every board (``events.board_stream``), which keeps the
+    fan-out to hundreds of boards cheap.
     """
     user = await asyncio.to_thread(_signed_in_user, request, state)
-    site_id = visible_site_id(user)
-    queue = state.hub.subscribe()
-    try:
-        if last_event_id and last_event_id.isdigit():
-            with state.session_factory() as session:
-                missed = await asyncio.to_thread(fetch_events_after, session, int(last_event_id))
-            for event in missed:
-                if site_id is None or event.site_id == site_id:
-                    yield _event_message(event)
-        yield ServerSentEvent(event="ready", data={"subscribers": state.hub.subscriber_count})
-        while True:
-            event = await queue.get()
-            if site_id is None or event.site_id == site_id:
-                yield _event_message(event)
-    finally:
-        state.hub.unsubscribe(queue)
+    missed: list[BoardEvent] = []
+    if last_event_id and last_event_id.isdigit():
+        missed = await asyncio.to_thread(_events_after, state, int(last_event_id))
+    return StreamingResponse(board_stream(state.hub, site_id=visible_site_id(user), missed=missed),
+                             media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+def _events_after(state: PortalState, after_id: int) -> list[BoardEvent]:
+    with state.session_factory() as session:
+        return fetch_events_after(session, after_id)

@@ -160,7 +160,9 @@ def test_board_on_one_portal_process_sees_an_alert_raised_on_another(postgres_li
 def test_rows_of_one_alert_in_one_poll_become_one_message() -> None:
     rows = [BoardEvent(10, 1, 1, "raised"), BoardEvent(11, 2, 1, "escalated"), BoardEvent(12, 2, 1, "notified"),
             BoardEvent(13, 1, 1, "escalated")]
-    assert coalesce(rows) == [BoardEvent(12, 2, 1, "notified"), BoardEvent(13, 1, 1, "raised")]
+    assert coalesce(rows) == [BoardEvent(12, 2, 1, "escalated"), BoardEvent(13, 1, 1, "raised")]
+    assert coalesce([BoardEvent(20, 3, 1, "delivery"), BoardEvent(21, 3, 1, "delivery")]) == [
+        BoardEvent(21, 3, 1, "delivery")]
 
 
 async def test_board_stream_replays_filters_by_site_pings_and_unsubscribes(world: World) -> None:
