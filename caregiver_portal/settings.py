@@ -66,4 +66,8 @@ def settings_for_data_dir(data_dir: Path, *, database_url: str | None = None, pu
     data_dir.mkdir(parents=True, exist_ok=True)
     url = database_url or os.environ.get("ANXIN_DATABASE_URL") or sqlite_url(data_dir / "anxin.sqlite3")
     secret = os.environ.get("ANXIN_SECRET_KEY") or load_or_create_secret(data_dir / "secret_key")
-    return PortalSettings(database_url=url, secret_key=secret, public_url=public_url, data_dir=data_dir).validate()
+    extra = {}
+    if policy_file := os.environ.get("ANXIN_ESCALATION_POLICY"):
+        extra["escalation_policy_file"] = policy_file  # see docs/escalation.md, "Configuration"
+    return PortalSettings(database_url=url, secret_key=secret, public_url=public_url, data_dir=data_dir,
+                          extra=extra).validate()

@@ -10,6 +10,7 @@ import sys
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ import requests
 from sqlalchemy import create_engine, func, select
 
 from caregiver_portal.client import PortalClient
-from caregiver_portal.models import Alert, Reading, ReadingBatch
+from caregiver_portal.models import Alert, AlertEvent, Reading, ReadingBatch
 from tests.conftest import ROOT, LivePortal, wait_until
 from tests.support.proxy import FlakyLink
 from tests.support.seeding import TEST_WRISTBANDS, create_test_devices
@@ -91,13 +92,35 @@ def assert_stored_exactly_once(portal: LivePortal, sent: Sent) -> None:
     assert {alert_id for alert_id, _event in stored} <= {alert["id"] for alert in board}
 
 
-def test_burst_survives_portal_sigkilled_and_restarted_twice(live_portal: LivePortal, tmp_path: Path) -> None:
+FAST_ESCALATION = """
+[policies.emergency.open]
+repeat_every_s = 4
+steps = [
+  { after_s = 0, notify = ["grid_volunteers", "grid_worker"], label = "通知本网格" },
+  { after_s = 2, notify = ["site_volunteers", "caregivers"], label = "通知全站" },
+]
+"""
+
+
+@pytest.fixture
+def fast_escalation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Portals started after this escalate emergencies every few seconds (a test-sized ladder)."""
+    policy = tmp_path / "escalation.toml"
+    policy.write_text(FAST_ESCALATION, encoding="utf-8")
+    monkeypatch.setenv("ANXIN_ESCALATION_POLICY", str(policy))
+
+
+def test_burst_survives_portal_sigkilled_and_restarted_twice(
+    fast_escalation: None, live_portal: LivePortal, tmp_path: Path
+) -> None:
     clients = device_clients(live_portal, tmp_path)
+    restarted_at: list[datetime] = []
 
     def crash_and_restart(n: int) -> None:
         if n in (BURST // 3, 2 * BURST // 3):
             live_portal.kill()
             live_portal.start()
+            restarted_at.append(datetime.now(UTC))
 
     try:
         sent = send_burst(clients, BURST, during=crash_and_restart)
@@ -107,6 +130,26 @@ def test_burst_survives_portal_sigkilled_and_restarted_twice(live_portal: LivePo
             client.stop()
     assert len(sent.alert_ids) + len(sent.batch_ids) == BURST
     assert_stored_exactly_once(live_portal, sent)
+    engine = create_engine(live_portal.database_url)
+    with engine.connect() as db:
+        emergencies = db.scalar(select(func.count()).select_from(Alert).where(Alert.state == "open",
+                                                                               Alert.emergency.is_(True)))
+    engine.dispose()
+    assert emergencies > 100
+    # Every unaccepted emergency keeps escalating after the crashes: no ladder was lost.
+    wait_until(lambda: not unescalated_since(live_portal, restarted_at[-1]), timeout=60)
+
+
+def unescalated_since(portal: LivePortal, since: datetime) -> list[int]:
+    """Open emergency alerts with no escalation step after ``since`` (their ladder stopped)."""
+    engine = create_engine(portal.database_url)
+    try:
+        with engine.connect() as db:
+            escalated = select(AlertEvent.alert_id).where(AlertEvent.type == "escalated", AlertEvent.at > since)
+            return list(db.scalars(select(Alert.id).where(Alert.state == "open", Alert.emergency.is_(True),
+                                                          Alert.id.not_in(escalated))))
+    finally:
+        engine.dispose()
 
 
 def test_burst_survives_the_network_dropping_and_returning(live_portal: LivePortal, tmp_path: Path) -> None:
