@@ -2,7 +2,10 @@
 
 Alerts are handed to the portal client at once; readings are batched every
 ``batch_interval`` seconds. The portal client writes to a local SQLite outbox,
-so its calls run in a worker thread to keep the event loop responsive.
+so its calls run in a worker thread to keep the event loop responsive. Reading
+batches are written by a background task: a large bridge writes a dozen batches
+per interval, and the forwarder keeps taking notifications (an SOS among them)
+meanwhile instead of waiting for those writes.
 
 State outputs (a fall held in its cancel window, its settlement, an iTAG press) go to
 the bridge's state file (:mod:`wearable.state`) in the order the processor produced
@@ -69,6 +72,7 @@ class Forwarder:
         """Notifications taken from the queue so far (for benchmarks and health checks)."""
         self._readings: list[ReadingOut] = []
         self._failed: list[Pending] = []
+        self._posting: asyncio.Task[None] | None = None
 
     async def restore(self) -> int:
         """Hold again the falls a previous run left in the state file; returns how many."""
@@ -98,7 +102,8 @@ class Forwarder:
                 await self._dispatch(self.processor.handle(note, self.clock()))
             await self._dispatch(self.processor.due(self.clock()))
             if self.clock() >= next_flush:
-                await self.flush()
+                await self._retry_failed()
+                self._post_in_background()
                 next_flush = self.clock() + self.batch_interval
 
     async def _next(self, timeout: float) -> Notification | None:
@@ -118,12 +123,23 @@ class Forwarder:
         await self.flush()
 
     async def _dispatch(self, outputs: list[Output]) -> None:
-        for output in outputs:
+        for index, output in enumerate(outputs):
             if isinstance(output, ReadingOut):
                 self._readings.append(output)
-            elif any(f.event_id == output.event_id for f in self._failed):
+                continue
+            if any(f.event_id == output.event_id for f in self._failed):
                 self._failed.append(output)  # keep the order of one event's steps behind its failed step
-            elif not await self._apply(output):
+                continue
+            try:
+                stored = await self._apply(output)
+            except asyncio.CancelledError:
+                # Stopped mid-way (bridge.stop): keep this step and the rest for drain(); every store is
+                # idempotent, so storing this one again is harmless.
+                rest = outputs[index:]
+                self._failed.extend(o for o in rest if not isinstance(o, ReadingOut))
+                self._readings.extend(o for o in rest if isinstance(o, ReadingOut))
+                raise
+            if not stored:
                 self._failed.append(output)
 
     async def _apply(self, output: Pending) -> bool:
@@ -154,19 +170,41 @@ class Forwarder:
             self.state.note_itag_press(output.wristband, event_id=output.event_id, pressed_at=output.pressed_at)
 
     async def flush(self) -> None:
-        """Retry outputs that failed to store (in order), then post the batched readings."""
+        """Retry outputs that failed to store (in order), then post the batched readings and wait."""
+        await self._retry_failed()
+        if self._posting is not None:
+            await self._posting  # an earlier interval's batches first
+        self._post_in_background()
+        if self._posting is not None:
+            await self._posting
+
+    async def _retry_failed(self) -> None:
         retry, self._failed = self._failed, []
         await self._dispatch(list(retry))
-        while self._readings:
-            batch, self._readings = self._readings[:MAX_BATCH_READINGS], self._readings[MAX_BATCH_READINGS:]
+
+    def _post_in_background(self) -> None:
+        """Hand the readings gathered so far to a posting task (unless one is still writing)."""
+        if not self._readings or (self._posting is not None and not self._posting.done()):
+            return
+        readings, self._readings = self._readings, []
+        self._posting = asyncio.create_task(self._post(readings), name="bridge-post-readings")
+
+    async def _post(self, readings: list[ReadingOut]) -> None:
+        """Queue ``readings`` in batches of at most MAX_BATCH_READINGS; keep the rest on failure."""
+        for start in range(0, len(readings), MAX_BATCH_READINGS):
+            batch = readings[start:start + MAX_BATCH_READINGS]
             try:
-                await asyncio.to_thread(self.portal.post_readings, [r.as_dict() for r in batch])
+                await asyncio.to_thread(self._post_batch, batch)
             except Exception:
                 logger.exception("could not queue %d readings; keeping them for the next batch", len(batch))
-                held = batch + self._readings
+                held = readings[start:] + self._readings
                 if len(held) > MAX_HELD_READINGS:
                     logger.warning("dropping %d oldest readings", len(held) - MAX_HELD_READINGS)
                     held = held[-MAX_HELD_READINGS:]
                 self._readings = held
                 return
             logger.debug("queued %d readings", len(batch))
+
+    def _post_batch(self, batch: list[ReadingOut]) -> None:
+        """Blocking: one reading batch into the outbox (runs in a worker thread)."""
+        self.portal.post_readings([r.as_dict() for r in batch])

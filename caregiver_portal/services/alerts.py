@@ -113,7 +113,8 @@ def attach_repeat(session: Session, alert: Alert, *, now: datetime, message: str
 def open_alert(session: Session, alert: Alert, *, now: datetime, message: str, device: Device | None = None) -> Alert:
     """Timeline a freshly inserted (flushed) alert and start its escalation."""
     add_timeline(session, alert, type="raised", now=now, device=device, message=message)
-    deadlines.start(session, alert=alert, now=now)
+    if not alert.details.get("cancelled"):  # a fall the wearer cancelled on the band is on record only
+        deadlines.start(session, alert=alert, now=now)
     return alert
 
 

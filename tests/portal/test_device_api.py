@@ -141,3 +141,17 @@ def test_kiosk_token_cannot_post_health_readings_or_list_wristbands(seeded_porta
                                             "measured_at": "2026-11-25T06:00:00+00:00"}]}
     assert seeded_portal.client.post("/api/v1/readings", json=batch, headers=kiosk).status_code == 403
     assert seeded_portal.client.get("/api/v1/wristbands", headers=kiosk).status_code == 403
+
+
+def test_fall_cancelled_on_the_band_is_recorded_but_never_escalates(seeded_portal: SeededPortal) -> None:
+    from sqlalchemy import create_engine, select
+
+    from caregiver_portal.models import Escalation
+
+    raised = seeded_portal.client.post("/api/v1/alerts", headers=seeded_portal.device_headers(), json={
+        "event_id": "fall-cancelled-1", "kind": "fall", "wristband": BAND, "emergency": False,
+        "details": {"cancelled": True, "cancelled_after_s": 4}}).json()
+    engine = create_engine(str(seeded_portal.client.app.state.portal.settings.database_url))
+    with engine.connect() as db:
+        assert list(db.scalars(select(Escalation.alert_id).where(Escalation.alert_id == raised["id"]))) == []
+    engine.dispose()

@@ -26,6 +26,7 @@ class RecordingPortal:
         self.status_reports: list[list[dict[str, Any]]] = []
         self.fail_status: Exception | None = None
         self.fail_alerts = 0
+        self.fail_readings = 0
         self.wristband_list: list[dict[str, Any]] | Exception = []
         self.started = False
         self.stopped = False
@@ -47,6 +48,9 @@ class RecordingPortal:
 
     def post_readings(self, readings: list[dict[str, Any]]) -> str:
         with self._lock:
+            if self.fail_readings:
+                self.fail_readings -= 1
+                raise OSError("outbox disk full")
             self.batches.append(list(readings))
         return f"batch-{len(self.batches)}"
 

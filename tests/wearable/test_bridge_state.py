@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -161,3 +163,29 @@ async def test_restore_loads_held_falls_and_itag_presses(portal: RecordingPortal
     assert forwarder.processor.next_deadline() == 20.0
     itag = Notification("F0:00:00:00:00:04", uuids.ITAG_BUTTON, b"\x01", T0)
     assert forwarder.processor.handle(itag, now=0.5) == []
+
+
+async def test_stop_in_the_middle_of_a_cancelled_fall_still_delivers_its_cancellation(
+    portal: RecordingPortal, state: BridgeState
+) -> None:
+    forwarder = make_forwarder(portal, state)
+    outputs = forwarder.processor.handle(event_note(WristbandEventKind.FALL, 3), now=0.0)
+    outputs += forwarder.processor.handle(event_note(WristbandEventKind.FALL_CANCELLED, 4), now=5.0)
+    entered, release = threading.Event(), threading.Event()
+    original = portal.raise_alert
+
+    def slow_raise(**kwargs: Any) -> str:
+        entered.set()
+        release.wait(5)
+        return original(**kwargs)
+
+    portal.raise_alert = slow_raise  # type: ignore[method-assign]
+    dispatching = asyncio.create_task(forwarder._dispatch(outputs))
+    await asyncio.to_thread(entered.wait, 5)
+    dispatching.cancel()  # bridge.stop() cancels the forwarder while the fall's record is being stored
+    release.set()
+    with pytest.raises(asyncio.CancelledError):
+        await dispatching
+    await forwarder.drain()
+    assert [c["event_id"] for c in portal.cancels] == [FALL_ID]
+    assert {a["event_id"] for a in portal.alerts} == {FALL_ID} and state.held_falls() == []
