@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kiosk.errors import ConfigError
 
@@ -45,7 +46,14 @@ OPTIONAL_DEFAULTS: dict[str, Any] = {
     "offline_after_s": 8.0,
     "tap_guard_s": 0.6,
     "cache_path": None,  # default: <outbox_path>.site-cache.json
-    "identify_residents": False,
+    "identify_residents": True,  # kept for old files: services always ask who is there now
+    "timezone": "Asia/Shanghai",
+    "nearby_within_s": 30,
+    "greeting_wait_s": 1.5,
+    "voice": True,
+    "voice_models_dir": None,  # default: ./voice_models (the working directory), as `anxin models` uses
+    "voice_model_path": None,
+    "voice_wav_dir": None,
 }
 PLACEHOLDER_TOKENS = frozenset({"", "changeme", "change-me", "<token>", "token", "xxx", "todo"})
 _PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{2,24}$")
@@ -93,8 +101,23 @@ class KioskConfig:
     """Taps are ignored this long after a screen change (shaky hands double-tap)."""
     cache_path: Path | None = None
     """JSON file caching site information for offline use."""
-    identify_residents: bool = False
-    """Ask for a room number / resident code (numeric keypad) before 买菜代购 and 活动报名."""
+    identify_residents: bool = True
+    """Obsolete (kept so old files load): the services always ask who is at the kiosk."""
+    timezone: str = "Asia/Shanghai"
+    """IANA time zone of the site, for activity times in words (本周六上午九点)."""
+    nearby_within_s: int = 30
+    """A wristband heard within this many seconds may be greeted as the person at the kiosk."""
+    greeting_wait_s: float = 1.5
+    """How long to wait for the nearby-wristband answer before showing the keypad instead."""
+    voice: bool = True
+    """Show the push-to-talk microphone button (it explains itself when no model is installed)."""
+    voice_models_dir: Path | None = None
+    """Where ``anxin models install`` put the speech models (default ``./voice_models``)."""
+    voice_model_path: Path | None = None
+    """A model directory to load instead of searching ``voice_models_dir``."""
+    voice_wav_dir: Path | None = None
+    """Take speech from the WAV files in this directory (16 kHz mono, in name order) instead of the
+    microphone: for demos and tests."""
 
     @property
     def site_cache_path(self) -> Path:
@@ -102,6 +125,20 @@ class KioskConfig:
         if self.cache_path is not None:
             return self.cache_path
         return self.outbox_path.with_name(self.outbox_path.name + ".site-cache.json")
+
+    @property
+    def tzinfo(self) -> ZoneInfo:
+        """The site's time zone."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def models_dir(self) -> Path:
+        """Where to look for speech models."""
+        return self.voice_models_dir if self.voice_models_dir is not None else Path.cwd() / "voice_models"
+
+    def data_path(self, suffix: str) -> Path:
+        """A kiosk data file next to the outbox, e.g. ``<outbox>.catalog.json``."""
+        return self.outbox_path.with_name(f"{self.outbox_path.name}.{suffix}")
 
     @property
     def active_call_path(self) -> Path:
@@ -188,12 +225,28 @@ def _build(data: Mapping[str, Any], *, base_dir: Path, source: str) -> KioskConf
         offline_after_s=_number(values, "offline_after_s", source, 1, 600),
         tap_guard_s=_number(values, "tap_guard_s", source, 0, 5),
         identify_residents=_flag(values, "identify_residents", source),
-        cache_path=(
-            None
-            if values["cache_path"] is None
-            else _path(values["cache_path"], base_dir, "cache_path", source)
-        ),
+        cache_path=_optional_path(values, "cache_path", base_dir, source),
+        timezone=_timezone(values, source),
+        nearby_within_s=_int(values, "nearby_within_s", source, 1, 3600),
+        greeting_wait_s=_number(values, "greeting_wait_s", source, 0, 10),
+        voice=_flag(values, "voice", source),
+        voice_models_dir=_optional_path(values, "voice_models_dir", base_dir, source),
+        voice_model_path=_optional_path(values, "voice_model_path", base_dir, source),
+        voice_wav_dir=_optional_path(values, "voice_wav_dir", base_dir, source),
     )
+
+
+def _optional_path(values: Mapping[str, Any], key: str, base_dir: Path, source: str) -> Path | None:
+    return None if values[key] is None else _path(values[key], base_dir, key, source)
+
+
+def _timezone(values: Mapping[str, Any], source: str) -> str:
+    name = _text(values, "timezone", source)
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"kiosk config {source}: timezone {name!r} is unknown; use e.g. \"Asia/Shanghai\"") from exc
+    return name
 
 
 def _check_orientation(orientation: str, width: int, height: int, source: str) -> None:

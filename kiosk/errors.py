@@ -3,8 +3,7 @@
     KioskError
      ├── ConfigError          the kiosk's TOML file is missing, unreadable or invalid
      ├── FontNotFound         no Simplified-Chinese font is installed or vendored
-     ├── CancelNotAvailable   the portal client offers no way to cancel a help call
-     └── ResidentLookupNotAvailable  the portal has no endpoint yet to look residents up
+     └── CancelNotAvailable   the portal client offers no way to cancel a help call
 """
 
 
@@ -23,6 +22,3 @@ class FontNotFound(KioskError):
 class CancelNotAvailable(KioskError):
     """The portal client has no cancel endpoint yet, so a help call cannot be withdrawn here."""
 
-
-class ResidentLookupNotAvailable(KioskError):
-    """The portal has no device endpoint yet to find a resident by room number or code."""

@@ -45,15 +45,22 @@ class HelpCallTracker:
         state_path: Path | None = None,
         resume_event_id: str | None = None,
         emergency: bool = True,
+        resident_id: int | None = None,
+        on_raised: Callable[[str], None] | None = None,
     ) -> None:
         """``on_update`` runs on the UI thread with every new snapshot.
 
         ``state_path`` remembers the running call's event id across kiosk restarts;
         ``resume_event_id`` follows such a remembered call instead of raising a new one.
+        ``resident_id``: the person at the kiosk, when known (never waited for).
+        ``on_raised(event_id)`` runs on the UI thread once the call is in the outbox.
         """
         self._client = client
         self._state_path = state_path
         self._emergency = emergency
+        self._resident_id = resident_id
+        self._on_raised = on_raised
+        self._ui_call = ui_call
         self._place = place
         self._on_update = on_update
         self._now = now
@@ -114,14 +121,18 @@ class HelpCallTracker:
             return self._snapshot
 
     def _raise(self) -> HelpCallSnapshot:
+        extra: dict[str, Any] = {} if self._resident_id is None else {"resident_id": self._resident_id}
         try:
             event_id = self._client.raise_alert(kind="help", emergency=self._emergency,
-                                                details={"place": self._place})
+                                                details={"place": self._place}, **extra)
         except Exception:
             logger.exception("help call could not be saved to the outbox")
             return HelpCallSnapshot(save_failed=True)
         logger.info("help call saved as event %s", event_id)
         remember_active_call(self._state_path, event_id)
+        if self._on_raised is not None:
+            on_raised = self._on_raised
+            self._ui_call(lambda: on_raised(event_id))
         return HelpCallSnapshot(event_id=event_id)
 
     def _poll(self, snap: HelpCallSnapshot) -> HelpCallSnapshot:

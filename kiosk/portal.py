@@ -1,7 +1,13 @@
-"""The kiosk's view of the portal client, and the seams that are not built yet.
+"""The kiosk's view of the portal client, and small helpers the client does not offer yet.
 
 The real client is ``caregiver_portal.client.PortalClient`` (see docs/team-contracts.md);
 the kiosk only needs the subset in :class:`KioskPortal`, so tests can pass a fake.
+
+The community services (groceries, activities, ratings) need a generic durable POST and a
+generic GET, which ``PortalClient`` has no public method for yet. Until it has,
+:func:`durable_post` stores the request in the client's outbox (``client.outbox.put``) and
+wakes its sender, and :func:`portal_get` uses the client's own GET (same token, same error
+mapping). A client (or test fake) that offers ``post_durable`` / ``get_json`` is used as is.
 """
 
 from __future__ import annotations
@@ -10,7 +16,7 @@ import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
-from kiosk.errors import CancelNotAvailable, ResidentLookupNotAvailable
+from kiosk.errors import CancelNotAvailable
 
 if TYPE_CHECKING:
     from kiosk.config import KioskConfig
@@ -27,7 +33,8 @@ class KioskPortal(Protocol):
     def stop(self) -> None:
         """Stop the sender; pending requests stay on disk."""
 
-    def raise_alert(self, *, kind: str, emergency: bool = ..., details: Mapping[str, Any] | None = ...) -> str:
+    def raise_alert(self, *, kind: str, emergency: bool = ..., details: Mapping[str, Any] | None = ...,
+                    resident_id: int | None = ...) -> str:
         """Commit an alert to the durable outbox and return its event id at once."""
 
     def delivery(self, event_id: str) -> Mapping[str, Any] | None:
@@ -75,12 +82,46 @@ def cancel_help_call(client: KioskPortal, *, event_id: str) -> None:
     cancel(event_id, reason=CANCEL_REASON)
 
 
-def lookup_resident(client: KioskPortal, *, code: str) -> Mapping[str, Any]:
-    """HOOK, NOT WIRED YET: find the resident behind a room number or resident code.
+def durable_post(client: Any, *, event_id: str, path: str, body: Mapping[str, Any], priority: int = 0) -> str:
+    """Store a POST in the client's durable outbox and wake its sender; returns ``event_id``.
 
-    The portal has no device endpoint for this yet (e.g. ``GET /api/v1/residents/lookup?code=``
-    returning a minimal ``{"id", "display_name"}``), so this always raises
-    :class:`ResidentLookupNotAvailable`; the kiosk then just remembers the typed number for
-    the current visit. Runs on a worker thread, so a real HTTP call can go here.
+    Stored before anything is sent, so a request survives a portal outage and a kiosk restart;
+    the outbox sends it exactly once per ``event_id`` (the portal is idempotent on it).
     """
-    raise ResidentLookupNotAvailable("the portal has no resident lookup endpoint yet")
+    post = getattr(client, "post_durable", None)
+    if callable(post):
+        return str(post(event_id=event_id, path=path, body=dict(body), priority=priority))
+    client.outbox.put(event_id=event_id, method="POST", path=path, body=dict(body), priority=priority)
+    wake = getattr(client, "_wake", None)  # PortalClient has no public "send now" yet
+    if wake is not None:
+        wake.set()
+    return event_id
+
+
+def portal_get(client: Any, path: str) -> Any:
+    """GET ``path`` of the device API: the JSON answer, None for 404; PortalUnavailable when offline."""
+    get = getattr(client, "get_json", None)
+    if callable(get):
+        return get(path)
+    return client._get(path)  # PortalClient's GET: bearer token, 404 -> None, errors mapped
+
+
+def outbox_state(client: Any, event_id: str) -> str | None:
+    """``pending``, ``delivered``, ``rejected`` or None (unknown) for a durable request."""
+    state = getattr(client, "outbox_state", None)
+    if callable(state):
+        return state(event_id)  # type: ignore[no-any-return]
+    outbox = getattr(client, "outbox", None)
+    return outbox.state(event_id) if outbox is not None else None
+
+
+def wake_sender(client: Any) -> None:
+    """Ask the client's outbox sender to try now (the portal answered again after an outage),
+    instead of sleeping out its backoff (up to 30 s). No-op for clients without a sender."""
+    wake = getattr(client, "wake", None)
+    if callable(wake):
+        wake()
+        return
+    event = getattr(client, "_wake", None)  # PortalClient has no public "send now" yet
+    if event is not None:
+        event.set()

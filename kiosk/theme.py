@@ -36,14 +36,20 @@ PANEL_INFO = hex_rgba("#E3ECFA")
 PANEL_WARNING = hex_rgba("#FFF1C2")
 PANEL_SUCCESS = hex_rgba("#DDF2E0")
 PANEL_STRIP = hex_rgba("#FFF8DC")
+TILE = hex_rgba("#FFFFFF")
+TILE_PRESSED = hex_rgba("#D6E2F5")
+STAR = hex_rgba("#FFFFFF")
 
 BUTTON_STYLES: dict[str, tuple[RGBA, RGBA]] = {
     "primary": (PRIMARY, PRIMARY_PRESSED),
     "emergency": (EMERGENCY, EMERGENCY_PRESSED),
     "neutral": (NEUTRAL, NEUTRAL_PRESSED),
     "confirm": (CONFIRM, CONFIRM_PRESSED),
+    "tile": (TILE, TILE_PRESSED),
 }
-"""Button style name -> (normal, pressed) background; text is always TEXT_ON_DARK."""
+"""Button style name -> (normal, pressed) background."""
+BUTTON_TEXT: dict[str, RGBA] = {"tile": TEXT}
+"""Text colour of a button style when it is not TEXT_ON_DARK (light tiles carry dark text)."""
 TONE_PANELS: dict[str, RGBA] = {"info": PANEL_INFO, "warning": PANEL_WARNING, "success": PANEL_SUCCESS}
 
 

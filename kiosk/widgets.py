@@ -89,6 +89,7 @@ class TextLabel(Label):
         if auto_height:
             self.size_hint_y = None
             self.bind(texture_size=self._fit_height)
+            self._fit_height()  # an empty label never changes texture_size: start at its true height
         self.bind(size=self._wrap)
 
     def _wrap(self, *_args: Any) -> None:
@@ -126,12 +127,13 @@ class BigButton(Button):
             text=text,
             font_name=FONT_NAME,
             font_size=font_size,
-            color=th.TEXT_ON_DARK,
+            color=th.BUTTON_TEXT.get(style, th.TEXT_ON_DARK),
             background_normal="",
             background_down="",
             background_color=normal,
             halign="center",
             valign="middle",
+            line_height=1.3,
             **kwargs,
         )
         self.role = role
@@ -145,6 +147,7 @@ class BigButton(Button):
         """Switch colours, e.g. when a button's meaning changes."""
         normal, pressed = th.BUTTON_STYLES[style]
         self.bg_normal, self.bg_pressed = list(normal), list(pressed)
+        self.color = th.BUTTON_TEXT.get(style, th.TEXT_ON_DARK)
         self._show_state()
 
     def _show_state(self, *_args: Any) -> None:

@@ -11,10 +11,16 @@ from kivy.uix.screenmanager import Screen
 from kiosk import theme as th
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from kiosk.activities_desk import ActivityDesk
     from kiosk.config import KioskConfig
+    from kiosk.groceries import GroceryDesk
+    from kiosk.my_requests import RequestDesk
     from kiosk.speech import SpeechSettings
     from kiosk.state.help_call import HelpCallView
     from kiosk.theme import Theme
+    from kiosk.visitors import VisitorDesk
 
 
 class KioskActions(Protocol):
@@ -22,6 +28,10 @@ class KioskActions(Protocol):
 
     config: KioskConfig
     speech_settings: SpeechSettings
+    visitors: VisitorDesk
+    groceries: GroceryDesk
+    activities: ActivityDesk
+    my_requests: RequestDesk
 
     def go(self, name: str) -> None:
         """Show the screen called ``name``."""
@@ -32,11 +42,8 @@ class KioskActions(Protocol):
     def speak(self, text: str) -> None:
         """Say ``text`` aloud."""
 
-    def open_coming_soon(self, service: str) -> None:
-        """Show the "此功能即将开通" screen for ``service``."""
-
-    def submit_resident_code(self, service: str, code: str) -> None:
-        """The senior typed a room number / resident code for ``service``."""
+    def now_local(self) -> datetime:
+        """The site's wall time."""
 
     def open_help(self) -> None:
         """呼叫帮助 was pressed: confirm a new call, or show the one already running."""
@@ -55,6 +62,18 @@ class KioskActions(Protocol):
 
     def still_here(self) -> None:
         """The senior answered the idle warning: go back to where they were."""
+
+    def help_call_rateable(self) -> bool:
+        """The help call was handled and can be rated."""
+
+    def rate_help_call(self) -> None:
+        """Open the rating of the handled help call."""
+
+    def voice_ready(self) -> bool:
+        """The microphone can be used now."""
+
+    def dictate_comment(self) -> None:
+        """Listen once for a rating comment."""
 
 
 class KioskScreen(Screen):

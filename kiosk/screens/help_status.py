@@ -46,7 +46,7 @@ class HelpStatusScreen(KioskScreen):
         self.cancel_button = BigButton("我没事，取消呼叫", style="neutral", font_size=t.button_font,
                                        size_hint=(0.5 if not portrait else 0.8, None), height=t.button_height,
                                        pos_hint={"center_x": 0.5}, kiosk_id="help_status.cancel",
-                                       on_tap=lambda: self.actions.go("confirm_cancel"))
+                                       on_tap=self._act)
         box.add_widget(self.cancel_button)
         self.add_widget(box)
 
@@ -70,8 +70,18 @@ class HelpStatusScreen(KioskScreen):
         self.detail_label.text = view.detail
         self.status_panel.bg_rgba = list(th.TONE_PANELS[view.tone])
         set_shown(self.phone_panel, view.show_duty_phone)
-        set_shown(self.cancel_button, view.can_cancel)
+        rate = self.actions.help_call_rateable()
+        self.cancel_button.text = "评价这次帮忙" if rate else "我没事，取消呼叫"
+        self.cancel_button.kiosk_id = "help_status.rate" if rate else "help_status.cancel"
+        self.cancel_button.set_style("confirm" if rate else "neutral")
+        set_shown(self.cancel_button, view.can_cancel or rate)
         return changed
+
+    def _act(self) -> None:
+        if self.actions.help_call_rateable():
+            self.actions.rate_help_call()
+        else:
+            self.actions.go("confirm_cancel")
 
     def idle_exempt(self) -> bool:
         """Keep showing a call that is still running (and the duty phone when offline)."""
@@ -82,6 +92,8 @@ class HelpStatusScreen(KioskScreen):
         if self.view is None:
             return NO_CALL_TEXT
         extra = "如果您没事，可以按“我没事，取消呼叫”。" if self.view.can_cancel else ""
+        if self.actions.help_call_rateable():
+            extra = "可以按“评价这次帮忙”给志愿者打分。"
         return self.view.speech + extra
 
 

@@ -1,4 +1,4 @@
-"""Home screen: three very large choices and the site's active alerts strip."""
+"""Home screen: four very large choices and the site's active alerts strip."""
 
 from __future__ import annotations
 
@@ -11,17 +11,17 @@ from kiosk.screens.base import KioskScreen
 from kiosk.state.site_alerts import SiteAlertsView, site_alerts_view
 from kiosk.widgets import BigButton, Panel, TextLabel
 
-HOME_GREETING = "您好，这里是安心服务。请选择：呼叫帮助，买菜代购，活动报名。"
+HOME_GREETING = "您好，这里是安心服务。请选择：呼叫帮助，买菜代购，活动报名，我的请求。"
 
 
 class HomeScreen(KioskScreen):
-    """呼叫帮助 / 买菜代购 / 活动报名, with the site alerts strip below."""
+    """呼叫帮助 / 买菜代购 / 活动报名 / 我的请求, with the site alerts strip below."""
 
     show_home_button = False
     show_settings_button = True
 
     def __init__(self, **kwargs: Any) -> None:
-        """Build the three choices and the strip."""
+        """Build the four choices and the strip."""
         super().__init__(name="home", **kwargs)
         t = self.theme
         portrait = self.actions.config.orientation == "portrait"
@@ -32,14 +32,10 @@ class HomeScreen(KioskScreen):
             on_tap=self.actions.open_help,
         )
         choices.add_widget(self.help_button)
-        choices.add_widget(BigButton(
-            "买菜代购", font_size=t.huge_font, kiosk_id="home.groceries",
-            on_tap=lambda: self.actions.open_coming_soon("买菜代购"),
-        ))
-        choices.add_widget(BigButton(
-            "活动报名", font_size=t.huge_font, kiosk_id="home.activities",
-            on_tap=lambda: self.actions.open_coming_soon("活动报名"),
-        ))
+        for text, kiosk_id, action in (("买菜代购", "home.groceries", self.actions.groceries.open),
+                                       ("活动报名", "home.activities", self.actions.activities.open),
+                                       ("我的请求", "home.requests", self.actions.my_requests.open)):
+            choices.add_widget(BigButton(text, font_size=t.huge_font, kiosk_id=kiosk_id, on_tap=action))
         box.add_widget(choices)
         # Room for the heading, the alert lines, "另外还有 n 条" and the offline note.
         self.max_lines = 4 if portrait else 2

@@ -10,9 +10,11 @@ from kivy.uix.gridlayout import GridLayout
 from kiosk import theme as th
 from kiosk.screens.base import KioskScreen
 from kiosk.state.keypad import DELETE, KEYS, MIN_DIGITS, SUBMIT, KeypadEntry
+from kiosk.state.text import spoken_phone
 from kiosk.widgets import BigButton, Panel, TextLabel
 
 TITLE = "请输入房间号或居民码"
+HINT = f"至少{MIN_DIGITS}位数字。输错了请按“{DELETE}”。"
 
 
 class ResidentScreen(KioskScreen):
@@ -33,8 +35,8 @@ class ResidentScreen(KioskScreen):
         display_panel.border_rgba = list(th.TEXT)
         self.display = TextLabel("", font_size=t.huge_font, bold=True, kiosk_id="resident.display")
         display_panel.add_widget(self.display)
-        self.hint = TextLabel(f"至少{MIN_DIGITS}位数字。输错了请按“{DELETE}”。", font_size=t.body_font,
-                              kiosk_id="resident.hint")
+        self.problem = ""
+        self.hint = TextLabel(HINT, font_size=t.body_font, kiosk_id="resident.hint")
         for widget in (self.title_label, display_panel, self.hint):
             left.add_widget(widget)
         keypad = GridLayout(cols=3, spacing=t.px(24), size_hint=(1, 0.6) if portrait else (0.55, 1))
@@ -47,19 +49,33 @@ class ResidentScreen(KioskScreen):
         self.add_widget(box)
 
     def start(self, service: str) -> None:
-        """Begin a fresh entry for ``service`` (买菜代购 / 活动报名)."""
+        """Begin a fresh entry for ``service`` (买菜代购 / 活动报名 / 我的请求)."""
         self.service = service
         self.entry = KeypadEntry()
+        self.problem = ""
 
     def refresh(self) -> None:
-        """Show the digits typed so far."""
+        """Show the digits typed so far (and why the last ones did not work)."""
         self.display.text = self.entry.display
+        self.hint.text = self.problem or HINT
+
+    def show_problem(self, code: str, *, offline: bool) -> None:
+        """The portal does not know ``code``, or cannot be asked: say so and let them try again."""
+        phone = self.actions.config.duty_phone
+        if offline:
+            self.problem = f"暂时联系不上服务中心，查不到号码 {code}。请稍后再试，或拨打值班电话 {phone}。"
+        else:
+            self.problem = f"没有找到号码 {code}。请看一看再输一遍。"
+        self.entry = KeypadEntry()
+        self.refresh()
+        self.actions.speak(self.problem.replace(code, spoken_phone(code)))
 
     def press(self, key: str) -> None:
         """Handle a key: digits and 删除 edit and are read back; 确定 submits when complete."""
         if key == SUBMIT:
             if self.entry.complete:
-                self.actions.submit_resident_code(self.service, self.entry.digits)
+                self.actions.speak("正在查找，请稍等。")
+                self.actions.visitors.submit_code(self.entry.digits)
             else:
                 self.actions.speak(f"请至少输入 {MIN_DIGITS} 位数字。{self.entry.speech}")
             return
@@ -69,4 +85,6 @@ class ResidentScreen(KioskScreen):
 
     def speech_text(self) -> str:
         """Title, what is typed and how to correct it."""
-        return f"{self.service}。{TITLE}。{self.entry.speech}输错了请按“{DELETE}”，输好了请按“{SUBMIT}”。"
+        problem = f"{self.problem}" if self.problem else ""
+        return (f"{self.service}。{TITLE}。{problem}{self.entry.speech}"
+                f"输错了请按“{DELETE}”，输好了请按“{SUBMIT}”。")

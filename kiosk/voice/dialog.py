@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from .activities import match_activity
 from .intents import Intent
@@ -21,6 +22,7 @@ from .messages import (
     ActivitiesChanged,
     CancelAlert,
     CancelSignUp,
+    CartChanged,
     ChangeRate,
     ChangeVolume,
     Event,
@@ -46,6 +48,7 @@ __all__ = [
     "Touched",
     "Silence",
     "ActivitiesChanged",
+    "CartChanged",
     "Event",
     "Speak",
     "Show",
@@ -110,6 +113,8 @@ def handle(state: DialogState, event: Event) -> Result:
         return state, [StopSpeaking()]
     if isinstance(event, ActivitiesChanged):
         return replace(state, activities=tuple(event.activities)), []
+    if isinstance(event, CartChanged):
+        return _cart_changed(state, event), []
     if isinstance(event, Silence):
         return _silence(state)
     intent = event.intent
@@ -172,9 +177,16 @@ def _idle(state: DialogState, event: Heard) -> Result:
     return starter(state, event)
 
 
+def _cart_changed(state: DialogState, event: CartChanged) -> DialogState:
+    """The cart as touched, plus items still waiting for their amount in the conversation."""
+    names = {item["name"] for item in event.items}
+    asking = tuple(i for i in state.items if i.get("quantity") is None and i["name"] not in names)
+    return replace(state, items=tuple(dict(i) for i in event.items) + asking)
+
+
 def _start_order(state: DialogState, event: Heard) -> Result:
-    items = tuple(dict(item) for item in event.intent.slots.get("items", ()))
-    return _next_order_question(replace(state, items=items))
+    """A new order adds to what is already in the cart (touch and voice share one cart)."""
+    return _next_order_question(replace(state, items=_merge(state.items, event.intent.slots.get("items", ()))))
 
 
 def _next_order_question(state: DialogState) -> Result:
@@ -232,10 +244,11 @@ def _merge(items: tuple[Mapping, ...], changes: list[Mapping]) -> tuple[Mapping,
 # -- activities --------------------------------------------------------------------------
 
 
-def _title(state: DialogState, activity_id: object) -> tuple[str, str]:
+def _title(state: DialogState, activity_id: object, now: datetime | None = None) -> tuple[str, str]:
+    """Title and start in words: relative to ``now`` (明天上午七点半) when known, else the date."""
     for activity in state.activities:
         if activity.get("id") == activity_id:
-            return str(activity.get("title", "")), say_when(str(activity.get("starts_at", "")))
+            return str(activity.get("title", "")), say_when(str(activity.get("starts_at", "")), now)
     return "", ""
 
 
@@ -244,7 +257,7 @@ def _start_activity(state: DialogState, event: Heard) -> Result:
     activity_id = event.intent.slots.get("activity_id")
     if activity_id is None or not _title(state, activity_id)[0]:
         return _ask_which(replace(state, choosing_for=mode))
-    return _confirm_activity(replace(state, choosing_for=mode), activity_id)
+    return _confirm_activity(replace(state, choosing_for=mode), activity_id, event.now)
 
 
 def _ask_which(state: DialogState) -> Result:
@@ -255,8 +268,8 @@ def _ask_which(state: DialogState) -> Result:
     return say(replace(state, step="choose_activity"), prompt(key, choices=choices), Show("activities"))
 
 
-def _confirm_activity(state: DialogState, activity_id: object) -> Result:
-    title, when = _title(state, activity_id)
+def _confirm_activity(state: DialogState, activity_id: object, now: datetime | None = None) -> Result:
+    title, when = _title(state, activity_id, now)
     if state.choosing_for == "signup":
         step, text = "signup_confirm", prompt("confirm_signup", title=title, when=when)
     else:
@@ -272,7 +285,7 @@ def _choose_activity(state: DialogState, event: Heard) -> Result:
         activity_id = match_activity(normalise(event.text), state.activities, event.now)
     if activity_id is None or not _title(state, activity_id)[0]:
         return say(state, state.last_spoken)
-    return _confirm_activity(state, activity_id)
+    return _confirm_activity(state, activity_id, event.now)
 
 
 def _activity_confirm(state: DialogState, event: Heard) -> Result:

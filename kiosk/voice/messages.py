@@ -41,7 +41,17 @@ class ActivitiesChanged:
     activities: tuple[Mapping, ...]
 
 
-Event = Heard | Touched | Silence | ActivitiesChanged
+@dataclass(frozen=True)
+class CartChanged:
+    """The cart was changed by touch: ``items`` as ``{"name", "quantity", "unit"}``.
+
+    A spoken order then starts from (and is read back with) what is already in the cart.
+    """
+
+    items: tuple[Mapping, ...]
+
+
+Event = Heard | Touched | Silence | ActivitiesChanged | CartChanged
 
 
 # -- actions -----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ are spoken as Chinese words (两斤, 一斤半) because the TTS voice reads digi
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 import cn2an
 
@@ -107,14 +108,17 @@ def order_summary(items: Sequence[Mapping]) -> str:
     return "，".join(f"{say_quantity(i.get('quantity'), i.get('unit'))}{i['name']}" for i in items)
 
 
-def say_when(starts_at: str) -> str:
-    """ISO start time -> 十一月二十六日，星期四，上午七点三十分 (spoken form)."""
-    from datetime import datetime  # local: keep module import light
-
+def say_when(starts_at: str, now: datetime | None = None) -> str:
+    """ISO start time in words: relative to ``now`` as the screens write it (明天上午七点半,
+    本周六上午十点); without ``now`` the date (十一月二十六日，星期四，上午七点三十分)."""
     try:
         start = datetime.fromisoformat(starts_at)
     except ValueError:
         return ""
+    if now is not None:
+        from kiosk.state.when import spoken_when  # the same words as the activity cards
+
+        return spoken_when(start, now)
     period = "上午" if start.hour < 12 else ("下午" if start.hour < 18 else "晚上")
     hour = start.hour if start.hour <= 12 else start.hour - 12
     minutes = f"{cn2an.an2cn(start.minute)}分" if start.minute else ""

@@ -17,7 +17,9 @@ prepare_kivy_environment()
 import pytest  # noqa: E402
 
 from kiosk.config import KioskConfig  # noqa: E402
+from tests.conftest import LivePortal, free_port, start_portal_process  # noqa: E402
 from tests.kiosk.fakes import FakePortal  # noqa: E402
+from tests.support.databases import DATABASE_BACKENDS  # noqa: E402
 
 UNREACHABLE_URL = "http://127.0.0.1:9"  # discard port: nothing listens there
 
@@ -35,7 +37,8 @@ def kiosk_config(tmp_path: Path) -> KioskConfig:
         poll_interval_s=0.2,
         site_poll_interval_s=0.3,
         offline_after_s=1.5,
-        tap_guard_s=0.15,
+        tap_guard_s=0.05,
+        voice_models_dir=tmp_path / "no-voice-models",  # no model: voice says it is unavailable
     )
 
 
@@ -61,3 +64,43 @@ def make_harness(kiosk_config: KioskConfig) -> Iterator[Callable[..., object]]:
     for harness in made:
         harness.close()
 
+
+
+@pytest.fixture(scope="module", params=DATABASE_BACKENDS)
+def community_portal(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LivePortal]:
+    """One real portal process per test module, seeded with the demo data and the community demo
+    (catalog, activities): what ``live_portal`` gives, without paying a portal start per test."""
+    from tests.support.community import seed_community_for_tests
+    from tests.support.databases import fresh_database_url
+    from tests.support.seeding import seed_for_tests
+
+    tmp = tmp_path_factory.mktemp("community-portal")
+    with fresh_database_url(request.param, tmp) as url:
+        kiosk_token, bridge_token = seed_for_tests(url)
+        seed_community_for_tests(url)
+        data_dir = tmp / "portal"
+        data_dir.mkdir()
+        address = f"http://127.0.0.1:{free_port()}"
+        portal = LivePortal(url=address, database_url=url, data_dir=data_dir, kiosk_token=kiosk_token,
+                            bridge_token=bridge_token, process=start_portal_process(address, url, data_dir))
+        try:
+            yield portal
+        finally:
+            portal.stop()
+
+
+@pytest.fixture
+def portal(community_portal: LivePortal) -> LivePortal:
+    """The module's live portal, running (a test that stopped it leaves it to be restarted here)."""
+    if community_portal.process.poll() is not None:
+        community_portal.start()
+    return community_portal
+
+
+@pytest.fixture
+def live_config(portal: LivePortal, tmp_path: Path) -> KioskConfig:
+    """A kiosk config for the live portal with its own outbox and caches in ``tmp_path``."""
+    return KioskConfig(portal_url=portal.url, token=portal.kiosk_token, site_name="幸福里社区", place="社区中心大厅",
+                       duty_phone="010-6500 1234", outbox_path=tmp_path / "kiosk-outbox.sqlite3",
+                       poll_interval_s=0.3, site_poll_interval_s=1.0, offline_after_s=2.0, tap_guard_s=0.05,
+                       voice_models_dir=tmp_path / "no-voice-models")

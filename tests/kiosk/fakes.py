@@ -7,13 +7,15 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
+from tests.kiosk.fake_community import FakeCommunity
+
 
 class PortalUnavailable(Exception):
     """Same name as the real client's error, so kiosk.portal.is_unreachable recognises it."""
 
 
-class FakePortal:
-    """Records raised alerts; tests move them through states and toggle reachability."""
+class FakePortal(FakeCommunity):
+    """Records raised alerts and community requests; tests move them on and toggle reachability."""
 
     def __init__(self, *, can_cancel: bool = True) -> None:
         """Start reachable with no alerts; ``can_cancel=False`` mimics a client without cancel_alert."""
@@ -29,6 +31,7 @@ class FakePortal:
         self.cancelled: list[str] = []
         if not can_cancel:
             self.cancel_alert = None  # type: ignore[assignment]
+        self.init_community()
 
     # --- PortalClient surface -----------------------------------------------------------
     def start(self) -> None:
@@ -60,6 +63,8 @@ class FakePortal:
     def delivery(self, event_id: str) -> dict[str, Any] | None:
         """The 'portal answer' once delivered."""
         with self._lock:
+            if event_id in self.answers:
+                return dict(self.answers[event_id])
             alert = self.alerts.get(event_id)
             return {"alert_id": alert["id"]} if alert else None
 
@@ -99,6 +104,7 @@ class FakePortal:
                     "accepted_at": None, "resolved_at": None,
                 }
             self.pending.clear()
+            self.deliver_community()
 
     def set_reachable(self, reachable: bool) -> None:
         """Go offline or back online (delivering the outbox)."""

@@ -90,15 +90,17 @@ class KioskHarness:
         client: KioskPortal | None = None,
         speaker: Speaker | None = None,
         size: tuple[int, int] | None = None,
+        **app_kwargs: Any,
     ) -> None:
         """Build and start the app; without ``client`` it builds a PortalClient from ``config``.
 
         ``size`` defaults to the config's width and height. ``speaker`` defaults to a
-        :class:`LoggingSpeaker`, whose ``spoken`` list the test can read.
+        :class:`LoggingSpeaker`, whose ``spoken`` list the test can read. ``app_kwargs`` go to
+        :class:`KioskApp` (e.g. ``clock`` for a fixed wall time).
         """
         self.window = _window(size or (config.width, config.height))
         self.speaker = speaker if speaker is not None else LoggingSpeaker()
-        self.app = KioskApp(config, client=client, speaker=self.speaker)
+        self.app = KioskApp(config, client=client, speaker=self.speaker, **app_kwargs)
         self.app.root = self.app.build()
         self.app.built = True
         self.window.add_widget(self.app.root)
@@ -155,6 +157,19 @@ class KioskHarness:
                     return widget
         raise LookupError(f"no visible widget {text_or_id!r}; visible texts: {self.texts()}")
 
+    def _button_or_none(self, text_or_id: str) -> Any:
+        try:
+            return self.find(text_or_id, buttons_only=True)
+        except LookupError:
+            return None
+
+    def find_or_none(self, text_or_id: str) -> Any:
+        """Like :meth:`find`, but None instead of LookupError (for ``wait_until`` predicates)."""
+        try:
+            return self.find(text_or_id)
+        except LookupError:
+            return None
+
     @property
     def screen(self) -> str:
         """Name of the screen on display."""
@@ -167,10 +182,12 @@ class KioskHarness:
 
     # ---- acting -------------------------------------------------------------------------
     def tap(self, text_or_id: str, *, hold: float = 0.06) -> None:
-        """Touch a button's centre and lift the finger, like a person (waits for the tap guard)."""
+        """Touch a button's centre and lift the finger, like a person (waits up to 5 s for the button to
+        show, then for the tap guard)."""
         from kivy.tests.common import UnitTestTouch
 
         self.pump(0)
+        self.wait_until(lambda: self._button_or_none(text_or_id) is not None, timeout=5)  # e.g. data still loading
         button = self.find(text_or_id, buttons_only=True)
         self.wait_until(lambda: self.app.tap_guard.ready(time.monotonic()), timeout=10)
         x, y = button.to_window(button.center_x, button.center_y)

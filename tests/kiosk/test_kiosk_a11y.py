@@ -15,6 +15,7 @@ import pytest
 
 from kiosk import theme as th
 from kiosk.a11y import A11yRules, audit, contrast_ratio, window_rect
+from tests.kiosk.fake_community import NOW
 from tests.kiosk.fakes import FakePortal
 from tests.kiosk.harness import KioskHarness
 
@@ -37,8 +38,10 @@ def test_contrast_ratio_matches_wcag_examples(fg, bg, expected):
 
 @pytest.mark.parametrize(
     ("fg", "bg"),
-    [pytest.param(th.TEXT_ON_DARK, normal, id=f"{name}") for name, (normal, _) in th.BUTTON_STYLES.items()]
-    + [pytest.param(th.TEXT_ON_DARK, pressed, id=f"{name}-pressed") for name, (_, pressed) in th.BUTTON_STYLES.items()]
+    [pytest.param(th.BUTTON_TEXT.get(name, th.TEXT_ON_DARK), normal, id=f"{name}")
+     for name, (normal, _) in th.BUTTON_STYLES.items()]
+    + [pytest.param(th.BUTTON_TEXT.get(name, th.TEXT_ON_DARK), pressed, id=f"{name}-pressed")
+       for name, (_, pressed) in th.BUTTON_STYLES.items()]
     + [pytest.param(th.TEXT, bg, id=f"panel-{name}") for name, bg in th.TONE_PANELS.items()]
     + [pytest.param(th.TEXT, th.BACKGROUND, id="body"), pytest.param(th.TEXT, th.PANEL_STRIP, id="strip"),
        pytest.param(th.TEXT_ON_DARK, th.HEADER_BG, id="header")],
@@ -64,7 +67,6 @@ def _confirm_help(h: KioskHarness, portal: FakePortal) -> None:
     h.tap("home.help")
 
 
-
 def _help_offline(h: KioskHarness, portal: FakePortal) -> None:
     portal.set_reachable(False)
     h.tap("confirm_help.yes")
@@ -88,21 +90,107 @@ def _confirm_cancel(h: KioskHarness, portal: FakePortal) -> None:
 def _help_resolved(h: KioskHarness, portal: FakePortal) -> None:
     h.tap("confirm_cancel.no")
     portal.set_state(portal.raised[-1]["event_id"], "resolved")
-    assert h.wait_for_text("已处理", 10)
+    assert h.wait_for_text("评价这次帮忙", 10)
+
+
+def _rating(h: KioskHarness, portal: FakePortal) -> None:
+    h.tap("help_status.rate")
+    h.tap("rating.star.4")
+    assert h.has_text("您打了 4 颗星")
+
+
+def _notice(h: KioskHarness, portal: FakePortal) -> None:
+    h.tap("提交评价")
+    assert h.has_text("谢谢您的评价") and portal.ratings[-1]["stars"] == 4
+
+
+def _grocery_categories(h: KioskHarness, portal: FakePortal) -> None:
+    h.tap("nav.home")
+    h.tap("home.groceries")
+    assert h.wait_until(lambda: getattr(h.find_or_none("grocery_categories.tile.0"), "has_picture", False), 10)
+
+
+def _grocery_items(h: KioskHarness, portal: FakePortal) -> None:
+    h.tap("grocery_categories.tile.0")
+    h.tap("grocery_items.tile.0")
+    h.tap("grocery_items.tile.2")
+    assert h.has_text("已选 半斤") and h.has_text("购物车（2 样）")
+
+
+def _cart(h: KioskHarness, portal: FakePortal) -> None:
+    h.tap("grocery_items.cart")
+    h.tap("cart.row.0.more")
+    h.tap("cart.row.0.more")
+    assert h.has_text("1斤半")
 
 
 def _resident(h: KioskHarness, portal: FakePortal) -> None:
-    h.tap("nav.home")
-    h.tap("home.groceries")
-    assert h.screen == "resident"
-    for key in "201":
+    h.tap("cart.checkout")
+    assert h.wait_until(lambda: h.screen == "resident", 5)
+    for key in "0201":
         h.tap(key)
-    assert h.find("resident.display").text == "2 0 1"
+    assert h.find("resident.display").text == "0 2 0 1"
 
 
-def _coming_soon(h: KioskHarness, portal: FakePortal) -> None:
+def _confirm_order(h: KioskHarness, portal: FakePortal) -> None:
     h.tap("确定")
-    assert h.wait_for_text("此功能即将开通", 10) and h.has_text("201")
+    assert h.wait_until(lambda: h.screen == "confirm", 5) and h.has_text("确定要下单吗？")
+
+
+def _order_submitted(h: KioskHarness, portal: FakePortal) -> None:
+    h.tap("confirm.yes")
+    assert h.wait_for_text("已下单，等志愿者认领", 5)
+
+
+def _order_bought(h: KioskHarness, portal: FakePortal) -> None:
+    portal.set_order(portal.posts[-1]["event_id"], "bought", claimed_by="李志愿", amount_paid_fen=4250)
+    assert h.wait_for_text("一共花了 42.50 元", 5)
+
+
+def _order_delivered(h: KioskHarness, portal: FakePortal) -> None:
+    portal.set_order(portal.posts[-1]["event_id"], "delivered")
+    assert h.wait_for_text("我收到了", 5)
+
+
+def _activities(h: KioskHarness, portal: FakePortal) -> None:
+    h.tap("nav.home")
+    h.tap("home.activities")
+    assert h.wait_for_text("本周六上午九点，社区服务中心一楼大厅", 5)
+
+
+def _activity_detail(h: KioskHarness, portal: FakePortal) -> None:
+    h.tap("activities.card.1")
+    assert h.has_text("本周六上午九点，社区服务中心一楼大厅") and h.has_text("还有 18 个名额")
+
+
+def _greet(h: KioskHarness, portal: FakePortal) -> None:
+    portal.nearby = [{"address": "F0:00:00:00:00:01", "resident_id": 1, "rssi": -50}]
+    h.tap("activity_detail.action")
+    assert h.wait_until(lambda: h.screen == "greet", 5) and h.has_text("王阿姨，您好！是您吗？")
+
+
+def _confirm_signup(h: KioskHarness, portal: FakePortal) -> None:
+    h.tap("greet.yes")
+    assert h.screen == "confirm" and h.has_text("确定要报名“社区义诊”吗？")
+
+
+def _signed_up(h: KioskHarness, portal: FakePortal) -> None:
+    h.tap("confirm.yes")
+    assert h.wait_for_text("报名成功", 5) and h.wait_for_text("取消报名", 5)
+
+
+def _my_activities(h: KioskHarness, portal: FakePortal) -> None:
+    h.tap("activity_detail.back")
+    h.tap("activities.mine")
+    assert h.wait_for_text("王阿姨的活动", 5) and h.has_text("您已报名")
+
+
+def _my_requests(h: KioskHarness, portal: FakePortal) -> None:
+    h.tap("nav.home")
+    h.tap("home.requests")
+    assert h.wait_until(lambda: h.screen == "greet", 5)
+    h.tap("greet.yes")
+    assert h.wait_for_text("王阿姨的请求", 5) and h.wait_for_text("已送到，可以评价", 5)
 
 
 def _settings(h: KioskHarness, portal: FakePortal) -> None:
@@ -123,11 +211,27 @@ WALK: list[tuple[str, Callable[[KioskHarness, FakePortal], None]]] = [
     ("help-status-accepted", _help_accepted),
     ("confirm-cancel", _confirm_cancel),
     ("help-status-resolved", _help_resolved),
+    ("rating", _rating),
+    ("notice", _notice),
+    ("grocery-categories", _grocery_categories),
+    ("grocery-items", _grocery_items),
+    ("cart", _cart),
     ("resident-keypad", _resident),
-    ("coming-soon", _coming_soon),
+    ("confirm-order", _confirm_order),
+    ("order-status-submitted", _order_submitted),
+    ("order-status-bought", _order_bought),
+    ("order-status-delivered", _order_delivered),
+    ("activities", _activities),
+    ("activity-detail", _activity_detail),
+    ("greet", _greet),
+    ("confirm-signup", _confirm_signup),
+    ("activity-signed-up", _signed_up),
+    ("my-activities", _my_activities),
+    ("my-requests", _my_requests),
     ("settings", _settings),
     ("idle-warning", _idle_warning),
 ]
+PORTRAIT_SHOTS = ("home", "resident-keypad", "help-status-offline", "grocery-items", "cart", "activities", "rating")
 
 
 def _walk(h: KioskHarness, portal: FakePortal, shots: Path | None) -> tuple[set[str], dict[str, tuple]]:
@@ -153,8 +257,7 @@ def _walk(h: KioskHarness, portal: FakePortal, shots: Path | None) -> tuple[set[
 @pytest.mark.kivy
 def test_every_screen_meets_the_rules_at_1080p_landscape(kiosk_config, tmp_path):
     portal = FakePortal()
-    config = replace(kiosk_config, identify_residents=True)
-    with KioskHarness(config, client=portal, size=(1920, 1080)) as h:
+    with KioskHarness(kiosk_config, client=portal, size=(1920, 1080), clock=lambda: NOW) as h:
         seen, home_rects = _walk(h, portal, tmp_path)
         all_screens = set(h.app.screens.screen_names)
     assert seen == all_screens, f"screens never audited: {all_screens - seen}"
@@ -168,12 +271,12 @@ def test_every_screen_meets_the_rules_at_1080p_landscape(kiosk_config, tmp_path)
 @pytest.mark.kivy
 def test_every_screen_meets_the_rules_in_portrait(kiosk_config, tmp_path):
     portal = FakePortal()
-    config = replace(kiosk_config, orientation="portrait", width=1080, height=1920, identify_residents=True)
-    with KioskHarness(config, client=portal, size=(1080, 1920)) as h:
+    config = replace(kiosk_config, orientation="portrait", width=1080, height=1920)
+    with KioskHarness(config, client=portal, size=(1080, 1920), clock=lambda: NOW) as h:
         seen, home_rects = _walk(h, portal, tmp_path if UPDATE_SHOTS else None)
     assert len(set(home_rects.values())) == 1
     if UPDATE_SHOTS:
-        for name in ("home", "resident-keypad", "help-status-offline"):
+        for name in PORTRAIT_SHOTS:
             shutil.copyfile(tmp_path / f"kiosk-{name}.png", DOCS_SHOTS / f"kiosk-{name}-portrait.png")
 
 

@@ -107,3 +107,21 @@ def test_font_lookup_names_every_place_it_looked(tmp_path):
 def test_debian_wqy_font_is_found():
     assert find_cjk_font().name in {"wqy-microhei.ttc", "NotoSansSC-Regular.otf", "NotoSansSC-Regular.ttf",
                                     "wqy-zenhei.ttc"}
+
+
+def test_service_and_voice_keys_load_with_paths_relative_to_the_file(tmp_path):
+    config = load_config(_write(tmp_path, VALID + 'timezone = "Asia/Urumqi"\nvoice_wav_dir = "wavs"\n'
+                                "greeting_wait_s = 0.5\nvoice = false\n"))
+    assert config.tzinfo.key == "Asia/Urumqi" and config.voice_wav_dir == tmp_path / "wavs"
+    assert config.greeting_wait_s == 0.5 and config.voice is False
+    assert config.data_path("catalog.json") == tmp_path / "data" / "outbox.sqlite3.catalog.json"
+
+
+def test_voice_models_default_to_the_working_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert load_config(_write(tmp_path, VALID)).models_dir == tmp_path / "voice_models"
+
+
+def test_unknown_time_zone_is_refused(tmp_path):
+    with pytest.raises(ConfigError, match="timezone 'Mars/Olympus' is unknown"):
+        load_config(_write(tmp_path, VALID + 'timezone = "Mars/Olympus"\n'))

@@ -107,21 +107,13 @@ def test_help_call_that_cannot_be_saved_shows_the_duty_phone(make_harness, fake_
     assert h.has_text("010-6512 3456")
 
 
-@pytest.mark.parametrize("service", ["买菜代购", "活动报名"])
-def test_unfinished_services_say_coming_soon_and_return_home(make_harness, fake_portal, service):
-    h = make_harness(client=fake_portal)
-    h.tap(service)
-    assert h.screen == "coming_soon" and h.has_text("此功能即将开通") and h.has_text(service)
-    h.tap("返回首页")
-    assert h.screen == "home"
-
-
 def test_repeat_button_speaks_the_screen_again(make_harness, fake_portal):
     h = make_harness(client=fake_portal)
     h.tap("活动报名")
+    assert h.wait_for_text("社区义诊", 10)
     before = len(h.spoken)
     h.tap("再听一遍")
-    assert len(h.spoken) == before + 1 and "此功能即将开通" in h.spoken[-1]
+    assert len(h.spoken) == before + 1 and "活动报名" in h.spoken[-1] and "社区义诊" in h.spoken[-1]
 
 
 def test_volume_and_speed_controls_reach_the_speaker(make_harness, fake_portal):
@@ -218,10 +210,10 @@ def test_restarted_kiosk_keeps_following_the_running_call(make_harness, fake_por
     assert h2.wait_until(lambda: not kiosk_config.active_call_path.exists(), 10)
 
 
-def test_resident_keypad_reads_back_digits_and_needs_three(make_harness, fake_portal, kiosk_config):
-    h = make_harness(replace(kiosk_config, identify_residents=True), client=fake_portal)
-    h.tap("活动报名")
-    assert h.screen == "resident" and h.has_text("请输入房间号或居民码")
+def test_resident_keypad_reads_back_digits_and_needs_three(make_harness, fake_portal):
+    h = make_harness(client=fake_portal)
+    h.tap("我的请求")
+    assert h.wait_until(lambda: h.screen == "resident", 5) and h.has_text("请输入房间号或居民码")
     h.tap("2")
     h.tap("5")
     h.tap("确定")
@@ -232,8 +224,14 @@ def test_resident_keypad_reads_back_digits_and_needs_three(make_harness, fake_po
     h.tap("1")
     assert "二，零，幺" not in h.spoken[-1] and "二 零 幺" in h.spoken[-1]
     h.tap("确定")
-    assert h.wait_until(lambda: h.screen == "coming_soon", 10)
-    assert h.has_text("已记下您输入的号码 201") and h.has_text("活动报名")
+    assert h.wait_for_text("没有找到号码 201", 5), "an unknown code is said and can be typed again"
+    assert h.find("resident.display").text == "请按数字"
+    for key in "0201":
+        h.tap(key)
+    h.tap("确定")
+    assert h.wait_for_text("王阿姨的请求", 5)
+    assert any(s.startswith("王阿姨，您好！") for s in h.spoken)
     h.tap("返回首页")
-    h.tap("买菜代购")
-    assert h.screen == "resident" and h.find("resident.display").text == "请按数字", "home forgets the resident"
+    h.tap("我的请求")
+    assert h.wait_until(lambda: h.screen == "resident", 5), "home forgets the resident"
+    assert h.find("resident.display").text == "请按数字"

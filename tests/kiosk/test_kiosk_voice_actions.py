@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.speech import SpeechSettings
-from kiosk.voice.messages import ChangeRate, Show, SignUp, SubmitOrder
+from kiosk.voice.messages import CancelSignUp, ChangeRate, Show, SignUp, SubmitOrder
 from kiosk.voice_actions import VoiceActions
 
 
@@ -39,33 +39,47 @@ def test_spoken_volume_and_speed_requests_change_the_settings(make_harness, fake
     assert h.app.speech_settings.rate_text == "语速：慢"
 
 
-class _Target:
-    def __init__(self) -> None:
-        self.speech_settings = SpeechSettings()
-        self.calls: list[tuple] = []
+class _Recorder:
+    """Records every call made on it (and on its attributes) into a shared list."""
+
+    def __init__(self, calls: list[tuple], prefix: str = "") -> None:
+        self._calls, self._prefix = calls, prefix
 
     def __getattr__(self, name: str):
-        return lambda *args, **kwargs: self.calls.append((name, args, kwargs))
+        if name in ("groceries", "activities"):
+            return _Recorder(self._calls, f"{name}.")
+        return lambda *args, **kwargs: self._calls.append((self._prefix + name, args, kwargs)) or True
+
+
+class _Target(_Recorder):
+    def __init__(self) -> None:
+        self.calls: list[tuple] = []
+        super().__init__(self.calls)
+        self.speech_settings = SpeechSettings()
+
+
+ITEMS = ({"name": "鸡蛋", "quantity": 1, "unit": "斤"},)
 
 
 @pytest.mark.parametrize(
     ("action", "call"),
     [
-        pytest.param(SubmitOrder(items=({"name": "鸡蛋", "quantity": 1, "unit": "斤"},)),
-                     ("open_coming_soon", ("买菜代购",), {}), id="order-not-built"),
-        pytest.param(SignUp(activity_id=3), ("open_coming_soon", ("活动报名",), {}), id="signup-not-built"),
-        pytest.param(Show(screen="order_confirm"), ("open_coming_soon", ("买菜代购",), {}), id="order-screen"),
-        pytest.param(Show(screen="status"), ("go", ("help_status",), {}), id="status-screen"),
+        pytest.param(SubmitOrder(items=ITEMS), ("groceries.submit_spoken", (ITEMS,), {}), id="order"),
+        pytest.param(SignUp(activity_id=3), ("activities.spoken", (3,), {"cancelling": False}), id="signup"),
+        pytest.param(CancelSignUp(activity_id=3), ("activities.spoken", (3,), {"cancelling": True}), id="unsign"),
+        pytest.param(Show(screen="status"), ("open_status", (), {}), id="status-screen"),
+        pytest.param(Show(screen="emergency"), ("go", ("help_status",), {}), id="emergency-screen"),
+        pytest.param(Show(screen="activities"), ("activities.open", (), {}), id="activities-screen"),
     ],
 )
-def test_actions_without_a_kiosk_feature_lead_somewhere_sensible(action, call):
+def test_dialog_actions_map_onto_the_touch_methods(action, call):
     target = _Target()
-    VoiceActions(target).execute(action)  # type: ignore[arg-type]
+    VoiceActions(target).execute(action)
     assert target.calls == [call]
 
 
 def test_rate_delta_maps_to_speed_steps():
     target = _Target()
-    VoiceActions(target).execute(ChangeRate(delta=-40))  # type: ignore[arg-type]
+    VoiceActions(target).execute(ChangeRate(delta=-40))
     (name, (settings,), _), = target.calls
     assert name == "change_speech" and settings.rate_index == 0

@@ -90,7 +90,7 @@ CONVERSATIONS = [
     pytest.param(
         ["我要报名明天的太极拳", "对"],
         [
-            ["报名太极拳晨练，十一月二十六日，星期四，上午七点三十分，对吗？"],
+            ["报名太极拳晨练，明天上午七点半，对吗？"],
             [prompt("signup_sent", title="太极拳晨练")],
         ],
         id="signup",
@@ -99,7 +99,7 @@ CONVERSATIONS = [
         ["我要报名", "包饺子", "是的"],
         [
             [prompt("ask_activity", choices="太极拳晨练，健康讲座：老年人防跌倒，社区包饺子，书法兴趣班")],
-            ["报名社区包饺子，十一月二十八日，星期六，上午十点，对吗？"],
+            ["报名社区包饺子，本周六上午十点，对吗？"],
             [prompt("signup_sent", title="社区包饺子")],
         ],
         id="signup-asks-which",
@@ -111,7 +111,7 @@ CONVERSATIONS = [
     ),
     pytest.param(
         ["我要报名明天的太极拳", "不对"],
-        [["报名太极拳晨练，十一月二十六日，星期四，上午七点三十分，对吗？"], [prompt("signup_dropped")]],
+        [["报名太极拳晨练，明天上午七点半，对吗？"], [prompt("signup_dropped")]],
         id="signup-declined",
     ),
     pytest.param(

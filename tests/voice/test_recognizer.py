@@ -139,3 +139,28 @@ def test_bias_phrases_cover_commands_items_and_titles() -> None:
     phrases = bias_phrases(["鸡蛋", "西红柿"], ["太极拳晨练"])
     assert {"救命", "鸡蛋", "番茄", "太极拳晨练", "不对"} <= set(phrases)
     assert len(phrases) == len(set(phrases))
+
+
+def test_grammar_of_only_unknown_words_is_not_used(model: Any) -> None:
+    """Chinese bias phrases on the Korean model: nothing is known, so decoding is not restricted."""
+    recognizer = VoskRecognizer(model, phrases=["救命", "两斤鸡蛋"])
+    assert recognizer.grammar == ()
+
+
+def test_quiet_tail_ends_the_utterance_soon_after_the_speech(model: Any, wav: Path) -> None:
+    """600 ms of quiet after recognised speech end it, without waiting for Kaldi's slower rules."""
+    from kiosk.voice.recognizer import QUIET_FLOOR, QUIET_RATIO, QUIET_TAIL_MS, rms
+
+    chunks = list(wav_chunks(wav))
+    peak = max(map(rms, chunks))
+    loud = [i for i, chunk in enumerate(chunks) if rms(chunk) >= max(QUIET_FLOOR, QUIET_RATIO * peak)]
+    recognizer = VoskRecognizer(model)
+    fed = next(i for i, chunk in enumerate(chunks) if recognizer.accept(chunk) is not None)
+    assert fed - loud[-1] == QUIET_TAIL_MS // 100  # 100 ms chunks: the 6th quiet one ends it
+
+
+def test_rms_of_silence_and_a_full_scale_square_wave() -> None:
+    from kiosk.voice.recognizer import rms
+
+    assert rms(b"\0\0" * 160) == 0 and rms(b"") == 0
+    assert rms((b"\xff\x7f" + b"\x01\x80") * 80) == pytest.approx(32767, abs=1)

@@ -1,0 +1,143 @@
+"""Where a grocery order is, as the senior sees and hears it (pure).
+
+    第 1 步 正在发送 -> 第 2 步 已下单，等志愿者认领 -> 第 3 步 <name>已认领，正在采购
+    -> 第 4 步 已买好，花了 42.50 元 -> 第 5 步 已送到 -> 已确认收货
+
+The portal's order JSON wins when known; before that the outbox state tells whether the
+order is still on its way (and whether the portal is out of reach).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from kiosk.state.cart import yuan_text, yuan_words
+from kiosk.voice.prompts import order_summary
+
+TOTAL_STEPS = 5
+PORTAL_STATES = ("submitted", "claimed", "bought", "delivered", "received", "cancelled")
+
+
+class OrderStage(StrEnum):
+    """Stages of an order on the kiosk."""
+
+    SENDING = "sending"
+    OFFLINE = "offline"
+    REJECTED = "rejected"
+    SUBMITTED = "submitted"
+    CLAIMED = "claimed"
+    BOUGHT = "bought"
+    DELIVERED = "delivered"
+    RECEIVED = "received"
+    CANCELLED = "cancelled"
+
+
+STEP_OF = {OrderStage.SENDING: 1, OrderStage.OFFLINE: 1, OrderStage.SUBMITTED: 2, OrderStage.CLAIMED: 3,
+           OrderStage.BOUGHT: 4, OrderStage.DELIVERED: 5, OrderStage.RECEIVED: 5}
+
+
+@dataclass(frozen=True, slots=True)
+class OrderSnapshot:
+    """What the kiosk knows about one order it placed."""
+
+    event_id: str
+    summary: str = ""
+    """The items as placed (``两斤西红柿，一袋大米``), until the portal's answer is known."""
+    outbox: str = "pending"
+    """``pending`` / ``delivered`` / ``rejected`` / ``unknown``."""
+    order: Mapping[str, Any] | None = None
+    reachable: bool | None = None
+    elapsed_s: float = 0.0
+    receipt: str = "none"
+    """``none``, ``sent`` (我收到了 stored) — shown at once, before the portal confirms."""
+    rated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class OrderView:
+    """Texts of the order status screen."""
+
+    stage: OrderStage
+    step_text: str
+    title: str
+    detail: str
+    speech: str
+    tone: str
+    can_confirm_receipt: bool
+    can_rate: bool
+    show_duty_phone: bool
+
+
+def order_stage(snap: OrderSnapshot, *, offline_after_s: float) -> OrderStage:
+    """The stage to show for ``snap``."""
+    state = str((snap.order or {}).get("state") or "")
+    if state == "delivered" and snap.receipt == "sent":
+        return OrderStage.RECEIVED
+    if state in PORTAL_STATES:
+        return OrderStage(state)
+    if snap.outbox == "rejected":
+        return OrderStage.REJECTED
+    if snap.outbox == "delivered":
+        return OrderStage.SUBMITTED
+    if snap.reachable is False or snap.elapsed_s >= offline_after_s:
+        return OrderStage.OFFLINE
+    return OrderStage.SENDING
+
+
+def items_text(snap: OrderSnapshot) -> str:
+    """The order's items in words, from the portal's answer when known."""
+    items = (snap.order or {}).get("items")
+    if items:
+        return order_summary([{"name": i.get("name"), "quantity": i.get("quantity"), "unit": i.get("unit")}
+                              for i in items])
+    return snap.summary
+
+
+def order_view(snap: OrderSnapshot, *, duty_phone: str, offline_after_s: float) -> OrderView:
+    """The status screen's texts for ``snap``."""
+    stage = order_stage(snap, offline_after_s=offline_after_s)
+    order = snap.order or {}
+    who = str(order.get("claimed_by") or "志愿者")
+    paid = order.get("amount_paid_fen")
+    title, detail, spoken_detail = _TEXTS[stage], "", ""
+    if stage is OrderStage.OFFLINE:
+        detail = spoken_detail = "订单已经保存在自助机里，联网后会自动发出，不会丢。"
+    elif stage is OrderStage.REJECTED:
+        detail = spoken_detail = f"服务中心没有接收这张订单。请拨打值班电话 {duty_phone}。"
+    elif stage is OrderStage.CLAIMED:
+        title = f"{who}已认领，正在采购"
+    elif stage is OrderStage.BOUGHT:
+        title = f"{who}已买好，正在送来"
+        if paid is not None:
+            detail, spoken_detail = f"一共花了 {yuan_text(int(paid))}。", f"一共花了{yuan_words(int(paid))}。"
+    elif stage is OrderStage.DELIVERED:
+        detail = spoken_detail = "东西收到了吗？收到了请按“我收到了”。"
+    elif stage is OrderStage.RECEIVED and not snap.rated:
+        detail = spoken_detail = "谢谢！可以给这次代购打个分。"
+    step = STEP_OF.get(stage)
+    step_text = f"第 {step} 步，共 {TOTAL_STEPS} 步" if step else ""
+    items = items_text(snap)
+    speech = f"{step_text}。{title}。" if step_text else f"{title}。"
+    speech += (f"您买的是：{items}。" if items else "") + spoken_detail
+    tone = {OrderStage.OFFLINE: "warning", OrderStage.REJECTED: "warning", OrderStage.DELIVERED: "success",
+            OrderStage.RECEIVED: "success"}.get(stage, "info")
+    return OrderView(stage=stage, step_text=step_text, title=title, detail=detail, speech=speech, tone=tone,
+                     can_confirm_receipt=stage is OrderStage.DELIVERED,
+                     can_rate=stage is OrderStage.RECEIVED and not snap.rated and order.get("id") is not None,
+                     show_duty_phone=stage is OrderStage.REJECTED)
+
+
+_TEXTS = {
+    OrderStage.SENDING: "正在发送订单",
+    OrderStage.OFFLINE: "暂时联系不上服务中心",
+    OrderStage.REJECTED: "订单没有发出去",
+    OrderStage.SUBMITTED: "已下单，等志愿者认领",
+    OrderStage.CLAIMED: "志愿者已认领，正在采购",
+    OrderStage.BOUGHT: "已买好，正在送来",
+    OrderStage.DELIVERED: "已送到",
+    OrderStage.RECEIVED: "已确认收货",
+    OrderStage.CANCELLED: "订单已取消",
+}

@@ -1,0 +1,148 @@
+"""Edges of the services with a scripted portal: slow or missing greetings, offline look-ups,
+touch and voice mixed, and no network call on the UI thread."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import replace
+
+import pytest
+
+from tests.kiosk.fake_community import NOW
+from tests.kiosk.fakes import FakePortal
+
+pytestmark = pytest.mark.kivy
+
+
+def _keypad(h, code: str) -> None:  # type: ignore[no-untyped-def]
+    assert h.wait_until(lambda: h.screen == "resident", 5), h.texts()
+    for key in code:
+        h.tap(key)
+    h.tap("确定")
+
+
+def test_greeting_comes_from_the_portal_when_it_knows_the_band(make_harness, fake_portal):
+    fake_portal.greet_by_id = True
+    fake_portal.nearby = [{"address": "F0:00:00:00:00:02", "resident_id": 2, "rssi": -40},
+                          {"address": "F0:00:00:00:00:01", "resident_id": 1, "rssi": -70}]
+    h = make_harness(client=fake_portal, clock=lambda: NOW)
+    h.tap("我的请求")
+    assert h.wait_until(lambda: h.screen == "greet", 5) and h.has_text("李叔叔，您好！是您吗？")
+    h.tap("不是")  # the next band is not offered: someone said no, so ask for the code
+    _keypad(h, "0201")
+    assert h.wait_for_text("王阿姨的请求", 5)
+
+
+def test_slow_nearby_answer_does_not_keep_the_person_waiting(make_harness, fake_portal, kiosk_config):
+    release = threading.Event()
+    original = fake_portal.nearby_bands
+    fake_portal.nearby = [{"resident_id": 1}]
+    fake_portal.greet_by_id = True
+
+    def slow(**kwargs):  # type: ignore[no-untyped-def]
+        release.wait(5)
+        return original(**kwargs)
+
+    fake_portal.nearby_bands = slow  # type: ignore[method-assign]
+    h = make_harness(replace(kiosk_config, greeting_wait_s=0.5), client=fake_portal)
+    h.tap("我的请求")
+    assert h.wait_until(lambda: h.screen == "resident", 3), "the keypad after greeting_wait_s"
+    release.set()
+    h.pump(0.5)
+    assert h.screen == "resident", "a late greeting never jumps in"
+
+
+def test_unknown_code_while_offline_says_so_with_the_duty_phone(make_harness, fake_portal):
+    h = make_harness(client=fake_portal)
+    fake_portal.set_reachable(False)
+    h.tap("我的请求")
+    _keypad(h, "0201")
+    assert h.wait_for_text("暂时联系不上服务中心，查不到号码 0201", 5)
+    assert h.has_text("010-6512 3456") and "零 二 零 幺" in h.spoken[-1]
+
+
+def test_a_help_call_never_waits_for_identification(make_harness, fake_portal):
+    release = threading.Event()
+    fake_portal.nearby_bands = lambda **_kw: release.wait(5) and []  # type: ignore[method-assign]
+    h = make_harness(client=fake_portal)
+    h.tap("买菜代购")
+    h.tap("grocery_categories.tile.0")
+    h.tap("grocery_items.tile.0")
+    h.tap("grocery_items.cart")
+    h.tap("下单")  # who is there? (the portal is slow to say)
+    h.tap("返回首页")
+    started = time.monotonic()
+    h.tap("呼叫帮助")
+    h.tap("是，呼叫")
+    assert h.wait_until(lambda: fake_portal.raised, 5) and time.monotonic() - started < 3
+    assert "resident_id" not in fake_portal.raised[0]
+    release.set()
+
+
+def test_touch_and_voice_share_one_cart_and_voice_waits_for_identification(make_harness, fake_portal):
+    h = make_harness(client=fake_portal)
+    assert h.wait_until(lambda: h.app.groceries.catalog, 5)
+    h.tap("买菜代购")
+    h.tap("grocery_categories.tile.2")  # 粮油
+    h.tap("grocery_items.tile.0")  # 大米, by touch
+    h.app.hear("再来两斤鸡蛋")
+    assert h.screen == "cart" and h.spoken[-1] == "一袋大米，两斤鸡蛋，对吗？"
+    h.app.hear("对")
+    assert h.wait_until(lambda: h.screen == "resident", 5)
+    assert not any("已经帮您下单" in s for s in h.spoken), "not said before the order is really placed"
+    _keypad(h, "0502")
+    assert h.wait_for_text("已下单，等志愿者认领", 5)
+    order = next(p for p in fake_portal.posts if p["path"] == "/api/v1/orders")
+    assert order["body"]["resident_id"] == 2
+    assert [(i["item_id"], i["quantity"]) for i in order["body"]["items"]] == [(8, 1.0), (6, 2)]
+    h.app.hear("我要买一袋大米")  # a new conversation starts from the now empty cart
+    assert h.spoken[-1] == "一袋大米，对吗？"
+
+
+def test_spoken_signup_of_a_known_person_goes_straight_to_the_result(make_harness, fake_portal):
+    h = make_harness(client=fake_portal, clock=lambda: NOW)
+    h.tap("我的请求")
+    _keypad(h, "0201")
+    assert h.wait_for_text("王阿姨的请求", 5)
+    h.app.hear("我要报名社区义诊")
+    assert h.screen == "activity_detail" and "对吗" in h.spoken[-1]
+    h.app.hear("对")
+    assert h.wait_for_text("报名成功", 5)
+    assert fake_portal.signups[1][0]["state"] == "confirmed"
+
+
+def test_offline_start_without_cache_explains_the_missing_catalog(make_harness):
+    portal = FakePortal()
+    portal.set_reachable(False)
+    h = make_harness(client=portal)
+    h.tap("买菜代购")
+    assert h.wait_for_text("商品目录还没有下载好", 5)
+
+
+def test_network_calls_never_run_on_the_ui_thread(make_harness, fake_portal):
+    ui_thread = threading.current_thread()
+    seen: list[str] = []
+    for name in ("get_json", "nearby_bands", "fetch_static", "get_alert_for_event", "site_alerts"):
+        original = getattr(fake_portal, name)
+
+        def spy(*args, __original=original, __name=name, **kwargs):  # type: ignore[no-untyped-def]
+            if threading.current_thread() is ui_thread:
+                seen.append(__name)
+            return __original(*args, **kwargs)
+
+        setattr(fake_portal, name, spy)
+    h = make_harness(client=fake_portal, clock=lambda: NOW)
+    h.tap("买菜代购")
+    h.tap("grocery_categories.tile.0")
+    h.tap("grocery_items.tile.0")
+    h.tap("grocery_items.cart")
+    h.tap("下单")
+    _keypad(h, "0201")
+    assert h.wait_until(lambda: h.screen == "confirm", 5)
+    h.tap("是，下单")
+    assert h.wait_for_text("已下单", 5)
+    h.tap("返回首页")
+    h.tap("活动报名")
+    h.tap("activities.card.0")
+    assert seen == []
