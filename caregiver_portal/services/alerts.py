@@ -247,6 +247,13 @@ def cancel_alert(*, session: Session, alert_id: int, reason: str, now: datetime,
     return alert
 
 
+def add_note(*, session: Session, alert_id: int, user: User, text: str, now: datetime) -> Alert:
+    """A volunteer's note on an alert ("已到楼下", "家属已联系"), kept in its timeline."""
+    alert = get_alert(session, alert_id)
+    add_timeline(session, alert, type="note", now=now, user=user, message=f"{user.display_name}：{text}")
+    return alert
+
+
 def active_alerts(session: Session, *, site_id: int | None) -> list[Alert]:
     """Open and accepted alerts, biggest danger first, then oldest first."""
     query = select(Alert).where(Alert.state.in_(("open", "accepted")))

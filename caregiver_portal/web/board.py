@@ -98,6 +98,28 @@ def _signed_in_user(request: Request, state: PortalState) -> User:
         return current_user(optional_user(request, session))
 
 
+@router.post("/alerts/{alert_id}/cancel", dependencies=[Depends(require_csrf)], include_in_schema=False)
+def cancel(request: Request, alert_id: int, user: CurrentUser, session: SessionDep, state: StateDep,
+           reason: Annotated[str, Form(min_length=1, max_length=500)]) -> Response:
+    """The signed-in user cancels a false alarm, saying why."""
+    _visible_alert(session, user, alert_id)
+    alert_service.cancel_alert(session=session, alert_id=alert_id, reason=reason, user=user, now=utcnow())
+    session.commit()
+    state.hub.wake()
+    return _after_action(request, alert_id)
+
+
+@router.post("/alerts/{alert_id}/notes", dependencies=[Depends(require_csrf)], include_in_schema=False)
+def add_note(request: Request, alert_id: int, user: CurrentUser, session: SessionDep, state: StateDep,
+             text: Annotated[str, Form(min_length=1, max_length=1000)]) -> Response:
+    """The signed-in user adds a note to the alert's timeline."""
+    _visible_alert(session, user, alert_id)
+    alert_service.add_note(session=session, alert_id=alert_id, user=user, text=text, now=utcnow())
+    session.commit()
+    state.hub.wake()
+    return _after_action(request, alert_id)
+
+
 @router.get("/board/events", include_in_schema=False)
 async def board_events(request: Request, state: StateDep,
                        last_event_id: Annotated[str | None, Header()] = None) -> StreamingResponse:
