@@ -58,7 +58,8 @@ class GroceryDesk:
             if not is_unreachable(exc):
                 logger.exception("catalog")
             return None
-        self.pictures.fetch_missing([str(r.get("picture_url") or "") for r in rows])
+        rows = [row for row in rows if isinstance(row, Mapping)]  # the portal may send garbage
+        self.pictures.fetch_missing([item.picture_url or "" for item in parse_catalog(rows)])
         return rows
 
     def _catalog_fetched(self, rows: list[dict[str, Any]] | None) -> None:

@@ -18,6 +18,9 @@ WEIGHT_UNITS = frozenset({"斤", "公斤", "两"})
 MAX_QUANTITY = 99.0
 
 
+MAX_NAME_CHARS = 20  # a tile shows a short name; longer ones are cut, not overflowing
+
+
 @dataclass(frozen=True, slots=True)
 class CatalogItem:
     """One thing a resident can ask for (from ``GET /api/v1/catalog``)."""
@@ -32,10 +35,19 @@ class CatalogItem:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> CatalogItem:
-        """Build from the portal's JSON (unknown keys ignored)."""
-        return cls(id=int(data["id"]), name=str(data["name"]), category=str(data.get("category") or "其他"),
-                   unit=str(data.get("unit") or "份"), price_fen=data.get("usual_price_fen"),
-                   synonyms=tuple(data.get("synonyms") or ()), picture_url=data.get("picture_url"))
+        """Build from the portal's JSON (unknown keys ignored); ValueError/TypeError when unusable."""
+        name = data["name"]
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError("catalog item without a name")
+        price = data.get("usual_price_fen")
+        picture = data.get("picture_url")
+        synonyms = data.get("synonyms") or ()
+        return cls(id=int(data["id"]), name=name.strip()[:MAX_NAME_CHARS],
+                   category=str(data.get("category") or "其他")[:MAX_NAME_CHARS],
+                   unit=str(data.get("unit") or "份")[:4],
+                   price_fen=price if isinstance(price, int) and not isinstance(price, bool) and price >= 0 else None,
+                   synonyms=tuple(str(s) for s in synonyms) if isinstance(synonyms, list | tuple) else (),
+                   picture_url=picture if isinstance(picture, str) and picture.startswith("/static/") else None)
 
     @property
     def step(self) -> float:
@@ -50,10 +62,12 @@ class CatalogItem:
         return f"约 {yuan_text(self.price_fen)}/{self.unit}"
 
 
-def parse_catalog(rows: Iterable[Mapping[str, Any]]) -> tuple[CatalogItem, ...]:
+def parse_catalog(rows: Iterable[Any]) -> tuple[CatalogItem, ...]:
     """Catalog JSON rows as items; rows that cannot be read are skipped."""
     items = []
     for row in rows:
+        if not isinstance(row, Mapping):
+            continue
         try:
             items.append(CatalogItem.from_json(row))
         except (KeyError, TypeError, ValueError):

@@ -6,6 +6,7 @@ screens; the flows are also tested against the real portal (test_kiosk_services_
 
 from __future__ import annotations
 
+import copy
 import re
 import threading
 from datetime import datetime, timedelta
@@ -110,9 +111,9 @@ class FakeCommunity:
     # ---- routing ---------------------------------------------------------------------------------------
     def _route_get(self, path: str) -> Any:
         if path == "/api/v1/catalog":
-            return [dict(i) for i in self.catalog]
+            return copy.deepcopy(self.catalog)  # as JSON would carry it, garbage included
         if path == "/api/v1/activities":
-            return [dict(a) for a in sorted(self.activities, key=lambda a: a["starts_at"])]
+            return copy.deepcopy(sorted(self.activities, key=_starts_at))
         if match := re.fullmatch(r"/api/v1/residents/lookup\?code=(\w+)", path):
             return self.residents.get(match.group(1))
         if match := re.fullmatch(r"/api/v1/residents/(\d+)/activities", path):
@@ -168,3 +169,8 @@ class FakeCommunity:
             activity["spots_left"] = activity["capacity"] - activity["confirmed"]
         mine.append(signup)
         return dict(signup)
+
+
+def _starts_at(activity: Any) -> str:
+    """Sort key of an activity as the portal orders them (garbage last)."""
+    return str(activity.get("starts_at")) if isinstance(activity, dict) else "~"
