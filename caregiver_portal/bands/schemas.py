@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from caregiver_portal.api.schemas import BAND_ADDRESS
+from caregiver_portal.api.types import DeviceTimestamp
 
 MAX_BANDS_PER_REPORT = 2000
 
@@ -13,9 +16,9 @@ class BandStatusIn(BaseModel):
     """What a bridge knows about one wristband right now."""
 
     model_config = ConfigDict(extra="forbid")
-    address: str = Field(min_length=1, max_length=64)
+    address: str = Field(min_length=1, max_length=64, pattern=BAND_ADDRESS)
     connected: bool
-    last_seen_at: AwareDatetime | None = None
+    last_seen_at: DeviceTimestamp | None = None
     rssi: int | None = Field(default=None, ge=-127, le=20)
     battery_percent: int | None = Field(default=None, ge=0, le=100)
 
