@@ -184,7 +184,8 @@ DEVICE_SCRIPT = textwrap.dedent("""
     for n in range(count):
         client.raise_alert(kind="help", event_id=f"killed-{n}", details={"place": "大厅"})
     print("stored", flush=True)
-    os.kill(os.getpid(), signal.SIGKILL)  # the power goes: some sent, some not, some in flight
+    client.wait_delivered("killed-0", timeout=30)  # the sender is under way…
+    os.kill(os.getpid(), signal.SIGKILL)  # …when the power goes: some sent, some not, some in flight
 """)
 
 
