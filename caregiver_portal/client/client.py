@@ -144,32 +144,29 @@ class PortalClient:
 
     def _post_now(self, path: str, body: Any) -> Any:
         """POST directly (no outbox); errors as in :meth:`_get`."""
-        try:
-            response = self._http.post(self.base_url + path, json=body, timeout=self.timeout_s)
-        except requests.RequestException as exc:
-            self.online = False
-            raise PortalUnavailable(f"portal unreachable: {exc}") from exc
-        if response.status_code >= 500 or response.status_code in RETRYABLE_STATUSES:
-            raise PortalUnavailable(f"portal answered {response.status_code}")
-        if response.status_code >= 400:
-            raise RequestRejected(f"portal refused POST {path}: {response.status_code} {response.text[:200]}")
-        self.online = True
+        response = self._request_now("POST", path, json=body)
         return response.json() if response.content else None
 
     def _get(self, path: str) -> Any:
+        """GET directly; None on 404."""
+        response = self._request_now("GET", path, missing_ok=True)
+        return None if response.status_code == 404 else response.json()
+
+    def _request_now(self, method: str, path: str, *, missing_ok: bool = False, **kwargs: Any) -> requests.Response:
+        """One direct request: PortalUnavailable when it cannot be served now, RequestRejected for good."""
         try:
-            response = self._http.get(self.base_url + path, timeout=self.timeout_s)
+            response = self._http.request(method, self.base_url + path, timeout=self.timeout_s, **kwargs)
         except requests.RequestException as exc:
             self.online = False
             raise PortalUnavailable(f"portal unreachable: {exc}") from exc
-        if response.status_code == 404:
-            return None
+        if missing_ok and response.status_code == 404:
+            return response
         if response.status_code >= 500 or response.status_code in RETRYABLE_STATUSES:
             raise PortalUnavailable(f"portal answered {response.status_code}")
         if response.status_code >= 400:
-            raise RequestRejected(f"portal refused GET {path}: {response.status_code} {response.text[:200]}")
+            raise RequestRejected(f"portal refused {method} {path}: {response.status_code} {response.text[:200]}")
         self.online = True
-        return response.json()
+        return response
 
     # ----- sending -------------------------------------------------------------------------
 
