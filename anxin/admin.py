@@ -15,10 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from caregiver_portal.community.residents import log_health_access
 from caregiver_portal.db import create_db_engine, create_session_factory, transaction, utcnow
 from caregiver_portal.errors import PortalError
 from caregiver_portal.migrate import upgrade_to_head
-from caregiver_portal.models import Site
+from caregiver_portal.models import Resident, Site, User
 from caregiver_portal.security import password_hasher
 from caregiver_portal.services.accounts import create_device, create_user, get_or_create_site, revoke_device
 from caregiver_portal.services.privacy import erase_resident, export_resident
@@ -55,6 +56,7 @@ def run_admin_command(args: argparse.Namespace) -> int:
                     print(f"已备份到 {args.destination}（{size} 字节，完整性检查通过）")
                 case "export-resident":
                     data = export_resident(session=session, resident_id=args.resident_id)
+                    _log_export(session, args.by, args.resident_id)
                     args.destination.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
                     print(f"已导出居民 #{args.resident_id} 的全部数据到 {args.destination}")
                 case "erase-resident":
@@ -92,6 +94,15 @@ def backup_sqlite(database_url: str, destination: Path) -> int:
             raise PortalError("备份的完整性检查失败")
     os.replace(partial, destination)
     return destination.stat().st_size
+
+
+def _log_export(session: Session, username: str, resident_id: int) -> None:
+    """Audit the export under the admin who asked for it (it holds the resident's health data)."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None or user.role != "admin":
+        raise PortalError(f"{username} 不是管理员账号：导出须以管理员身份进行（--by 管理员用户名）")
+    log_health_access(session=session, user=user, resident=session.get_one(Resident, resident_id),
+                      view="export", now=utcnow(), client="anxin admin export-resident")
 
 
 def _site(session: Session, name: str) -> Site:

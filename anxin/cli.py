@@ -67,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     export = admin_commands.add_parser("export-resident", help="write everything held about a resident to JSON")
     export.add_argument("resident_id", type=int)
     export.add_argument("destination", type=Path)
+    export.add_argument("--by", required=True, metavar="USERNAME",
+                        help="the admin account carrying out the request (written to the resident's access log)")
     erase = admin_commands.add_parser("erase-resident", help="delete a resident's data on request (PIPL)")
     erase.add_argument("resident_id", type=int)
     erase.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")

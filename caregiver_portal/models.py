@@ -217,6 +217,8 @@ class ReadingBatch(Base):
     batch_id: Mapped[str] = mapped_column(String(100))
     count: Mapped[int] = mapped_column(Integer)
     rejected: Mapped[int] = mapped_column(Integer, default=0)
+    withheld: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Health readings not stored because the wristband's resident has not consented (PIPL)."""
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -96,7 +96,8 @@ def post_readings(body: ReadingBatchIn, device: BridgeDep, session: SessionDep, 
     if result.alerts:
         state.hub.wake()  # a health alert raised by these readings goes to the boards now
     return ReadingBatchResult(batch_id=body.batch_id, accepted=result.accepted, rejected=result.rejected,
-                              duplicate=result.duplicate, unknown_wristbands=list(result.unknown_wristbands))
+                              duplicate=result.duplicate, unknown_wristbands=list(result.unknown_wristbands),
+                              withheld_without_consent=result.withheld)
 
 
 @router.get("/wristbands", response_model=list[WristbandPublic])

@@ -85,6 +85,8 @@ class ReadingBatchResult(BaseModel):
     rejected: int
     duplicate: bool
     unknown_wristbands: list[str]
+    withheld_without_consent: int = 0
+    """Health readings acknowledged but not stored: the resident has not consented (PIPL)."""
 
 
 class WristbandPublic(BaseModel):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from caregiver_portal.community.models import GENDERS, HealthAccessLog, ResidentProfile
 from caregiver_portal.errors import InvalidTransition, NotFound
 from caregiver_portal.models import Grid, Resident, User, Wristband
+from caregiver_portal.services.privacy import forget_health_readings
 
 COMPOUND_SURNAMES = frozenset({
     "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "令狐", "夏侯", "端木", "司徒",
@@ -82,7 +83,9 @@ def lookup_by_code(session: Session, *, code: str, site_id: int) -> Resident:
 
 
 def update_profile(*, session: Session, resident: Resident, spec: ProfileSpec, now: datetime) -> None:
-    """Save a resident's profile (name, room, grid, consent, gender, birth year, phone, notes)."""
+    """Save a resident's profile (name, room, grid, consent, gender, birth year, phone, notes).
+
+    Withdrawing health-data consent deletes the health readings already stored for them."""
     if not spec.name.strip():
         raise InvalidTransition("姓名不能为空")
     if spec.gender not in GENDERS:
@@ -94,6 +97,8 @@ def update_profile(*, session: Session, resident: Resident, spec: ProfileSpec, n
         if grid is None or grid.site_id != resident.site_id:
             raise InvalidTransition("网格不属于这个站点")
     resident.name, resident.room, resident.grid_id = spec.name.strip()[:100], spec.room.strip()[:50], spec.grid_id
+    if resident.health_consent and not spec.health_consent:
+        forget_health_readings(session=session, resident_id=resident.id)  # PIPL: consent withdrawn
     resident.health_consent = spec.health_consent
     profile = session.get(ResidentProfile, resident.id)
     if profile is None:

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from caregiver_portal.errors import NotFound
-from caregiver_portal.models import Alert, Base, Reading, Resident, Wristband
+from caregiver_portal.models import Alert, Base, Reading, ReadingRollup, Resident, Wristband
+from caregiver_portal.services.readings import HEALTH_KINDS
 
 ERASED_PLACE = "（居民已申请删除）"
 
@@ -78,6 +79,17 @@ def erase_resident(*, session: Session, resident_id: int) -> dict[str, int]:
     residents = Base.metadata.tables["residents"]
     touched["residents"] = _delete_with_children(session, residents, residents.c.id == resident_id)
     return {name: count for name, count in touched.items() if count}
+
+
+def forget_health_readings(*, session: Session, resident_id: int) -> int:
+    """Delete the health readings (raw and hourly) of the resident's wristbands, e.g. when they
+    withdraw consent; battery readings stay. Returns the rows deleted."""
+    band_ids = select(Wristband.id).where(Wristband.resident_id == resident_id).scalar_subquery()
+    deleted = 0
+    for model in (Reading, ReadingRollup):
+        deleted += session.execute(delete(model).where(model.wristband_id.in_(band_ids),
+                                                       model.kind.in_(HEALTH_KINDS))).rowcount
+    return deleted
 
 
 def _delete_with_children(session: Session, table: Table, condition: ColumnElement[bool]) -> int:

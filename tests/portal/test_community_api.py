@@ -66,6 +66,8 @@ MALFORMED_ORDERS = {
     "no-items": {"event_id": "x", "items": []},
     "neither-id-nor-name": {"event_id": "x", "items": [{"quantity": 1}]},
     "zero-quantity": {"event_id": "x", "items": [{"name": "米", "quantity": 0}]},
+    "negative-quantity": {"event_id": "x", "items": [{"name": "米", "quantity": -3}]},
+    "absurd-quantity": {"event_id": "x", "items": [{"name": "米", "quantity": 1e9}]},
     "bad-event-id": {"event_id": "x y", "items": [{"name": "米", "quantity": 1}]},
     "unknown-field": {"event_id": "x", "items": [{"name": "米", "quantity": 1}], "extra": 1},
 }

@@ -77,6 +77,36 @@ def test_garbage_body_gets_422_not_500(seeded_portal: SeededPortal) -> None:
     assert response.status_code == 422
 
 
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded",
+                                          "multipart/form-data; boundary=x", "application/xml"])
+def test_wrong_content_type_gets_422_and_stores_nothing(seeded_portal: SeededPortal, content_type: str) -> None:
+    response = seeded_portal.client.post("/api/v1/alerts", content=b'{"event_id": "typed", "kind": "sos"}',
+                                         headers={**seeded_portal.device_headers(), "content-type": content_type})
+    assert response.status_code == 422 and isinstance(response.json()["detail"], list)
+    lookup = seeded_portal.client.get("/api/v1/alerts/by-event/typed", headers=seeded_portal.device_headers())
+    assert lookup.status_code == 404
+
+
+@pytest.mark.parametrize("timestamp", ["1970-01-01T00:00:00Z", "0001-01-01T00:00:00+08:00", "1999-12-31T23:59:59Z"])
+def test_timestamps_from_an_unset_clock_get_422(seeded_portal: SeededPortal, timestamp: str) -> None:
+    alert = {"event_id": "clock", "kind": "sos", "wristband": BAND, "occurred_at": timestamp}
+    batch = {"batch_id": "clock", "readings": [{"wristband": BAND, "kind": "heart_rate", "value": 70,
+                                                "measured_at": timestamp}]}
+    for path, body in (("/api/v1/alerts", alert), ("/api/v1/readings", batch)):
+        response = seeded_portal.client.post(path, json=body, headers=seeded_portal.device_headers())
+        assert response.status_code == 422, path
+        assert "2000" in str(response.json()["detail"])
+
+
+def test_readings_from_the_far_future_are_counted_as_rejected(seeded_portal: SeededPortal) -> None:
+    batch = {"batch_id": "future", "readings": [
+        {"wristband": BAND, "kind": "heart_rate", "value": 70, "measured_at": "9999-12-31T23:59:59Z"},
+        {"wristband": BAND, "kind": "heart_rate", "value": 71, "measured_at": "2026-11-25T06:00:00Z"}]}
+    response = seeded_portal.client.post("/api/v1/readings", json=batch, headers=seeded_portal.device_headers())
+    assert response.status_code == 202
+    assert (response.json()["accepted"], response.json()["rejected"]) == (1, 1)
+
+
 def test_oversized_body_gets_413(seeded_portal: SeededPortal) -> None:
     response = seeded_portal.client.post("/api/v1/readings", content=b"x" * 2_000_000,
                                          headers={**seeded_portal.device_headers(), "content-type": "application/json"})
@@ -94,7 +124,7 @@ def test_reading_batch_is_stored_once_and_unknown_bands_are_reported(seeded_port
     again = seeded_portal.client.post("/api/v1/readings", json=batch, headers=seeded_portal.device_headers())
     assert first.status_code == 202
     assert first.json() == {"batch_id": "batch-1", "accepted": 2, "rejected": 1, "duplicate": False,
-                            "unknown_wristbands": ["AA:BB:CC:DD:EE:FF"]}
+                            "unknown_wristbands": ["AA:BB:CC:DD:EE:FF"], "withheld_without_consent": 0}
     assert again.json()["duplicate"] is True and again.json()["accepted"] == 2
 
 

@@ -8,9 +8,10 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from caregiver_portal.community.residents import ProfileSpec, update_profile
 from caregiver_portal.db import transaction
 from caregiver_portal.health.service import sweep_periodic_rules
-from caregiver_portal.models import Alert, Device, Resident, Wristband
+from caregiver_portal.models import Alert, Device, Reading, Resident, Wristband
 from caregiver_portal.services.readings import IngestResult, ingest_batch
 from tests.portal.conftest import SeededPortal
 from tests.portal.escalation_world import BAND, World, at, build_world
@@ -69,16 +70,35 @@ def test_resolved_episode_is_not_raised_again_while_it_lasts(world: World) -> No
     assert len(alerts(world, "health")) == 1
 
 
-def test_health_rules_need_the_residents_consent_but_device_rules_do_not(world: World) -> None:
+def stored_kinds(world: World) -> list[str]:
+    with world.factory() as session:
+        return sorted(session.scalars(select(Reading.kind)))
+
+
+def withdraw_consent(world: World) -> None:
+    """A grid worker saves the resident's profile with consent set to 未签署."""
     with transaction(world.factory) as session:
-        resident = session.get(Resident, world.resident_id)
-        assert resident is not None
-        resident.health_consent = False
-    ingest(world, "t1", "temperature", 38.6, 0, 0)
-    ingest(world, "bat", "battery", 15, 10, 0)
+        resident = session.get_one(Resident, world.resident_id)
+        update_profile(session=session, resident=resident, now=at(0), spec=ProfileSpec(
+            name=resident.name, room=resident.room, grid_id=resident.grid_id, gender="", birth_year=None,
+            phone="", health_consent=False, notes=""))
+
+
+def test_without_consent_health_readings_are_not_stored_and_rules_stay_quiet(world: World) -> None:
+    assert ingest(world, "hr", "heart_rate", 72, 0, 20).accepted == 3
+    withdraw_consent(world)
+    assert stored_kinds(world) == []  # withdrawing consent deleted what was stored
+
+    taken = ingest(world, "t1", "temperature", 38.6, 30, 0)
+    assert (taken.accepted, taken.withheld, taken.rejected) == (0, 1, 0)
+    assert ingest(world, "t1", "temperature", 38.6, 30, 0).withheld == 1  # a re-sent batch says the same
+    ingest(world, "bat", "battery", 15, 40, 0)
+    assert stored_kinds(world) == ["battery"]  # device data is not health data
     assert alerts(world, "health") == []
     [battery] = alerts(world, "device")
     assert "手环电量低：15%" in battery.details["finding"]
+    with world.factory() as session:
+        assert session.scalar(select(Wristband.last_seen_at)) == at(40)  # the band is still seen
 
 
 def test_temperature_and_heart_rate_findings_share_the_residents_health_alert(world: World) -> None:

@@ -1,5 +1,6 @@
-"""PIPL: an admin can export one resident's data and erase it on request; nothing of other
-residents is touched, and alerts stay for response-time reports but are anonymised."""
+"""PIPL: an admin can export one resident's data (audited under their name) and erase it on
+request; nothing of other residents is touched, and alerts stay for response-time reports but
+are anonymised."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, func, select
 
 from caregiver_portal.app import create_app
-from caregiver_portal.models import Alert, Reading, Resident, Wristband
+from caregiver_portal.community.models import HealthAccessLog
+from caregiver_portal.models import Alert, Reading, Resident, User, Wristband
 from caregiver_portal.settings import PortalSettings
 from tests.conftest import ROOT
 from tests.support.seeding import TEST_WRISTBANDS, seed_for_tests
@@ -38,8 +40,17 @@ def test_export_then_erase_one_residents_data(database_url: str, tmp_path: Path)
     with engine.connect() as db:
         wang = db.scalar(select(Resident.id).where(Resident.name == "王秀英"))
 
-    exported = admin(database_url, tmp_path, "export-resident", str(wang), str(tmp_path / "wang.json"))
+    not_admin = admin(database_url, tmp_path, "export-resident", str(wang), str(tmp_path / "wang.json"),
+                      "--by", "volunteer1")
+    assert not_admin.returncode == 1 and "管理员" in not_admin.stderr
+    assert not (tmp_path / "wang.json").exists()
+    exported = admin(database_url, tmp_path, "export-resident", str(wang), str(tmp_path / "wang.json"),
+                     "--by", "admin")
     assert exported.returncode == 0, exported.stderr
+    with engine.connect() as db:  # the export shows health data, so it is in the resident's access log
+        logged = db.execute(select(User.username, HealthAccessLog.view).join(User)
+                            .where(HealthAccessLog.resident_id == wang)).all()
+        assert [tuple(row) for row in logged] == [("admin", "export")]
     data = json.loads((tmp_path / "wang.json").read_text(encoding="utf-8"))
     assert data["residents"][0]["name"] == "王秀英"
     assert [r["value"] for r in data["readings"]] == [70.0]
