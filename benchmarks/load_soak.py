@@ -160,22 +160,29 @@ def run(database: str, minutes: float, bands: int, bridges: int, boards: int, so
         engine = create_engine(database_url)
         with engine.connect() as db:
             stored_readings = db.scalar(select(func.count()).select_from(Reading))
+            distinct_readings = db.scalar(select(func.count()).select_from(
+                select(Reading.wristband_id, Reading.measured_at).distinct().subquery()))
             stored_sos = db.scalar(select(func.count()).select_from(Alert).where(Alert.kind == "sos"))
         engine.dispose()
         latencies = [(board.received[aid] - t) * 1000 for board in board_list for aid, t in sos_sent.items()
                      if aid in board.received]
         missing = sum(1 for board in board_list for aid in sos_sent if aid not in board.received)
-    return report(database, minutes, bands, boards, sos_per_minute, sent_readings, stored_readings, pending,
-                  len(sos_sent), stored_sos, latencies, missing, memory)
+    return report(database, minutes, bands, boards, sos_per_minute, sent_readings, stored_readings,
+                  distinct_readings, pending, len(sos_sent), stored_sos, latencies, missing, memory)
 
 
 def report(database: str, minutes: float, bands: int, boards: int, sos_per_minute: int, sent_readings: int,
-           stored_readings: int, pending: int, sos_sent: int, stored_sos: int, latencies: list[float],
-           missing: int, memory: list[tuple[float, float]]) -> str:
-    """The markdown section for docs/reliability.md."""
+           stored_readings: int, distinct_readings: int, pending: int, sos_sent: int, stored_sos: int,
+           latencies: list[float], missing: int, memory: list[tuple[float, float]]) -> str:
+    """The markdown section for docs/reliability.md.
+
+    Every band sends one reading per second, so (wristband, measured_at) names a reading:
+    stored rows beyond the distinct pairs are duplicates, sent ones not among them are lost.
+    """
     lat = (f"p50 {statistics.median(latencies):.0f} ms, p99 {percentile(latencies, 99):.0f} ms, "
            f"max {max(latencies):.0f} ms over {len(latencies)} deliveries") if latencies else "no deliveries"
-    lost = sent_readings - stored_readings - pending
+    lost = sent_readings - distinct_readings - pending
+    duplicated = stored_readings - distinct_readings
     mem = ", ".join(f"{t / 60:.1f} min: {m:.0f} MB" for t, m in memory[:: max(1, len(memory) // 6)])
     return f"""
 ### Load and soak, {database}, {minutes:g} min — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC
@@ -186,7 +193,8 @@ the real client and its outbox), {sos_per_minute} SOS a minute, {boards} live bo
 
 | measure | value |
 | --- | --- |
-| readings sent / stored / still pending / lost | {sent_readings} / {stored_readings} / {pending} / {lost} |
+| readings sent / stored / still pending | {sent_readings} / {stored_readings} / {pending} |
+| readings lost / duplicated | {lost} / {duplicated} |
 | SOS sent / stored | {sos_sent} / {stored_sos} |
 | board latency, SOS POST -> event at each board | {lat} |
 | board deliveries missing | {missing} |
