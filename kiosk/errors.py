@@ -20,5 +20,5 @@ class FontNotFound(KioskError):
 
 
 class CancelNotAvailable(KioskError):
-    """The portal client has no cancel endpoint yet, so a help call cannot be withdrawn here."""
+    """The portal client offers no ``cancel_alert``, so a help call cannot be withdrawn here."""
 

@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from kiosk.pictures import PictureCache, fetcher_for
+from kiosk.pictures import PictureCache
 from kiosk.portal import is_unreachable
 from kiosk.state.cart import Cart, CatalogItem, parse_catalog, yuan_text, yuan_words
 from kiosk.state.orders import OrderSnapshot, OrderView, order_view
@@ -39,8 +39,7 @@ class GroceryDesk:
         config = app.config_obj
         self.store = JsonStore(config.data_path("catalog.json"))
         self.catalog: tuple[CatalogItem, ...] = parse_catalog(self.store.data or [])
-        self.pictures = pictures or PictureCache(config.data_path("pictures"),
-                                                 fetcher_for(app.client, config.portal_url))
+        self.pictures = pictures or PictureCache(config.data_path("pictures"), app.client.fetch_static)
         self.reachable: bool | None = None
         self.cart = Cart()
         self.category = ""

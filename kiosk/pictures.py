@@ -18,25 +18,6 @@ Fetcher = Callable[[str], bytes]
 MAX_PICTURE_BYTES = 512 * 1024
 
 
-def http_fetcher(base_url: str, timeout_s: float = 5.0) -> Fetcher:
-    """Fetch a portal path (pictures are public static files) with ``requests``."""
-
-    def fetch(path: str) -> bytes:
-        import requests
-
-        response = requests.get(base_url.rstrip("/") + path, timeout=timeout_s)
-        response.raise_for_status()
-        return response.content
-
-    return fetch
-
-
-def fetcher_for(client: object, base_url: str) -> Fetcher:
-    """The client's own static-file fetch if it has one (test fakes), else plain HTTP to the portal."""
-    fetch = getattr(client, "fetch_static", None)
-    return fetch if callable(fetch) else http_fetcher(base_url)
-
-
 class PictureCache:
     """Item pictures on disk, keyed by their portal path."""
 

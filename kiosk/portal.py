@@ -1,13 +1,9 @@
-"""The kiosk's view of the portal client, and small helpers the client does not offer yet.
+"""The kiosk's view of the portal client.
 
 The real client is ``caregiver_portal.client.PortalClient`` (see docs/team-contracts.md);
-the kiosk only needs the subset in :class:`KioskPortal`, so tests can pass a fake.
-
-The community services (groceries, activities, ratings) need a generic durable POST and a
-generic GET, which ``PortalClient`` has no public method for yet. Until it has,
-:func:`durable_post` stores the request in the client's outbox (``client.outbox.put``) and
-wakes its sender, and :func:`portal_get` uses the client's own GET (same token, same error
-mapping). A client (or test fake) that offers ``post_durable`` / ``get_json`` is used as is.
+the kiosk only needs the subset in :class:`KioskPortal`, so tests can pass a fake. Besides
+help calls, the community services use the client's generic calls: ``submit`` (a durable
+POST through the outbox), ``get_json`` (a direct GET), ``outbox_state`` and ``wake``.
 """
 
 from __future__ import annotations
@@ -46,6 +42,24 @@ class KioskPortal(Protocol):
     def site_alerts(self) -> list[Mapping[str, Any]]:
         """Alerts of the kiosk's site, newest first; raises PortalUnavailable when offline."""
 
+    def submit(self, path: str, body: dict[str, Any], *, event_id: str | None = ..., urgent: bool = ...) -> str:
+        """Store a device-API POST in the durable outbox and wake the sender; returns its event id."""
+
+    def get_json(self, path: str) -> Any:
+        """GET a device-API path: the JSON answer, None for 404; raises PortalUnavailable when offline."""
+
+    def outbox_state(self, event_id: str) -> str | None:
+        """``pending``, ``delivered``, ``rejected`` or None when ``event_id`` is not in the outbox."""
+
+    def wake(self) -> None:
+        """Ask the outbox sender to try now instead of sleeping out its backoff."""
+
+    def nearby_bands(self, *, within_s: int = ..., limit: int = ...) -> list[dict[str, Any]]:
+        """Wristbands heard at the site lately, strongest signal first; PortalUnavailable when offline."""
+
+    def fetch_static(self, path: str) -> bytes:
+        """A public portal file (a catalog picture) as bytes; PortalUnavailable when offline."""
+
 
 def make_portal_client(config: KioskConfig) -> KioskPortal:
     """Build the real PortalClient from the kiosk configuration (imported lazily)."""
@@ -81,47 +95,3 @@ def cancel_help_call(client: KioskPortal, *, event_id: str) -> None:
         raise CancelNotAvailable("this portal client has no cancel_alert()")
     cancel(event_id, reason=CANCEL_REASON)
 
-
-def durable_post(client: Any, *, event_id: str, path: str, body: Mapping[str, Any], priority: int = 0) -> str:
-    """Store a POST in the client's durable outbox and wake its sender; returns ``event_id``.
-
-    Stored before anything is sent, so a request survives a portal outage and a kiosk restart;
-    the outbox sends it exactly once per ``event_id`` (the portal is idempotent on it).
-    """
-    post = getattr(client, "post_durable", None)
-    if callable(post):
-        return str(post(event_id=event_id, path=path, body=dict(body), priority=priority))
-    client.outbox.put(event_id=event_id, method="POST", path=path, body=dict(body), priority=priority)
-    wake = getattr(client, "_wake", None)  # PortalClient has no public "send now" yet
-    if wake is not None:
-        wake.set()
-    return event_id
-
-
-def portal_get(client: Any, path: str) -> Any:
-    """GET ``path`` of the device API: the JSON answer, None for 404; PortalUnavailable when offline."""
-    get = getattr(client, "get_json", None)
-    if callable(get):
-        return get(path)
-    return client._get(path)  # PortalClient's GET: bearer token, 404 -> None, errors mapped
-
-
-def outbox_state(client: Any, event_id: str) -> str | None:
-    """``pending``, ``delivered``, ``rejected`` or None (unknown) for a durable request."""
-    state = getattr(client, "outbox_state", None)
-    if callable(state):
-        return state(event_id)  # type: ignore[no-any-return]
-    outbox = getattr(client, "outbox", None)
-    return outbox.state(event_id) if outbox is not None else None
-
-
-def wake_sender(client: Any) -> None:
-    """Ask the client's outbox sender to try now (the portal answered again after an outage),
-    instead of sleeping out its backoff (up to 30 s). No-op for clients without a sender."""
-    wake = getattr(client, "wake", None)
-    if callable(wake):
-        wake()
-        return
-    event = getattr(client, "_wake", None)  # PortalClient has no public "send now" yet
-    if event is not None:
-        event.set()

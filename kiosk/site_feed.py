@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from kiosk.portal import KioskPortal, is_unreachable, wake_sender
+from kiosk.portal import KioskPortal, is_unreachable
 from kiosk.state.site_alerts import active_alerts
 from kiosk.state.text import public_place
 from kiosk.workers import PollingWorker, UiCall, kivy_ui_call
@@ -93,7 +93,7 @@ class SiteAlertsFeed:
             return self.last
         kept = tuple(minimal_alert(a) for a in active_alerts(alerts))
         if self.last.reachable is False:
-            wake_sender(self._client)  # back online: send what waits in the outbox now
+            self._client.wake()  # back online: send what waits in the outbox now
         self.last = SiteAlertsResult(kept, reachable=True, fetched_at=self._now())
         save_cache(self._cache_path, self.last)
         return self.last

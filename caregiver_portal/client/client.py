@@ -39,10 +39,13 @@ class PortalClient:
     """Device-side client of the portal's ``/api/v1`` (see docs/team-contracts.md)."""
 
     def __init__(self, base_url: str, token: str, outbox_path: Path, *, timeout_s: float = 5.0,
-                 max_backoff_s: float = 30.0, on_delivered: DeliveredCallback | None = None) -> None:
+                 min_backoff_s: float = 0.25, max_backoff_s: float = 30.0,
+                 on_delivered: DeliveredCallback | None = None) -> None:
+        """The sender's first retry waits about ``min_backoff_s``, doubling up to ``max_backoff_s``."""
         self.base_url = base_url.rstrip("/")
         self.outbox = Outbox(outbox_path)
         self.timeout_s = timeout_s
+        self.min_backoff_s = min_backoff_s
         self.max_backoff_s = max_backoff_s
         self.on_delivered = on_delivered
         self.online: bool | None = None
@@ -65,7 +68,7 @@ class PortalClient:
                     "occurred_at": occurred_at.isoformat() if occurred_at else None}
         body.update({key: value for key, value in optional.items() if value is not None})
         self.outbox.put(event_id=event_id, method="POST", path="/api/v1/alerts", body=body, priority=0)
-        self._wake.set()
+        self.wake()
         return event_id
 
     def cancel_alert(self, event_id: str, *, reason: str = "") -> str:
@@ -73,7 +76,7 @@ class PortalClient:
         cancel_id = f"cancel-{event_id}"[:100]
         self.outbox.put(event_id=cancel_id, method="POST", path=f"/api/v1/alerts/by-event/{event_id}/cancel",
                         body={"reason": reason}, priority=0)
-        self._wake.set()
+        self.wake()
         return cancel_id
 
     def post_readings(self, readings: Sequence[dict[str, Any]], *, batch_id: str | None = None) -> str:
@@ -81,7 +84,7 @@ class PortalClient:
         batch_id = batch_id or uuid.uuid4().hex
         body = {"batch_id": batch_id, "readings": [_reading_json(r) for r in readings]}
         self.outbox.put(event_id=batch_id, method="POST", path="/api/v1/readings", body=body, priority=1)
-        self._wake.set()
+        self.wake()
         return batch_id
 
     def submit(self, path: str, body: dict[str, Any], *, event_id: str | None = None, urgent: bool = True) -> str:
@@ -92,12 +95,16 @@ class PortalClient:
         """
         event_id = event_id or uuid.uuid4().hex
         self.outbox.put(event_id=event_id, method="POST", path=path, body=body, priority=0 if urgent else 1)
-        self._wake.set()
+        self.wake()
         return event_id
 
     def delivery(self, event_id: str) -> dict[str, Any] | None:
         """The portal's answer once the request was delivered, else None."""
         return self.outbox.response(event_id)
+
+    def outbox_state(self, event_id: str) -> str | None:
+        """``pending``, ``delivered``, ``rejected`` or None when ``event_id`` is not in the outbox."""
+        return self.outbox.state(event_id)
 
     def pending_count(self) -> int:
         """Requests still waiting in the outbox."""
@@ -106,29 +113,34 @@ class PortalClient:
     def wait_delivered(self, event_id: str, timeout: float) -> dict[str, Any] | None:
         """Block until ``event_id`` is delivered (its answer) or ``timeout`` passes (None)."""
         with self._delivered:
-            self._delivered.wait_for(lambda: self.outbox.state(event_id) != "pending", timeout=timeout)
+            self._delivered.wait_for(lambda: self.outbox_state(event_id) != "pending", timeout=timeout)
         return self.delivery(event_id)
 
     # ----- direct reads --------------------------------------------------------------------
 
+    def get_json(self, path: str) -> Any:
+        """GET a device-API path: the JSON answer, None for 404; raises PortalUnavailable when offline."""
+        response = self._request_now("GET", path, missing_ok=True)
+        return None if response.status_code == 404 else response.json()
+
     def get_alert(self, alert_id: int) -> dict[str, Any]:
         """One alert of this device's site."""
-        answer = self._get(f"/api/v1/alerts/{int(alert_id)}")
+        answer = self.get_json(f"/api/v1/alerts/{int(alert_id)}")
         if answer is None:
             raise RequestRejected(f"alert {alert_id} not found")
         return answer
 
     def get_alert_for_event(self, event_id: str) -> dict[str, Any] | None:
         """The alert this device raised with ``event_id``; None while it is not delivered."""
-        return self._get(f"/api/v1/alerts/by-event/{event_id}")
+        return self.get_json(f"/api/v1/alerts/by-event/{event_id}")
 
     def site_alerts(self) -> list[dict[str, Any]]:
         """Active alerts of this device's site, biggest danger first."""
-        return self._get("/api/v1/site/alerts") or []
+        return self.get_json("/api/v1/site/alerts") or []
 
     def wristbands(self) -> list[dict[str, Any]]:
         """Wristbands registered at this device's site."""
-        return self._get("/api/v1/wristbands") or []
+        return self.get_json("/api/v1/wristbands") or []
 
     def report_band_status(self, bands: Sequence[dict[str, Any]]) -> dict[str, Any]:
         """Send the bridge's wristband states now: ``[{address, connected, last_seen_at, rssi,
@@ -140,17 +152,17 @@ class PortalClient:
     def nearby_bands(self, *, within_s: int = 30, limit: int = 10) -> list[dict[str, Any]]:
         """Wristbands heard at this kiosk's site within ``within_s`` seconds, strongest signal first:
         ``[{address, resident_id, rssi, last_seen_at, connected, battery_percent}]`` (kiosk token)."""
-        return self._get(f"/api/v1/site/nearby?within_s={int(within_s)}&limit={int(limit)}") or []
+        return self.get_json(f"/api/v1/site/nearby?within_s={int(within_s)}&limit={int(limit)}") or []
+
+    def fetch_static(self, path: str) -> bytes:
+        """A public file of the portal (``/static/…``, e.g. a catalog picture), as bytes; errors as in
+        :meth:`get_json`, and RequestRejected for a file that is not there."""
+        return self._request_now("GET", path).content
 
     def _post_now(self, path: str, body: Any) -> Any:
-        """POST directly (no outbox); errors as in :meth:`_get`."""
+        """POST directly (no outbox); errors as in :meth:`get_json`."""
         response = self._request_now("POST", path, json=body)
         return response.json() if response.content else None
-
-    def _get(self, path: str) -> Any:
-        """GET directly; None on 404."""
-        response = self._request_now("GET", path, missing_ok=True)
-        return None if response.status_code == 404 else response.json()
 
     def _request_now(self, method: str, path: str, *, missing_ok: bool = False, **kwargs: Any) -> requests.Response:
         """One direct request: PortalUnavailable when it cannot be served now, RequestRejected for good."""
@@ -177,10 +189,14 @@ class PortalClient:
             self._thread = threading.Thread(target=self._run, name="portal-outbox-sender", daemon=True)
             self._thread.start()
 
+    def wake(self) -> None:
+        """Ask the sender to try now instead of sleeping out its backoff (e.g. the portal is back)."""
+        self._wake.set()
+
     def stop(self, timeout: float = 5.0) -> None:
         """Stop the sender; pending requests stay on disk for the next start."""
         self._stop.set()
-        self._wake.set()
+        self.wake()
         if self._thread is not None:
             self._thread.join(timeout)
         self._http.close()
@@ -199,7 +215,8 @@ class PortalClient:
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                backoff = wait_exponential_jitter(multiplier=0.25, max=self.max_backoff_s, jitter=0.25)
+                backoff = wait_exponential_jitter(multiplier=self.min_backoff_s, max=self.max_backoff_s,
+                                                  jitter=0.25)
                 for attempt in Retrying(retry=retry_if_exception_type(PortalUnavailable), wait=backoff,
                                         sleep=self._sleep, stop=self._stop_requested, reraise=True,
                                         before_sleep=_log_retry):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import re
 import threading
+import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -70,16 +71,17 @@ class FakeCommunity:
         with self._lock:
             return self._route_get(path)
 
-    def post_durable(self, *, event_id: str, path: str, body: dict[str, Any], priority: int = 0) -> str:
+    def submit(self, path: str, body: dict[str, Any], *, event_id: str | None = None, urgent: bool = True) -> str:
         """Store a POST in the 'outbox'; delivered at once when reachable."""
+        event_id = event_id or uuid.uuid4().hex
         with self._lock:
             if not any(p["event_id"] == event_id for p in self.posts):
-                self.posts.append({"event_id": event_id, "path": path, "body": dict(body)})
+                self.posts.append({"event_id": event_id, "path": path, "body": dict(body), "urgent": urgent})
         self.flush()  # type: ignore[attr-defined]
         return event_id
 
     def outbox_state(self, event_id: str) -> str | None:
-        """pending / delivered / None."""
+        """pending / delivered / None (this fake never rejects)."""
         with self._lock:
             if event_id in self.answers:
                 return "delivered"

@@ -29,6 +29,7 @@ class FakePortal(FakeCommunity):
         self.others: list[dict[str, Any]] = []  # other alerts of the site (e.g. wristband SOS)
         self.started = False
         self.cancelled: list[str] = []
+        self.wakes = 0  # how often the kiosk asked the sender to try now
         if not can_cancel:
             self.cancel_alert = None  # type: ignore[assignment]
         self.init_community()
@@ -88,6 +89,11 @@ class FakePortal(FakeCommunity):
             if self.reachable and event_id in self.alerts:
                 self.alerts[event_id]["state"] = "cancelled"
         return f"cancel-{event_id}"
+
+    def wake(self) -> None:
+        """Try to deliver the 'outbox' now, as the real sender does when woken."""
+        self.wakes += 1
+        self.flush()
 
     # --- test controls ------------------------------------------------------------------
     def flush(self) -> None:

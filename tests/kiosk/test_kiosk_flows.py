@@ -65,6 +65,7 @@ def test_offline_call_waits_in_outbox_shows_duty_phone_and_moves_on_when_network
     fake_portal.set_reachable(True)
     assert h.wait_for_text("已送达，正在通知志愿者", 10)
     assert not h.has_text("值班电话")
+    assert h.wait_until(lambda: fake_portal.wakes > 0, 10), "the site feed wakes the sender once the portal answers"
 
 
 def test_second_help_press_shows_the_running_call_instead_of_raising_again(make_harness, fake_portal):

@@ -26,12 +26,11 @@ def test_run_kiosk_opens_window_and_stops_cleanly_on_sigterm(tmp_path):
     )
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "KIVY_NO_ARGS")}
     env.update(KIVY_HOME=str(tmp_path / "kivy-home"), KIVY_NO_FILELOG="1", SDL_AUDIODRIVER="dummy")
-    code = "import sys; from pathlib import Path; from kiosk.app import run_kiosk; run_kiosk(Path(sys.argv[1]))"
     log = tmp_path / "kiosk.log"
     with log.open("wb") as out:
-        # "--config" after the script mimics `anxin kiosk --config ...`: Kivy must not eat it.
-        process = subprocess.Popen([sys.executable, "-c", code, str(config), "--config"], cwd=ROOT, env=env,
-                                   stdout=out, stderr=subprocess.STDOUT)
+        # `anxin kiosk --config ...` as an admin runs it: Kivy must not eat the options.
+        process = subprocess.Popen([sys.executable, "-m", "anxin", "kiosk", "--config", str(config)], cwd=ROOT,
+                                   env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
             deadline = time.monotonic() + 20
             while "kiosk ready" not in log.read_text(encoding="utf-8", errors="replace"):
@@ -46,3 +45,5 @@ def test_run_kiosk_opens_window_and_stops_cleanly_on_sigterm(tmp_path):
                 process.wait()
     text = log.read_text(encoding="utf-8", errors="replace")
     assert "Traceback" not in text, text
+    assert text.count("kiosk ready") == 1, "each log line once (Kivy must not add a second root handler)"
+    assert "DEBUG" not in text, "INFO level without --verbose"

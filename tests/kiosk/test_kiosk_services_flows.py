@@ -94,7 +94,7 @@ def test_touch_and_voice_share_one_cart_and_voice_waits_for_identification(make_
     _keypad(h, "0502")
     assert h.wait_for_text("已下单，等志愿者认领", 5)
     order = next(p for p in fake_portal.posts if p["path"] == "/api/v1/orders")
-    assert order["body"]["resident_id"] == 2
+    assert order["body"]["resident_id"] == 2 and order["urgent"]
     assert [(i["item_id"], i["quantity"]) for i in order["body"]["items"]] == [(8, 1.0), (6, 2)]
     h.app.hear("我要买一袋大米")  # a new conversation starts from the now empty cart
     assert h.spoken[-1] == "一袋大米，对吗？"

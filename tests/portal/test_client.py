@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from caregiver_portal.client import Outbox, PortalClient, PortalUnavailable
+from caregiver_portal.client import Outbox, PortalClient, PortalUnavailable, RequestRejected
 from tests.conftest import LivePortal, free_port, wait_until
 
 
@@ -92,6 +93,59 @@ def test_request_the_portal_refuses_for_good_is_kept_as_rejected(live_portal: Li
     client = PortalClient(live_portal.url, live_portal.bridge_token, tmp_path / "o.sqlite3")
     event_id = client.raise_alert(kind="earthquake", event_id="bad-kind-1")
     client.flush()
-    assert client.outbox.state(event_id) == "rejected"
+    assert client.outbox_state(event_id) == "rejected"
     assert client.pending_count() == 0
     client.close()
+
+
+def _help_call(event_id: str) -> dict[str, Any]:
+    return {"event_id": event_id, "kind": "help", "emergency": True, "details": {"place": "大厅"}}
+
+
+def test_submitted_write_goes_from_pending_to_delivered_and_reads_back_with_get_json(
+    live_portal: LivePortal, tmp_path: Path
+) -> None:
+    client = PortalClient(live_portal.url, live_portal.kiosk_token, tmp_path / "kiosk.sqlite3")
+    try:
+        assert client.outbox_state("kiosk-help-1") is None
+        event_id = client.submit("/api/v1/alerts", _help_call("kiosk-help-1"), event_id="kiosk-help-1")
+        assert client.outbox_state(event_id) == "pending"
+        assert client.get_json(f"/api/v1/alerts/by-event/{event_id}") is None, "404 before delivery"
+        client.flush()
+        assert client.outbox_state(event_id) == "delivered"
+        alert = client.get_json(f"/api/v1/alerts/by-event/{event_id}")
+        assert alert["id"] == client.delivery(event_id)["id"] and alert["place"] == "大厅"
+        assert [a["id"] for a in client.get_json("/api/v1/site/alerts")] == [alert["id"]]
+    finally:
+        client.close()
+
+
+def test_wake_sends_at_once_instead_of_sleeping_out_the_backoff(live_portal: LivePortal, tmp_path: Path) -> None:
+    live_portal.stop()
+    client = PortalClient(live_portal.url, live_portal.kiosk_token, tmp_path / "kiosk.sqlite3", timeout_s=1,
+                          min_backoff_s=600, max_backoff_s=600)
+    event_id = client.submit("/api/v1/alerts", _help_call("kiosk-help-2"), event_id="kiosk-help-2")
+    client.start()
+    try:
+        # Attempt 1 consumes the wake-up left by submit(); after attempt 2 the sender sleeps 600 s.
+        wait_until(lambda: client.outbox.pending()[0].attempts >= 2)
+        live_portal.start()
+        assert client.outbox_state(event_id) == "pending", "nothing sends while the sender sleeps"
+        client.wake()
+        assert client.wait_delivered(event_id, timeout=20) is not None
+    finally:
+        client.close()
+
+
+def test_fetch_static_returns_a_catalog_picture_and_maps_errors(live_portal: LivePortal, tmp_path: Path) -> None:
+    client = PortalClient(live_portal.url, live_portal.kiosk_token, tmp_path / "kiosk.sqlite3")
+    try:
+        picture = client.fetch_static("/static/catalog/1f35a.svg")
+        assert picture.startswith(b"<svg") and len(picture) > 100
+        with pytest.raises(RequestRejected):
+            client.fetch_static("/static/catalog/no-such-picture.svg")
+        live_portal.stop()
+        with pytest.raises(PortalUnavailable):
+            client.fetch_static("/static/catalog/1f35a.svg")
+    finally:
+        client.close()
