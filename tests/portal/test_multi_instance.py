@@ -23,6 +23,7 @@ from tests.conftest import LivePortal, free_port, start_portal_process
 from tests.portal.bot_server import bot_server
 from tests.portal.escalation_world import World, at, build_world
 from tests.portal.sse_client import messages, signed_in
+from tests.support.databases import DATABASE_BACKENDS
 
 
 @pytest.fixture
@@ -96,13 +97,13 @@ def test_two_senders_never_post_the_same_notification_twice(world: World, twin: 
         assert {n.state for n in session.query(Notification)} == {"sent"}
 
 
-def postgres_only(url: str) -> None:
-    if not url.startswith("postgresql"):
-        pytest.skip("LISTEN/NOTIFY is PostgreSQL's")
+# LISTEN/NOTIFY is PostgreSQL's: these run on PostgreSQL only (CI always has it).
+postgres_only = pytest.mark.parametrize("database_url", [b for b in DATABASE_BACKENDS if b == "postgresql"],
+                                        indirect=True)
 
 
+@postgres_only
 async def test_notify_wakes_the_hub_of_another_instance_at_once(world: World) -> None:
-    postgres_only(str(world.engine.url))
     enable_notify()
     engine = create_db_engine(world.engine.url.render_as_string(hide_password=False))
     hub = EventHub(create_session_factory(engine), poll_interval_s=30, listen_url=listen_url(engine))
@@ -124,16 +125,9 @@ async def test_notify_wakes_the_hub_of_another_instance_at_once(world: World) ->
     assert latency < 1.0  # the poll interval is 30 s: only NOTIFY can be this fast
 
 
-@pytest.fixture
-def postgres_live_portal(database_url: str, request: pytest.FixtureRequest) -> LivePortal:
-    """The live portal, on PostgreSQL only (skips before starting anything on SQLite)."""
-    postgres_only(database_url)
-    return request.getfixturevalue("live_portal")  # type: ignore[no-any-return]
-
-
-def test_board_on_one_portal_process_sees_an_alert_raised_on_another(postgres_live_portal: LivePortal,
+@postgres_only
+def test_board_on_one_portal_process_sees_an_alert_raised_on_another(live_portal: LivePortal,
                                                                      tmp_path: Path) -> None:
-    live_portal = postgres_live_portal
     other_dir = tmp_path / "second"
     other_dir.mkdir()
     other_url = f"http://127.0.0.1:{free_port()}"
