@@ -274,12 +274,16 @@ class NotificationChannel(Base):
 
 
 class Notification(Base):
-    """Transactional outbox: one message for one bot, written in the transaction of the alert change."""
+    """Transactional outbox: one message for one bot, written in the transaction of the change it reports.
+
+    Most rows belong to an alert. A row without one is a notice (an activity reminder) whose
+    ready text, title and link path are in ``payload``.
+    """
 
     __tablename__ = "notifications"
     __table_args__ = (Index("ix_notifications_due", "channel_id", "state", "next_attempt_at"),)
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id"), index=True)
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id"), index=True)
     channel_id: Mapped[int] = mapped_column(ForeignKey("notification_channels.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     event: Mapped[str] = mapped_column(String(30))
@@ -290,7 +294,7 @@ class Notification(Base):
     sent_at: Mapped[datetime | None] = mapped_column(default=None)
     last_error: Mapped[str] = mapped_column(Text, default="")
 
-    alert: Mapped[Alert] = relationship()
+    alert: Mapped[Alert | None] = relationship()
 
 
 class NotificationSend(Base):

@@ -1,9 +1,9 @@
 """The in-process ticker: APScheduler 3 ``BackgroundScheduler`` with its in-memory job store.
 
 APScheduler only provides the heartbeat. Durable state (escalation deadlines, the
-notification outbox, rule episodes) lives in our own tables, so a restart loses nothing
-and several portal processes can tick against one PostgreSQL database: each job claims its
-rows with ``FOR UPDATE SKIP LOCKED`` (SQLite: ``BEGIN IMMEDIATE``). Never share an
+notification outbox, rule episodes, activity reminders) lives in our own tables, so a
+restart loses nothing and several portal processes can tick against one PostgreSQL
+database: each job claims its rows with ``FOR UPDATE SKIP LOCKED`` (SQLite: ``BEGIN IMMEDIATE``). Never share an
 APScheduler job store between processes (its FAQ: "You can't").
 
 Jobs are thin (as in Netflix dispatch): each reads the clock once, calls one service
@@ -22,6 +22,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from caregiver_portal.community.reminder_delivery import deliver_due_reminders, due_query
 from caregiver_portal.db import utcnow
 from caregiver_portal.escalation.policy import DEFAULT_POLICIES, PolicySet
 from caregiver_portal.escalation.sweep import sweep_escalations
@@ -32,11 +33,13 @@ from caregiver_portal.notifications.sender import Sender
 
 log = logging.getLogger(__name__)
 HEALTH_SWEEP_S = 30.0
+REMINDER_SWEEP_S = 60.0
 RETENTION_SWEEP_S = 3600.0
 
 
 class Ticker:
-    """Runs the escalation sweep, the notification sender, the periodic health rules and retention."""
+    """Runs the escalation sweep, the notification sender, activity reminders, the periodic health rules
+    and retention."""
 
     def __init__(self, *, factory: sessionmaker[Session], public_url: str, tick_interval_s: float = 1.0,
                  policies: PolicySet = DEFAULT_POLICIES, on_change: Callable[[], None] | None = None,
@@ -62,6 +65,7 @@ class Ticker:
             (self.run_escalations, self.tick_interval_s, "escalation", 0),
             (self.run_notifications, self.tick_interval_s, "notifications", 0),
             (self.run_health_rules, max(HEALTH_SWEEP_S, self.tick_interval_s), "health-rules", 5),
+            (self.run_reminders, max(REMINDER_SWEEP_S, self.tick_interval_s), "activity-reminders", 10),
             (self.run_retention, RETENTION_SWEEP_S, "readings-retention", 60),
         ]
         for func, seconds, job_id, delay_s in jobs:
@@ -101,6 +105,19 @@ class Ticker:
     def _any_due(self, query: Select[Any]) -> bool:
         with self.reads() as session:
             return session.execute(query.limit(1)).first() is not None
+
+    def run_reminders(self) -> None:
+        """Job: tell the volunteers' bots about activities due a reminder (the day before, an hour before)."""
+        now = self._clock()
+        try:
+            if not self._any_due(due_query(now)):
+                return
+            handled = deliver_due_reminders(factory=self.factory, now=now)
+        except Exception:
+            log.exception("activity reminders failed")
+            return
+        if handled:
+            log.info("%d activity reminders handled", handled)
 
     def run_health_rules(self) -> None:
         """Job: rules that fire on silence (inactivity, a silent bridge)."""

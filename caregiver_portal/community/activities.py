@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from caregiver_portal.community import reminders
+from caregiver_portal.community import reminder_delivery, reminders
 from caregiver_portal.community.models import Activity, ActivitySignup
 from caregiver_portal.community.residents import resident_of_site
 from caregiver_portal.errors import InvalidTransition, NotFound
@@ -97,16 +97,18 @@ def update_activity(*, session: Session, activity_id: int, site_id: int | None, 
     session.flush()
     if moved:
         reminders.reschedule(session=session, activity=activity, now=now)
+        reminder_delivery.withdraw_notices(session, activity_id=activity.id, reason="activity moved")
     _promote_waitlist(session, activity, now)
     return activity
 
 
 def cancel_activity(*, session: Session, activity_id: int, site_id: int | None, now: datetime) -> Activity:
-    """Call an activity off; its pending reminders are cancelled."""
+    """Call an activity off; its pending reminders (and their unsent bot messages) are cancelled."""
     activity = get_activity(session, activity_id, site_id=site_id, lock=True)
     if activity.cancelled_at is None:
         activity.cancelled_at = now
         reminders.cancel_for_activity(session=session, activity_id=activity.id, now=now)
+        reminder_delivery.withdraw_notices(session, activity_id=activity.id, reason="activity cancelled")
     return activity
 
 

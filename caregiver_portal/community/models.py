@@ -16,6 +16,9 @@ from caregiver_portal.models import Base, BigId, Device, Resident, User
 ORDER_STATES = ("submitted", "claimed", "bought", "delivered", "received", "cancelled")
 SIGNUP_STATES = ("confirmed", "waitlisted", "cancelled")
 REMINDER_KINDS = ("day_before", "hour_before")
+# sent: delivered (e.g. queued for the volunteers' bots); no_channel: the site has no bot for it;
+# overdue: too late to be useful (see community.reminder_delivery)
+REMINDER_OUTCOMES = ("sent", "no_channel", "overdue")
 GENDERS = ("female", "male", "")
 RATING_TARGETS = ("order", "activity", "alert", "visit", "service")
 
@@ -137,7 +140,7 @@ class ActivitySignup(Base):
 
 
 class ActivityReminder(Base):
-    """A reminder due before an activity (timer row; the ticker sends it and sets ``sent_at``)."""
+    """A reminder due before an activity (timer row; the ticker handles it and sets ``sent_at`` and ``outcome``)."""
 
     __tablename__ = "activity_reminders"
     __table_args__ = (
@@ -152,6 +155,8 @@ class ActivityReminder(Base):
     due_at: Mapped[datetime]
     sent_at: Mapped[datetime | None] = mapped_column(default=None)
     cancelled_at: Mapped[datetime | None] = mapped_column(default=None)
+    # How it was handled (set with sent_at): one of REMINDER_OUTCOMES; "" while pending.
+    outcome: Mapped[str] = mapped_column(String(20), default="", server_default="")
 
 
 class ResidentProfile(Base):

@@ -4,6 +4,9 @@ PIPL: health data is sensitive personal information, so by default a message car
 the kind of alert, the room or place and a link to the portal (where access is controlled
 and audited). Names and health values are added only when the site turns on
 ``bot_personal_details``.
+
+Notices (activity reminders) are not about an alert: their text is written, under the same
+rule, by the service that queues them, and they are never grouped with alerts in one post.
 """
 
 from __future__ import annotations
@@ -102,3 +105,29 @@ def compose(messages: Sequence[Message], *, board_link: str) -> Outgoing:
     if len(messages) > len(shown):
         lines.append(f"另有 {len(messages) - len(shown)} 条，请查看看板 {board_link}")
     return Outgoing("\n".join(lines), mentions, f"{len(messages)} 条报警通知")
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message that is not about an alert (an activity reminder): ready text and a link."""
+
+    text: str
+    """Without the 【安心】 header, e.g. "活动提醒：明天 09:00「社区义诊」（…），已报名 12 人，请提前提醒长者。"."""
+    title: str
+    """Short, for webhook consumers ("活动提醒 · 社区义诊")."""
+    link: str
+
+
+def compose_notices(notices: Sequence[Notice], *, more_link: str) -> Outgoing:
+    """One post for one or several notices (several due at once are grouped, like alerts)."""
+    if not notices:
+        raise ValueError("nothing to compose")
+    if len(notices) == 1:
+        [notice] = notices
+        return Outgoing(f"{HEADER}{notice.text}\n{notice.link}", (), notice.title)
+    shown = notices[:MAX_ITEMS]
+    lines = [f"{HEADER}{len(notices)} 条提醒"]
+    lines += [f"{number}. {notice.text[:MAX_LINE]} {notice.link}" for number, notice in enumerate(shown, start=1)]
+    if len(notices) > len(shown):
+        lines.append(f"另有 {len(notices) - len(shown)} 条，请查看 {more_link}")
+    return Outgoing("\n".join(lines), (), f"{len(notices)} 条提醒")

@@ -1,4 +1,5 @@
-"""The notification outbox: rows are added in the same transaction as the alert change."""
+"""The notification outbox: rows are added in the same transaction as the change they report
+(an alert change, or a due activity reminder: a notice without an alert)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,15 @@ from caregiver_portal.models import Alert, Notification
 ALARM_EVENTS = ("alarm", "reminder")  # superseded once the alert is accepted or closed
 
 
-def enqueue(session: Session, *, alert: Alert, channel_id: int, event: str, payload: dict[str, Any],
+def enqueue(session: Session, *, alert: Alert | None, channel_id: int, event: str, payload: dict[str, Any],
             now: datetime) -> Notification:
-    """Add one message for one bot to the outbox (the caller's transaction commits it)."""
-    notification = Notification(alert_id=alert.id, channel_id=channel_id, created_at=now, event=event,
-                                payload=payload, state="pending", attempts=0, next_attempt_at=now)
+    """Add one message for one bot to the outbox (the caller's transaction commits it).
+
+    Without an alert the row is a notice: ``payload`` carries its ready ``text``, a ``title`` and
+    the portal ``path`` to link to (see :class:`~caregiver_portal.notifications.messages.Notice`).
+    """
+    notification = Notification(alert_id=alert.id if alert else None, channel_id=channel_id, created_at=now,
+                                event=event, payload=payload, state="pending", attempts=0, next_attempt_at=now)
     session.add(notification)
     return notification
 

@@ -8,17 +8,19 @@
 2. **Rate limit**: at most ``rate_per_minute`` HTTP posts per bot in any 60 s, counted from
    ``notification_sends``; over budget, the rows wait for the window.
 3. **Group**: every due row of a bot goes out in one post (a burst becomes one message).
+   Notices (rows without an alert: activity reminders) never share a post with alerts: while
+   alerts are due they wait, and go out in the bot's next post.
 4. **Send** with tenacity: a few quick retries with exponential backoff on transient
    failures; then the rows are rescheduled with a durable backoff, up to ``max_attempts``.
 5. **Record** each attempt in ``notification_sends`` and in the timeline of every alert it
-   carried ("delivery").
+   carried ("delivery"); a notice has no timeline, its row keeps state, attempts and last error.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -30,7 +32,7 @@ from caregiver_portal.db import transaction
 from caregiver_portal.models import Alert, Notification, NotificationChannel, NotificationSend, Site
 from caregiver_portal.notifications.channels import Verdict, build_request
 from caregiver_portal.notifications.delivery import Attempt, Batch, post_with_retries
-from caregiver_portal.notifications.messages import AlertFacts, Message, compose
+from caregiver_portal.notifications.messages import AlertFacts, Message, Notice, Outgoing, compose, compose_notices
 from caregiver_portal.services.alerts import KIND_LABELS, add_timeline
 
 log = logging.getLogger(__name__)
@@ -123,7 +125,7 @@ class Sender:
             channel = session.get(NotificationChannel, channel_id)
             if channel is None:
                 return None, 0
-            rows = [row for row in self._due_rows(session, channel_id, now) if not _superseded(row)]
+            rows = _one_post(row for row in self._due_rows(session, channel_id, now) if not _superseded(row))
             count, oldest = session.execute(
                 select(func.count(), func.min(NotificationSend.at))
                 .where(NotificationSend.channel_id == channel_id, NotificationSend.at > now - WINDOW)).one()
@@ -134,11 +136,9 @@ class Sender:
                 channel.lease_until = None
                 return None, len(rows)
             site = session.get(Site, channel.site_id)
-            messages = [self._message(row, site) for row in rows]
-            outgoing = compose(messages, board_link=f"{self._public_url}/board")
-            alerts = [_alert_document(row, message) for row, message in zip(rows, messages, strict=True)]
+            outgoing, document = self._render(rows, site)
             document = {"event": rows[0].event if len(rows) == 1 else "grouped", "site": site.name if site else "",
-                        "sent_at": now.isoformat(), "alerts": alerts}
+                        "sent_at": now.isoformat(), **document}
             request = build_request(kind=channel.kind, url=channel.url, secret=channel.secret, outgoing=outgoing,
                                     now=now, webhook_document=document)
             return Batch(channel.id, channel.kind, channel.name, tuple(row.id for row in rows), request, budget), 0
@@ -151,8 +151,26 @@ class Sender:
             .order_by(Notification.id).limit(MAX_ROWS_PER_POST)
             .options(selectinload(Notification.alert).selectinload(Alert.resident))))
 
+    def _render(self, rows: list[Notification], site: Site | None) -> tuple[Outgoing, dict[str, object]]:
+        """The post for ``rows`` (all alerts, or all notices) and their part of the webhook document."""
+        if rows[0].alert is None:
+            notices = [self._notice(row) for row in rows]
+            documents = [{**(row.payload or {}), "event": row.event, "link": notice.link}
+                         for row, notice in zip(rows, notices, strict=True)]
+            return compose_notices(notices, more_link=f"{self._public_url}/activities"), {"alerts": [],
+                                                                                         "notices": documents}
+        messages = [self._message(row, site) for row in rows]
+        alerts = [_alert_document(row, message) for row, message in zip(rows, messages, strict=True)]
+        return compose(messages, board_link=f"{self._public_url}/board"), {"alerts": alerts}
+
+    def _notice(self, row: Notification) -> Notice:
+        payload = row.payload or {}
+        return Notice(text=str(payload.get("text", "")), title=str(payload.get("title", "")),
+                      link=f"{self._public_url}{payload.get('path', '/')}")
+
     def _message(self, row: Notification, site: Site | None) -> Message:
         alert = row.alert
+        assert alert is not None  # _render passes alert rows only
         personal = bool(site and site.bot_personal_details)
         facts = AlertFacts(id=alert.id, kind_label=KIND_LABELS.get(alert.kind, alert.kind), place=alert.place,
                            emergency=alert.emergency, link=f"{self._public_url}/alerts/{alert.id}",
@@ -177,7 +195,7 @@ class Sender:
                 first_attempt = row.attempts + 1
                 row.attempts += len(attempts)
                 outcome = self._settle(row, final, now)
-                if row.id == min(r.id for r in rows if r.alert_id == row.alert_id):
+                if row.alert is not None and row.id == min(r.id for r in rows if r.alert_id == row.alert_id):
                     self._timeline(session, row.alert, batch, attempts, first_attempt, len(rows), outcome, now)
             channel = session.get(NotificationChannel, batch.channel_id)
             if channel is not None:
@@ -214,8 +232,20 @@ class Sender:
                          message=f"{batch.channel_name}：第 {first + offset} 次发送{result}{merged}{tail}")
 
 
+def _one_post(rows: Iterable[Notification]) -> list[Notification]:
+    """The rows one post carries: the due alerts, or if there are none, the due notices."""
+    rows = list(rows)
+    alerts = [row for row in rows if row.alert is not None]
+    return alerts or rows
+
+
 def _superseded(row: Notification) -> bool:
-    """An alarm for an alert someone accepted meanwhile, or a reminder for a closed one."""
+    """An alarm for an alert someone accepted meanwhile, or a reminder for a closed one.
+
+    Notices are withdrawn by their own service (state "skipped"), so they are never superseded here.
+    """
+    if row.alert is None:
+        return False
     state = row.alert.state
     if (row.event == "alarm" and state != "open") or (row.event == "reminder" and state != "accepted"):
         row.state, row.last_error = "skipped", f"alert is {state}"
@@ -225,6 +255,7 @@ def _superseded(row: Notification) -> bool:
 
 def _alert_document(row: Notification, message: Message) -> dict[str, object]:
     facts = message.facts
+    assert row.alert is not None
     return {"id": facts.id, "kind": row.alert.kind, "kind_label": facts.kind_label, "emergency": facts.emergency,
             "state": row.alert.state, "place": facts.place, "link": facts.link, "event": row.event,
             "step": message.step}

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from caregiver_portal.community import activities as activity_service
+from caregiver_portal.community import reminder_delivery
 from caregiver_portal.community.models import Activity
 from caregiver_portal.community.scope import Scope, resident_in_scope, site_for_new_rows
 from caregiver_portal.db import utcnow
@@ -85,7 +86,9 @@ def create_activity(request: Request, user: StaffUser, session: SessionDep, titl
 @router.get("/activities/{activity_id}")
 def activity_detail(request: Request, activity_id: int, user: CurrentUser, session: SessionDep,
                     scope: ScopeDep) -> Response:
-    """An activity with its confirmed list and waitlist, and a form to sign a resident up."""
+    """An activity with its confirmed list and waitlist, whether the volunteers were reminded, and a form
+    to sign a resident up."""
+    now = utcnow()
     activity = _activity(session, scope, activity_id)
     live = [s for s in activity.signups if s.state != "cancelled"]
     confirmed = [s for s in live if s.state == "confirmed"]
@@ -94,7 +97,8 @@ def activity_detail(request: Request, activity_id: int, user: CurrentUser, sessi
     residents = [r for r in session.scalars(scope.filter_residents(select(Resident)).order_by(Resident.room))
                  if r.id not in taken and r.site_id == activity.site_id]
     return render(request, "activity_detail.html", user, activity=activity, confirmed=confirmed, waitlist=waitlist,
-                  residents=residents, now=utcnow(), SIGNUP_LABELS=activity_service.SIGNUP_LABELS)
+                  residents=residents, now=now, SIGNUP_LABELS=activity_service.SIGNUP_LABELS,
+                  reminder_states=reminder_delivery.reminder_states(session, activity, now))
 
 
 @router.get("/activities/{activity_id}/edit")
