@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from caregiver_portal.app import create_app
 from caregiver_portal.settings import PortalSettings
+from tests.portal.bot_server import BotServer, bot_server
 from tests.support.seeding import seed_for_tests
 
 
@@ -39,3 +40,10 @@ def seeded_portal(portal_settings: PortalSettings) -> Iterator[SeededPortal]:
     kiosk_token, bridge_token = seed_for_tests(portal_settings.database_url)
     with TestClient(create_app(portal_settings)) as client:
         yield SeededPortal(client=client, kiosk_token=kiosk_token, bridge_token=bridge_token)
+
+
+@pytest.fixture
+def bots() -> Iterator[BotServer]:
+    """Fake WeCom, DingTalk, Feishu and webhook endpoints on 127.0.0.1."""
+    with bot_server() as server:
+        yield server

@@ -4,8 +4,7 @@ and kind, at the right time, with the count and no names by default; the activit
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,9 +23,10 @@ from caregiver_portal.notifications.outbox import enqueue
 from caregiver_portal.notifications.sender import Sender
 from caregiver_portal.settings import PortalSettings
 from caregiver_portal.ticker import Ticker
-from tests.portal.bot_server import BotServer, Received, bot_server
+from tests.portal.bot_server import BotServer, Received
 from tests.portal.escalation_world import T0, World, build_world
 from tests.support.community import seed_community_for_tests
+from tests.support.concurrency import at_once
 from tests.support.seeding import seed_for_tests
 
 START = datetime(2026, 11, 27, 9, 0, tzinfo=CHINA_TIME)  # published at T0 = 11-25 14:00 China time
@@ -50,11 +50,6 @@ def world(database_url: str) -> Iterator[World]:
     community.close()
 
 
-@pytest.fixture
-def bots() -> Iterator[BotServer]:
-    """Fake WeCom, DingTalk, Feishu and webhook endpoints on 127.0.0.1."""
-    with bot_server() as server:
-        yield server
 
 
 def resident_ids(world: World, count: int = len(ALL_NAMES)) -> list[int]:
@@ -176,26 +171,6 @@ def test_running_twice_delivers_once(world: World, bots: BotServer) -> None:
     assert deliver(world, DAY_BEFORE + timedelta(minutes=2)) == 0
     send(world, DAY_BEFORE + timedelta(minutes=2))
     assert len(bots.received) == 1 and len(outbox(world)) == 1
-
-
-def at_once(*actions: Callable[[], Any]) -> list[Any]:
-    """Run the actions in threads released together; returns each result or exception."""
-    barrier = threading.Barrier(len(actions))
-    results: list[Any] = [None] * len(actions)
-
-    def run(index: int, action: Callable[[], Any]) -> None:
-        barrier.wait()
-        try:
-            results[index] = action()
-        except Exception as exc:  # the test inspects it
-            results[index] = exc
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
 
 
 def test_two_portal_processes_ticking_at_once_deliver_each_reminder_once(world: World) -> None:

@@ -4,11 +4,9 @@ live board of every instance hears about changes made on any other."""
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import requests
@@ -23,6 +21,7 @@ from tests.conftest import LivePortal, free_port, start_portal_process
 from tests.portal.bot_server import bot_server
 from tests.portal.escalation_world import World, at, build_world
 from tests.portal.sse_client import messages, signed_in
+from tests.support.concurrency import at_once
 from tests.support.databases import DATABASE_BACKENDS
 
 
@@ -40,26 +39,6 @@ def twin(world: World) -> Iterator[World]:
     other = world.reopen()
     yield other
     other.close()
-
-
-def at_once(*actions: Callable[[], Any]) -> list[Any]:
-    """Run the actions in threads released together; returns each result or exception."""
-    barrier = threading.Barrier(len(actions))
-    results: list[Any] = [None] * len(actions)
-
-    def run(index: int, action: Callable[[], Any]) -> None:
-        barrier.wait()
-        try:
-            results[index] = action()
-        except Exception as exc:  # the test inspects it
-            results[index] = exc
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
 
 
 def test_two_instances_sweeping_the_same_deadlines_never_double_fire(world: World, twin: World) -> None:

@@ -18,7 +18,7 @@ from caregiver_portal.db import transaction
 from caregiver_portal.models import Alert, Notification, NotificationChannel, Site
 from caregiver_portal.notifications.outbox import enqueue
 from caregiver_portal.notifications.sender import Sender
-from tests.portal.bot_server import BotServer, Received, bot_server
+from tests.portal.bot_server import BotServer, Received
 from tests.portal.escalation_world import World, at, build_world
 
 SECRET = "SECtest-secret-0123456789"
@@ -33,11 +33,6 @@ def world(database_url: str) -> Iterator[World]:
     community.close()
 
 
-@pytest.fixture
-def bots() -> Iterator[BotServer]:
-    """Fake WeCom, DingTalk, Feishu and webhook endpoints on 127.0.0.1."""
-    with bot_server() as server:
-        yield server
 
 
 def sender_for(world: World) -> Sender:
