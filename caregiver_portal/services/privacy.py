@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from caregiver_portal.errors import NotFound
-from caregiver_portal.models import Alert, Base, Reading, ReadingRollup, Resident, Wristband
+from caregiver_portal.models import Alert, Base, Notification, Reading, ReadingRollup, Resident, Wristband
 from caregiver_portal.services.readings import HEALTH_KINDS
 
 ERASED_PLACE = "（居民已申请删除）"
+ERASED_NAME = "（已删除）"
 
 
 def _jsonable(value: Any) -> Any:
@@ -60,10 +61,13 @@ def _rows(session: Session, table: Table, condition: ColumnElement[bool]) -> lis
 
 
 def erase_resident(*, session: Session, resident_id: int) -> dict[str, int]:
-    """Delete the resident and their data; anonymise their alerts; returns rows touched per table."""
-    if session.get(Resident, resident_id) is None:
+    """Delete the resident and their data; anonymise their alerts and remove their name from
+    notices (activity reminders may name residents when a site turns on personal details);
+    returns rows touched per table."""
+    resident = session.get(Resident, resident_id)
+    if resident is None:
         raise NotFound(f"resident {resident_id} not found")
-    touched: dict[str, int] = {}
+    touched: dict[str, int] = {"notices (name removed)": _scrub_notices(session, resident.name)}
     band_ids = list(session.scalars(select(Wristband.id).where(Wristband.resident_id == resident_id)))
     if band_ids:
         touched["readings"] = session.execute(delete(Reading).where(Reading.wristband_id.in_(band_ids))).rowcount
@@ -90,6 +94,21 @@ def forget_health_readings(*, session: Session, resident_id: int) -> int:
         deleted += session.execute(delete(model).where(model.wristband_id.in_(band_ids),
                                                        model.kind.in_(HEALTH_KINDS))).rowcount
     return deleted
+
+
+def _scrub_notices(session: Session, name: str) -> int:
+    """Replace ``name`` in the text of notices (outbox rows without an alert); returns rows changed."""
+    changed = 0
+    if not name.strip():
+        return changed
+    for notice in session.scalars(select(Notification).where(Notification.alert_id.is_(None))):
+        payload = dict(notice.payload or {})
+        text = str(payload.get("text", ""))
+        if name in text:
+            payload["text"] = text.replace(name, ERASED_NAME)
+            notice.payload = payload  # reassign: JSON columns do not track in-place changes
+            changed += 1
+    return changed
 
 
 def _delete_with_children(session: Session, table: Table, condition: ColumnElement[bool]) -> int:

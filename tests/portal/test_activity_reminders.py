@@ -21,6 +21,7 @@ from caregiver_portal.db import create_db_engine, create_session_factory, transa
 from caregiver_portal.models import Alert, Notification, NotificationChannel, Resident, Site
 from caregiver_portal.notifications.outbox import enqueue
 from caregiver_portal.notifications.sender import Sender
+from caregiver_portal.services.privacy import erase_resident
 from caregiver_portal.settings import PortalSettings
 from caregiver_portal.ticker import Ticker
 from tests.portal.bot_server import BotServer, Received
@@ -388,3 +389,18 @@ def test_activity_page_shows_whether_the_volunteers_were_reminded(portal: TestCl
             "sent", f"一小时前提醒：已发送 {local.month}月{local.day}日 {local:%H:%M}")
     finally:
         engine.dispose()
+
+
+def test_erasing_a_resident_removes_their_name_from_reminders_already_queued(world: World, bots: BotServer) -> None:
+    world.add_channel("wecom", f"{bots.url}/wecom/send?key=K", audience=["volunteer"])
+    with transaction(world.factory) as session:
+        session.get_one(Site, world.site_id).bot_personal_details = True
+    wang, li = resident_ids(world, 2)
+    publish(world, [wang, li])
+    deliver(world, DAY_BEFORE)
+    with transaction(world.factory) as session:
+        touched = erase_resident(session=session, resident_id=wang)
+    assert touched["notices (name removed)"] == 1
+    with world.factory() as session:
+        [text] = [n.payload["text"] for n in session.scalars(select(Notification))]
+    assert "王秀英" not in text and "（已删除）" in text and "李建国" in text
