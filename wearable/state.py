@@ -21,12 +21,12 @@ The methods are blocking (SQLite); the forwarder calls them in a worker thread.
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from caregiver_portal.client.durable import open_durable_sqlite
 from wearable.messages import AlertOut
 
 STATE_FILE = "bridge-state.sqlite3"
@@ -76,13 +76,9 @@ class BridgeState:
     """Thread-safe store of held falls and last iTAG presses (one SQLite file)."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(SCHEMA)
+        self._db = open_durable_sqlite(path, SCHEMA)
 
     @classmethod
     def in_dir(cls, data_dir: Path) -> BridgeState:

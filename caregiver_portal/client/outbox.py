@@ -8,12 +8,13 @@ than 401/408/429) move to a ``rejected`` state with the reason: never silently d
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from caregiver_portal.client.durable import open_durable_sqlite
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox (
@@ -50,13 +51,9 @@ class Outbox:
     """Thread-safe durable queue of device requests (SQLite, WAL, synchronous=FULL)."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(SCHEMA)
+        self._db = open_durable_sqlite(path, SCHEMA)
 
     def put(self, *, event_id: str, method: str, path: str, body: dict[str, Any], priority: int = 1) -> bool:
         """Store a request durably; False when ``event_id`` is already stored (nothing changes)."""
