@@ -164,6 +164,15 @@ class BigButton(Button):
             self._on_tap()
 
 
+def fitted_panel(bg: th.RGBA, border_px: float, **kwargs: Any) -> Panel:
+    """A framed panel exactly as tall as its (auto-height) contents (status screens)."""
+    kwargs.setdefault("orientation", "vertical")
+    panel = Panel(bg, border_px=border_px, size_hint_y=None, **kwargs)
+    panel.border_rgba = list(th.TEXT)
+    panel.bind(minimum_height=panel.setter("height"))
+    return panel
+
+
 def set_shown(widget: Widget, shown: bool) -> None:
     """Show or hide a widget while keeping its place (hidden: invisible and untouchable)."""
     widget.opacity = 1 if shown else 0

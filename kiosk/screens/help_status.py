@@ -9,7 +9,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kiosk import theme as th
 from kiosk.screens.base import KioskScreen
 from kiosk.state.help_call import HelpCallView, HelpStage
-from kiosk.widgets import BigButton, Panel, TextLabel, set_shown, spacer
+from kiosk.widgets import BigButton, TextLabel, fitted_panel, set_shown, spacer
 
 NO_CALL_TEXT = "现在没有进行中的呼叫。"
 
@@ -24,7 +24,7 @@ class HelpStatusScreen(KioskScreen):
         portrait = self.actions.config.orientation == "portrait"
         self.view: HelpCallView | None = None
         box = BoxLayout(orientation="vertical", padding=t.px(24), spacing=t.px(32))
-        self.status_panel = _fitted_panel(th.PANEL_INFO, t.px(4), padding=(t.px(32), t.px(16)))
+        self.status_panel = fitted_panel(th.PANEL_INFO, t.px(4), padding=(t.px(32), t.px(16)))
         self.step_label = TextLabel("", font_size=t.body_font, auto_height=True, kiosk_id="help_status.step")
         self.title_label = TextLabel("", font_size=t.huge_font, bold=True, auto_height=True,
                                      kiosk_id="help_status.title")
@@ -33,7 +33,7 @@ class HelpStatusScreen(KioskScreen):
             self.status_panel.add_widget(widget)
         box.add_widget(self.status_panel)
         # Portrait screens are too narrow for "值班电话" and the number on one line.
-        self.phone_panel = _fitted_panel(th.PANEL_WARNING, t.px(6), padding=(t.px(32), t.px(12)),
+        self.phone_panel = fitted_panel(th.PANEL_WARNING, t.px(6), padding=(t.px(32), t.px(12)),
                                          orientation="vertical" if portrait else "horizontal")
         self.phone_panel.add_widget(TextLabel("值班电话", font_size=t.title_font, auto_height=True,
                                               size_hint_x=1 if portrait else 0.3, pos_hint={"center_y": 0.5},
@@ -95,12 +95,3 @@ class HelpStatusScreen(KioskScreen):
         if self.actions.help_call_rateable():
             extra = "可以按“评价这次帮忙”给志愿者打分。"
         return self.view.speech + extra
-
-
-def _fitted_panel(bg: th.RGBA, border_px: float, **kwargs: Any) -> Panel:
-    """A framed panel exactly as tall as its (auto-height) contents."""
-    kwargs.setdefault("orientation", "vertical")
-    panel = Panel(bg, border_px=border_px, size_hint_y=None, **kwargs)
-    panel.border_rgba = list(th.TEXT)
-    panel.bind(minimum_height=panel.setter("height"))
-    return panel

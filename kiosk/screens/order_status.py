@@ -8,9 +8,8 @@ from kivy.uix.boxlayout import BoxLayout
 
 from kiosk import theme as th
 from kiosk.screens.base import KioskScreen
-from kiosk.screens.help_status import _fitted_panel
 from kiosk.state.orders import OrderView, items_text
-from kiosk.widgets import BigButton, TextLabel, set_shown, spacer
+from kiosk.widgets import BigButton, TextLabel, fitted_panel, set_shown, spacer
 
 
 class OrderStatusScreen(KioskScreen):
@@ -23,7 +22,7 @@ class OrderStatusScreen(KioskScreen):
         portrait = self.actions.config.orientation == "portrait"
         self.view: OrderView | None = None
         box = BoxLayout(orientation="vertical", padding=t.px(24), spacing=t.px(32))
-        self.panel = _fitted_panel(th.PANEL_INFO, t.px(4), padding=(t.px(32), t.px(16)))
+        self.panel = fitted_panel(th.PANEL_INFO, t.px(4), padding=(t.px(32), t.px(16)))
         self.step_label = TextLabel("", font_size=t.body_font, auto_height=True, kiosk_id="order_status.step")
         self.title_label = TextLabel("", font_size=t.huge_font, bold=True, auto_height=True,
                                      kiosk_id="order_status.title")

@@ -93,6 +93,8 @@ def test_touch_and_voice_share_one_cart_and_voice_waits_for_identification(make_
     assert not any("已经帮您下单" in s for s in h.spoken), "not said before the order is really placed"
     _keypad(h, "0502")
     assert h.wait_for_text("已下单，等志愿者认领", 5)
+    # The greeting is said with the order's status (the screen shows before it speaks).
+    assert h.wait_until(lambda: any(s.startswith("李叔叔，您好！") and "已下单" in s for s in h.spoken), 5)
     order = next(p for p in fake_portal.posts if p["path"] == "/api/v1/orders")
     assert order["body"]["resident_id"] == 2 and order["urgent"]
     assert [(i["item_id"], i["quantity"]) for i in order["body"]["items"]] == [(8, 1.0), (6, 2)]
