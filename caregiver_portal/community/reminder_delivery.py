@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, select
+from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from caregiver_portal.community import CHINA_TIME, reminders
@@ -84,15 +84,10 @@ def notice_text(kind: str, *, title: str, place: str, starts_at: datetime, now: 
     return f"{head}{lead}开始，{who}，请提醒长者准时出发。"
 
 
-def _due(now: datetime) -> list[ColumnElement[bool]]:
-    """Conditions of a reminder due at ``now`` (the same as :func:`.reminders.due_reminders`)."""
-    return [ActivityReminder.due_at <= now, ActivityReminder.sent_at.is_(None), ActivityReminder.cancelled_at.is_(None),
-            Activity.cancelled_at.is_(None), Activity.starts_at > now]
-
-
 def due_query(now: datetime) -> Select[Any]:
     """A cheap read: any reminder due at ``now``? (The ticker asks before opening a write transaction.)"""
-    return select(ActivityReminder.id).join(Activity, ActivityReminder.activity_id == Activity.id).where(*_due(now))
+    return (select(ActivityReminder.id).join(Activity, ActivityReminder.activity_id == Activity.id)
+            .where(*reminders.due_conditions(now)))
 
 
 def deliver_due_reminders(*, factory: sessionmaker[Session], now: datetime, batch_size: int = 50) -> int:
@@ -113,7 +108,7 @@ def deliver_due_reminders(*, factory: sessionmaker[Session], now: datetime, batc
 
 def _claim_activities(session: Session, now: datetime, *, limit: int, skip: Collection[int]) -> list[int]:
     """Lock up to ``limit`` activities with due reminders, soonest first (skipping those another process holds)."""
-    has_due = exists().where(ActivityReminder.activity_id == Activity.id, *_due(now))
+    has_due = exists().where(ActivityReminder.activity_id == Activity.id, *reminders.due_conditions(now))
     query = (select(Activity.id).where(has_due).order_by(Activity.starts_at, Activity.id).limit(limit)
              .with_for_update(skip_locked=True, of=Activity))
     if skip:

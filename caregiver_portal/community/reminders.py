@@ -11,7 +11,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
 from caregiver_portal.community import CHINA_TIME
@@ -99,6 +99,13 @@ def reminder_text(kind: str, *, title: str, place: str, starts_at: datetime) -> 
     return f"提醒您：{when} 在{place}有{title}，一小时后开始，请准备出发。"
 
 
+def due_conditions(now: datetime) -> list[ColumnElement[bool]]:
+    """A reminder due at ``now`` (over ``ActivityReminder`` joined with its ``Activity``): its time
+    has come, it is neither handled nor cancelled, and its activity is neither cancelled nor started."""
+    return [ActivityReminder.due_at <= now, ActivityReminder.sent_at.is_(None), ActivityReminder.cancelled_at.is_(None),
+            Activity.cancelled_at.is_(None), Activity.starts_at > now]
+
+
 def due_reminders(session: Session, now: datetime, *, limit: int | None = 200,
                   activity_ids: Collection[int] | None = None) -> list[DueReminder]:
     """Reminders due at ``now``: not sent, not cancelled, and their activity not started or cancelled.
@@ -109,9 +116,7 @@ def due_reminders(session: Session, now: datetime, *, limit: int | None = 200,
     query = (select(ActivityReminder, Activity, Resident)
              .join(Activity, ActivityReminder.activity_id == Activity.id)
              .join(Resident, ActivityReminder.resident_id == Resident.id)
-             .where(ActivityReminder.due_at <= now, ActivityReminder.sent_at.is_(None),
-                    ActivityReminder.cancelled_at.is_(None), Activity.cancelled_at.is_(None),
-                    Activity.starts_at > now)
+             .where(*due_conditions(now))
              .order_by(ActivityReminder.due_at, ActivityReminder.id).limit(limit))
     if activity_ids is not None:
         query = query.where(ActivityReminder.activity_id.in_(list(activity_ids)))

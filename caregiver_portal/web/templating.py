@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
 
+from caregiver_portal.community import CHINA_TIME
 from caregiver_portal.services.alerts import KIND_LABELS
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
-CHINA_TIME = timezone(timedelta(hours=8), "CST")
 STATE_LABELS = {"open": "待接单", "accepted": "已接单", "resolved": "已处理", "cancelled": "已取消"}
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
