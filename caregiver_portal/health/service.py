@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -105,17 +106,16 @@ def _store_episode(alert: Alert, finding: Finding, episode: dict[str, str]) -> N
     alert.details = details  # reassign: JSON columns do not track in-place changes
 
 
-def evaluate_on_ingest(session: Session, *, site_id: int, rows: list[dict[str, Any]], now: datetime) -> int:
+def evaluate_on_ingest(session: Session, *, site_id: int, rows: list[dict[str, Any]], bands: Mapping[int, Wristband],
+                       now: datetime) -> int:
     """Run the reading rules for the wristbands of a just-inserted batch; returns board entries added.
 
+    ``bands``: the batch's wristbands by id, with their residents loaded (the ingest has them).
     A rule can only fire on a run that contains an out-of-range reading of this batch, so
     bands whose new readings are all normal (nearly all of them) cost no query at all.
     """
     if not rows:
         return 0
-    bands = {band.id: band for band in session.scalars(
-        select(Wristband).where(Wristband.id.in_({row["wristband_id"] for row in rows}))
-        .options(selectinload(Wristband.resident)))}
     thresholds = thresholds_for(session, {b.resident_id for b in bands.values() if b.resident_id is not None})
     flagged: dict[int, set[str]] = defaultdict(set)
     earliest: dict[int, datetime] = {}

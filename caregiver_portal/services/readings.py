@@ -73,7 +73,8 @@ def ingest_batch(*, session: Session, device: Device, batch_id: str, readings: l
     alerts = 0
     if rows:
         session.execute(insert(Reading), rows)
-        alerts = evaluate_on_ingest(session, site_id=device.site_id, rows=rows, now=now)
+        alerts = evaluate_on_ingest(session, site_id=device.site_id, rows=rows,
+                                    bands={band.id: band for band in bands.values()}, now=now)
     session.add(ReadingBatch(device_id=device.id, batch_id=batch_id, count=len(rows), rejected=rejected,
                              withheld=withheld, received_at=now))
     return IngestResult(len(rows), rejected, False, tuple(sorted(unknown)), alerts, withheld)
