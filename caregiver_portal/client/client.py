@@ -67,25 +67,18 @@ class PortalClient:
         optional = {"emergency": emergency, "wristband": wristband, "resident_id": resident_id,
                     "occurred_at": occurred_at.isoformat() if occurred_at else None}
         body.update({key: value for key, value in optional.items() if value is not None})
-        self.outbox.put(event_id=event_id, method="POST", path="/api/v1/alerts", body=body, priority=0)
-        self.wake()
-        return event_id
+        return self.submit("/api/v1/alerts", body, event_id=event_id)
 
     def cancel_alert(self, event_id: str, *, reason: str = "") -> str:
         """Store a cancellation of an alert this device raised; returns the cancellation's id."""
-        cancel_id = f"cancel-{event_id}"[:100]
-        self.outbox.put(event_id=cancel_id, method="POST", path=f"/api/v1/alerts/by-event/{event_id}/cancel",
-                        body={"reason": reason}, priority=0)
-        self.wake()
-        return cancel_id
+        return self.submit(f"/api/v1/alerts/by-event/{event_id}/cancel", {"reason": reason},
+                           event_id=f"cancel-{event_id}"[:100])
 
     def post_readings(self, readings: Sequence[dict[str, Any]], *, batch_id: str | None = None) -> str:
         """Store a batch of readings in the outbox; returns its batch id."""
         batch_id = batch_id or uuid.uuid4().hex
         body = {"batch_id": batch_id, "readings": [_reading_json(r) for r in readings]}
-        self.outbox.put(event_id=batch_id, method="POST", path="/api/v1/readings", body=body, priority=1)
-        self.wake()
-        return batch_id
+        return self.submit("/api/v1/readings", body, event_id=batch_id, urgent=False)
 
     def submit(self, path: str, body: dict[str, Any], *, event_id: str | None = None, urgent: bool = True) -> str:
         """Store any device-API write (an order, a sign-up, a rating…) in the outbox and wake the sender.
