@@ -37,7 +37,7 @@ def band_address() -> str:
 def bluez(tmp_path: Path, band_address: str) -> Iterator[BluezSim]:
     """A fresh dbus-daemon + BlueZoo (hci0 central, hci1 peripheral) for one test."""
     if sys.platform != "linux" or shutil.which("dbus-daemon") is None:
-        pytest.skip("needs Linux and dbus-daemon (Debian package dbus-daemon)")
+        pytest.fail("needs Linux and dbus-daemon: run `bash scripts/bootstrap.sh` (Debian package dbus-daemon)")
     with running_bluez(tmp_path / "logs", adapters=(CENTRAL_ADDRESS, band_address)) as sim:
         yield sim
 

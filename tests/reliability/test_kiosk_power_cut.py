@@ -17,15 +17,14 @@ has nothing pending. The bridge side of issue 9 is tests/wearable/test_fall_cras
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import sqlite3
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
+from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -34,6 +33,7 @@ from sqlalchemy import Engine, create_engine, select
 from caregiver_portal.models import Alert, Device
 from caregiver_portal.security import hash_device_token
 from tests.conftest import ROOT, LivePortal, free_port, wait_until
+from tests.support.kiosk_process import anxin_kiosk, kiosk_env, log_text, while_running
 
 pytestmark = pytest.mark.kivy
 
@@ -77,42 +77,6 @@ def write_kiosk_config(path: Path, *, portal_url: str, token: str) -> Path:
     path.write_text("".join(f"{key} = {json.dumps(value, ensure_ascii=False)}\n" for key, value in values.items()),
                     encoding="utf-8")
     return path
-
-
-def kiosk_env(tmp_path: Path) -> dict[str, str]:
-    """The environment ``anxin kiosk`` gets on a headless box (as tests/kiosk/test_kiosk_run.py sets it)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "KIVY_NO_ARGS")}
-    env.update(KIVY_HOME=str(tmp_path / "kivy-home"), KIVY_NO_FILELOG="1", SDL_AUDIODRIVER="dummy")
-    return env
-
-
-@contextmanager
-def anxin_kiosk(config: Path, log: Path, env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
-    """``anxin kiosk --config <config>`` in its own process, output in ``log``; SIGKILLed if left running."""
-    with log.open("wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "anxin", "kiosk", "--config", str(config)],
-                                   cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            yield process
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait(timeout=15)
-
-
-def while_running(process: subprocess.Popen[bytes], log: Path, predicate: Callable[[], object]) -> Callable[[], object]:
-    """``predicate`` for ``wait_until`` that fails at once (with the log) if the kiosk process died."""
-
-    def check() -> object:
-        assert process.poll() is None, f"kiosk exited with {process.returncode}:\n{log_text(log)[-4000:]}"
-        return predicate()
-
-    return check
-
-
-def log_text(log: Path) -> str:
-    """What a kiosk process wrote so far."""
-    return log.read_text(encoding="utf-8", errors="replace")
 
 
 def outbox_rows(outbox: Path) -> list[tuple[str, str, str, int]]:
