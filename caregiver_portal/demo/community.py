@@ -1,4 +1,4 @@
-"""Demo data of the community services, on top of :func:`caregiver_portal.services.seed.seed_demo`."""
+"""Demo data of the community services, on top of :func:`caregiver_portal.demo.seed.seed_demo`."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from caregiver_portal.residents.models import Resident
 from caregiver_portal.residents.service import set_gender
 from caregiver_portal.timebank.service import seed_demo_rewards
 
-# resident code -> (gender, birth year), matching caregiver_portal.services.seed.DEMO_RESIDENTS
+# resident code -> (gender, birth year), matching caregiver_portal.demo.seed.DEMO_RESIDENTS
 DEMO_PROFILES = {"0201": ("female", 1952), "0502": ("male", 1949), "1101": ("female", 1941),
                  "1302": ("male", 1955), "2403": ("female", 1947), "2104": ("male", 1944)}
 # title, category, days ahead, local start, hours, place, capacity, description
