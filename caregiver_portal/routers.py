@@ -8,12 +8,15 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from caregiver_portal.accounts import admin_web as accounts_admin_web
+from caregiver_portal.accounts import api as accounts_api
 from caregiver_portal.accounts import web as accounts_web
 from caregiver_portal.activities import api as activities_api
 from caregiver_portal.activities import web as activities_web
 from caregiver_portal.alerts import api as alerts_api
 from caregiver_portal.alerts import web as alerts_web
 from caregiver_portal.bands import api as bands_api
+from caregiver_portal.dead_letters import api as dead_letters_api
+from caregiver_portal.dead_letters import web as dead_letters_web
 from caregiver_portal.health import api as health_api
 from caregiver_portal.health import web as health_web
 from caregiver_portal.notifications import web as notifications_web
@@ -37,6 +40,8 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(activities_api.router)
     app.include_router(residents_api.router)
     app.include_router(ratings_api.router)
+    app.include_router(accounts_api.router)
+    app.include_router(dead_letters_api.router)
     app.include_router(accounts_web.router)
     app.include_router(alerts_web.router)
     app.include_router(orders_web.router)
@@ -49,3 +54,4 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(accounts_admin_web.router)
     app.include_router(notifications_web.router)
     app.include_router(orders_catalog_web.router)
+    app.include_router(dead_letters_web.router)

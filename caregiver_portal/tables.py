@@ -6,6 +6,7 @@ from caregiver_portal.activities import models as activities  # noqa: F401
 from caregiver_portal.alerts import models as alerts  # noqa: F401
 from caregiver_portal.bands import models as bands  # noqa: F401
 from caregiver_portal.core.models import Base
+from caregiver_portal.dead_letters import models as dead_letters  # noqa: F401
 from caregiver_portal.escalation import models as escalation  # noqa: F401
 from caregiver_portal.health import models as health  # noqa: F401
 from caregiver_portal.notifications import models as notifications  # noqa: F401

@@ -21,7 +21,7 @@ from caregiver_portal.accounts.models import Device, User
 from caregiver_portal.alerts.models import ACTIVE_STATES, KIND_LABELS, Alert, AlertEvent
 from caregiver_portal.alerts.timeline import add_timeline
 from caregiver_portal.bands.models import Wristband
-from caregiver_portal.core.errors import Forbidden, InvalidTransition, NotFound
+from caregiver_portal.core.errors import InvalidTransition, NotFound
 from caregiver_portal.escalation import deadlines
 from caregiver_portal.notifications.outbox import enqueue_follow_up
 from caregiver_portal.residents.models import Resident
@@ -127,11 +127,10 @@ def raise_alert(*, session: Session, device: Device, client_event_id: str, kind:
     details = dict(details or {})
     wristband = None
     if wristband_address is not None:
-        wristband = session.scalar(select(Wristband).where(Wristband.address == wristband_address))
-        if wristband is None:
+        wristband = session.scalar(select(Wristband).where(Wristband.address == wristband_address,
+                                                           Wristband.site_id == device.site_id))
+        if wristband is None:  # unregistered, or registered at another site: the device is not told which
             details.setdefault("unknown_wristband", wristband_address)
-        elif wristband.site_id != device.site_id:
-            raise Forbidden("wristband belongs to another site")
     resident = None
     if wristband is not None and wristband.resident_id is not None:
         resident = session.get(Resident, wristband.resident_id)

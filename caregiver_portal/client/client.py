@@ -1,15 +1,19 @@
-"""``PortalClient``: durable calls through the outbox, direct reads, and a sender thread.
+"""``PortalClient``: durable calls through the outbox, direct reads, and the senders.
 
-Errors:
+Errors (:mod:`caregiver_portal.client.errors`):
 
     PortalUnavailable   the portal could not be reached or answered 5xx/429 (try later)
-    RequestRejected     the portal refused a request for good (4xx); it is kept as rejected
+    RequestRejected     the portal refused a request for good (4xx); in the outbox it becomes a dead letter
+
+Sending is :mod:`caregiver_portal.client.delivery`; storing is :mod:`caregiver_portal.client.outbox`.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import threading
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -17,22 +21,17 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_exponential_jitter
 
-from caregiver_portal.client.outbox import Outbox, OutboxItem
+from caregiver_portal.client.delivery import Backoff, DeliveredCallback, Sender
+from caregiver_portal.client.errors import PortalUnavailable, RequestRejected
+from caregiver_portal.client.outbox import DeadLetter, Outbox, Priority
 
 log = logging.getLogger(__name__)
 
-RETRYABLE_STATUSES = frozenset({401, 403, 408, 425, 429})  # 401/403: an admin may fix the token; keep trying
-DeliveredCallback = Callable[[str, dict[str, Any]], None]
-
-
-class PortalUnavailable(Exception):
-    """The portal cannot be reached now; what was stored will be sent later."""
-
-
-class RequestRejected(Exception):
-    """The portal refused a request for good (e.g. 422); the outbox keeps it as rejected."""
+RETRYABLE_STATUSES = frozenset({401, 403, 408, 425, 429})  # direct reads: an admin may fix the token; keep trying
+EMERGENCY_KINDS = frozenset({"sos", "fall"})
+BY_EVENT = re.compile(r"/by-event/([^/]+)/")
+ACTIVITY_SIGNUPS = re.compile(r"^/api/v1/activities/(\d+)/signups")
 
 
 class PortalClient:
@@ -40,28 +39,45 @@ class PortalClient:
 
     def __init__(self, base_url: str, token: str, outbox_path: Path, *, timeout_s: float = 5.0,
                  min_backoff_s: float = 0.25, max_backoff_s: float = 30.0,
-                 on_delivered: DeliveredCallback | None = None) -> None:
-        """The sender's first retry waits about ``min_backoff_s``, doubling up to ``max_backoff_s``."""
+                 on_delivered: DeliveredCallback | None = None, clock: Callable[[], float] = time.time) -> None:
+        """A failing item (or the whole loop, while the portal is out of reach) first waits about
+        ``min_backoff_s``, doubling up to ``max_backoff_s``."""
         self.base_url = base_url.rstrip("/")
-        self.outbox = Outbox(outbox_path)
+        self.outbox = Outbox(outbox_path, clock=clock)
         self.timeout_s = timeout_s
-        self.min_backoff_s = min_backoff_s
-        self.max_backoff_s = max_backoff_s
-        self.on_delivered = on_delivered
-        self.online: bool | None = None
-        self._http = requests.Session()
-        self._http.headers.update({"Authorization": f"Bearer {token}", "User-Agent": "anxin-device/0.1"})
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._token = token
+        self._http = self._session()
         self._delivered = threading.Condition()
+        backoff = Backoff(min_s=min_backoff_s, max_s=max_backoff_s)
+        bands = {"emergency": range(Priority.EMERGENCY, Priority.EMERGENCY + 1),
+                 "others": range(Priority.URGENT, Priority.BULK + 1)}
+        self._senders = {name: Sender(outbox=self.outbox, http=self._session(), base_url=self.base_url,
+                                      priorities=priorities, timeout_s=timeout_s, backoff=backoff, clock=clock,
+                                      on_delivered=on_delivered, on_change=self._notify_waiters,
+                                      reports_dead_letters=name == "others")
+                         for name, priorities in bands.items()}
+        self._wakes = {name: threading.Event() for name in self._senders}
+        self._stop = threading.Event()
+        self._threads: dict[str, threading.Thread] = {}
+        self.online: bool | None = None
+        """Whether the portal answered the last request (None before the first one)."""
+        for sender in self._senders.values():
+            sender.on_reach = self._note_reach
+
+    def _session(self) -> requests.Session:
+        http = requests.Session()
+        http.headers.update({"Authorization": f"Bearer {self._token}", "User-Agent": "anxin-device/0.1"})
+        return http
+
+    def _note_reach(self, online: bool) -> None:
+        self.online = online
 
     # ----- durable calls -------------------------------------------------------------------
 
     def raise_alert(self, *, kind: str, event_id: str | None = None, emergency: bool | None = None,
                     wristband: str | None = None, resident_id: int | None = None,
                     occurred_at: datetime | None = None, details: dict[str, Any] | None = None) -> str:
-        """Store an alert in the outbox (urgent) and wake the sender; returns its event id."""
+        """Store an alert in the outbox (an SOS or fall first of all) and wake the senders; returns its event id."""
         event_id = event_id or uuid.uuid4().hex
         body: dict[str, Any] = {"event_id": event_id, "kind": kind, "details": details or {}}
         optional = {"emergency": emergency, "wristband": wristband, "resident_id": resident_id,
@@ -70,25 +86,32 @@ class PortalClient:
         return self.submit("/api/v1/alerts", body, event_id=event_id)
 
     def cancel_alert(self, event_id: str, *, reason: str = "") -> str:
-        """Store a cancellation of an alert this device raised; returns the cancellation's id."""
+        """Store a cancellation of an alert this device raised (sent after the alert, as urgently);
+        returns the cancellation's id."""
         return self.submit(f"/api/v1/alerts/by-event/{event_id}/cancel", {"reason": reason},
-                           event_id=f"cancel-{event_id}"[:100])
+                           event_id=f"cancel-{event_id}"[:100], priority=Priority.EMERGENCY)
 
     def post_readings(self, readings: Sequence[dict[str, Any]], *, batch_id: str | None = None) -> str:
-        """Store a batch of readings in the outbox; returns its batch id."""
+        """Store a batch of readings in the outbox (after every other kind of request); returns its batch id."""
         batch_id = batch_id or uuid.uuid4().hex
         body = {"batch_id": batch_id, "readings": [_reading_json(r) for r in readings]}
         return self.submit("/api/v1/readings", body, event_id=batch_id, urgent=False)
 
-    def submit(self, path: str, body: dict[str, Any], *, event_id: str | None = None, urgent: bool = True) -> str:
-        """Store any device-API write (an order, a sign-up, a rating…) in the outbox and wake the sender.
+    def submit(self, path: str, body: dict[str, Any], *, event_id: str | None = None, urgent: bool = True,
+               priority: Priority | None = None, lane: str | None = None) -> str:
+        """Store any device-API write (an order, a sign-up, a rating…) in the outbox and wake the senders.
 
         ``event_id`` names the request in the outbox; endpoints that are idempotent on an id
-        (orders, sign-ups, ratings) should get the same id inside ``body``. Returns the event id.
+        (orders, sign-ups, ratings) should get the same id inside ``body``. ``priority`` defaults to
+        :func:`priority_of` (``urgent=False``: bulk), ``lane`` to :func:`lane_of`: requests of one lane
+        go out in the order they were stored. Returns the event id.
         """
         event_id = event_id or uuid.uuid4().hex
-        self.outbox.put(event_id=event_id, method="POST", path=path, body=body, priority=0 if urgent else 1)
-        self.wake()
+        if priority is None:
+            priority = priority_of(path, body) if urgent else Priority.BULK
+        self.outbox.put(event_id=event_id, method="POST", path=path, body=body, priority=priority,
+                        lane=lane or lane_of(path, event_id))
+        self._nudge()
         return event_id
 
     def delivery(self, event_id: str) -> dict[str, Any] | None:
@@ -96,18 +119,30 @@ class PortalClient:
         return self.outbox.response(event_id)
 
     def outbox_state(self, event_id: str) -> str | None:
-        """``pending``, ``delivered``, ``rejected`` or None when ``event_id`` is not in the outbox."""
+        """``pending``, ``delivered``, ``rejected`` (a dead letter) or None when ``event_id`` is not in the outbox."""
         return self.outbox.state(event_id)
 
     def pending_count(self) -> int:
         """Requests still waiting in the outbox."""
         return self.outbox.pending_count()
 
+    def dead_letters(self, *, limit: int = 100) -> list[DeadLetter]:
+        """Requests the portal refused for good, newest first: what the person at the device should be told."""
+        return self.outbox.dead_letters(limit=limit)
+
+    def dead_letter(self, event_id: str) -> DeadLetter | None:
+        """Why the portal refused ``event_id`` for good (None unless it is a dead letter)."""
+        return self.outbox.dead_letter(event_id)
+
     def wait_delivered(self, event_id: str, timeout: float) -> dict[str, Any] | None:
-        """Block until ``event_id`` is delivered (its answer) or ``timeout`` passes (None)."""
+        """Block until ``event_id`` is settled (delivered: its answer; a dead letter: None) or ``timeout`` passes."""
         with self._delivered:
             self._delivered.wait_for(lambda: self.outbox_state(event_id) != "pending", timeout=timeout)
         return self.delivery(event_id)
+
+    def _notify_waiters(self) -> None:
+        with self._delivered:
+            self._delivered.notify_all()
 
     # ----- direct reads --------------------------------------------------------------------
 
@@ -176,95 +211,62 @@ class PortalClient:
     # ----- sending -------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Start the background sender (a daemon thread)."""
-        if self._thread is None or not self._thread.is_alive():
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._run, name="portal-outbox-sender", daemon=True)
-            self._thread.start()
+        """Start the senders (daemon threads): one for emergencies, one for everything else."""
+        self._stop.clear()
+        for name, sender in self._senders.items():
+            thread = self._threads.get(name)
+            if thread is None or not thread.is_alive():
+                self._threads[name] = threading.Thread(target=sender.run, args=(self._stop, self._wakes[name]),
+                                                       name=f"portal-outbox-{name}", daemon=True)
+                self._threads[name].start()
 
     def wake(self) -> None:
-        """Ask the sender to try now instead of sleeping out its backoff (e.g. the portal is back)."""
-        self._wake.set()
+        """Try every pending request now instead of sleeping out its backoff (e.g. the portal is back)."""
+        self.outbox.retry_now()
+        self._nudge()
+
+    def _nudge(self) -> None:
+        """A request was stored: the senders look for due work now (no item's backoff is cut short)."""
+        for event in self._wakes.values():
+            event.set()
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Stop the sender; pending requests stay on disk for the next start."""
+        """Stop the senders; pending requests stay on disk for the next start."""
         self._stop.set()
-        self.wake()
-        if self._thread is not None:
-            self._thread.join(timeout)
+        self._nudge()
+        for thread in self._threads.values():
+            thread.join(timeout)
+        for sender in self._senders.values():
+            sender.close()
         self._http.close()
 
     def close(self) -> None:
-        """Stop the sender and close the outbox file."""
+        """Stop the senders and close the outbox file."""
         self.stop()
         self.outbox.close()
 
     def flush(self) -> None:
-        """Send everything pending once, now; raises PortalUnavailable at the first network failure."""
-        while items := self.outbox.pending(50):
-            for item in items:
-                self._send(item)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                backoff = wait_exponential_jitter(multiplier=self.min_backoff_s, max=self.max_backoff_s,
-                                                  jitter=0.25)
-                for attempt in Retrying(retry=retry_if_exception_type(PortalUnavailable), wait=backoff,
-                                        sleep=self._sleep, stop=self._stop_requested, reraise=True,
-                                        before_sleep=_log_retry):
-                    with attempt:
-                        self.flush()
-            except PortalUnavailable:
-                continue  # stop was requested while the portal was down
-            except Exception:
-                log.exception("outbox sender failed; restarting it")
-                self._sleep(1.0)
-                continue
-            self._wake.wait(timeout=5.0)
-            self._wake.clear()
-
-    def _stop_requested(self, _state: RetryCallState) -> bool:
-        return self._stop.is_set()
-
-    def _sleep(self, seconds: float) -> None:
-        """Back off, but wake early when a new request is stored (an SOS must not wait)."""
-        self._wake.wait(timeout=seconds)
-        self._wake.clear()
-
-    def _send(self, item: OutboxItem) -> None:
-        try:
-            response = self._http.request(item.method, self.base_url + item.path, json=item.body,
-                                          timeout=self.timeout_s)
-        except requests.RequestException as exc:
-            self._unavailable(item, f"unreachable: {exc.__class__.__name__}")
-            raise PortalUnavailable(str(exc)) from exc
-        if response.status_code >= 500 or response.status_code in RETRYABLE_STATUSES:
-            self._unavailable(item, f"HTTP {response.status_code}")
-            if response.status_code in (401, 403):
-                log.error("portal refused this device's token (HTTP %s); check the token", response.status_code)
-            raise PortalUnavailable(f"HTTP {response.status_code}")
-        self.online = True
-        if response.status_code >= 400:
-            reason = f"HTTP {response.status_code}: {response.text[:300]}"
-            log.error("portal rejected %s %s (%s); kept as rejected", item.method, item.path, reason)
-            self.outbox.mark_rejected(item.event_id, reason)
-        else:
-            answer = response.json() if response.content else {}
-            self.outbox.mark_delivered(item.event_id, answer)
-            if self.on_delivered is not None:
-                self.on_delivered(item.event_id, answer)
-        with self._delivered:
-            self._delivered.notify_all()
-
-    def _unavailable(self, item: OutboxItem, error: str) -> None:
-        self.online = False
-        self.outbox.record_attempt(item.event_id, error)
+        """Try everything pending once, now (backoffs ignored), emergencies first; raises PortalUnavailable when
+        the portal is out of reach."""
+        for sender in self._senders.values():
+            sender.deliver_due(ignore_backoff=True)
 
 
-def _log_retry(state: RetryCallState) -> None:
-    delay = state.next_action.sleep if state.next_action else 0.0
-    log.warning("portal unavailable (attempt %d); retrying in %.1f s", state.attempt_number, delay)
+def priority_of(path: str, body: dict[str, Any]) -> Priority:
+    """An SOS, a fall or an emergency help call goes before anything else; other writes before readings."""
+    if path == "/api/v1/alerts" and (body.get("kind") in EMERGENCY_KINDS or body.get("emergency") is True):
+        return Priority.EMERGENCY
+    return Priority.BULK if path == "/api/v1/readings" else Priority.URGENT
+
+
+def lane_of(path: str, event_id: str) -> str:
+    """Requests that must keep their order share a lane: an alert and its cancellation, an order and its
+    receipt, the sign-ups and withdrawals of one activity. Anything else has a lane of its own."""
+    if match := BY_EVENT.search(path):
+        return match.group(1)
+    if match := ACTIVITY_SIGNUPS.match(path):
+        return f"activity-{match.group(1)}"
+    return event_id
 
 
 def _reading_json(reading: dict[str, Any]) -> dict[str, Any]:
