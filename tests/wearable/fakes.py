@@ -10,6 +10,7 @@ import asyncio
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from wearable.config import BridgeSettings
@@ -27,18 +28,19 @@ class RecordingPortal:
         self.fail_status: Exception | None = None
         self.fail_alerts = 0
         self.fail_readings = 0
-        self.wristband_list: list[dict[str, Any]] | Exception = []
+        self.band_list: list[dict[str, Any]] | Exception = []
         self.started = False
         self.stopped = False
 
     def raise_alert(self, *, kind: str, event_id: str | None = None, emergency: bool | None = None,
-                    wristband: str | None = None, details: dict[str, Any] | None = None) -> str:
+                    wristband: str | None = None, occurred_at: datetime | None = None,
+                    details: dict[str, Any] | None = None) -> str:
         with self._lock:
             if self.fail_alerts:
                 self.fail_alerts -= 1
                 raise OSError("outbox disk full")
             self.alerts.append({"kind": kind, "wristband": wristband, "event_id": event_id,
-                                "emergency": emergency, "details": details or {}})
+                                "emergency": emergency, "occurred_at": occurred_at, "details": details or {}})
         return event_id or f"generated-{len(self.alerts)}"
 
     def cancel_alert(self, event_id: str, *, reason: str = "") -> str:
@@ -61,10 +63,10 @@ class RecordingPortal:
             self.status_reports.append(list(bands))
         return {"stored": len(bands), "stale": 0, "rejected": 0, "unknown_wristbands": []}
 
-    def wristbands(self) -> list[dict[str, Any]]:
-        if isinstance(self.wristband_list, Exception):
-            raise self.wristband_list
-        return self.wristband_list
+    def band_keys(self) -> list[dict[str, Any]]:
+        if isinstance(self.band_list, Exception):
+            raise self.band_list
+        return self.band_list
 
     def start(self) -> None:
         self.started = True
@@ -103,4 +105,5 @@ FAST_SETTINGS = BridgeSettings(
     nearby_ttl=1.0,
     itag_debounce=0.5,
     status_interval=0.1,
+    reorder_window=0.3,
 )
