@@ -37,16 +37,25 @@ INTENT_NAMES: tuple[str, ...] = (
 )
 
 
+CONFIDENT = 0.6
+"""Below this :attr:`Intent.confidence` the dialog asks a clarifying question instead of acting
+(for an unsure emergency: "您是要紧急呼叫吗？", raising the call on yes or on silence)."""
+
+
 @dataclass(frozen=True)
 class Intent:
     """What the person asked for.
 
     ``name`` is one of :data:`INTENT_NAMES`; ``slots`` holds its details, e.g.
     ``{"emergency": True}`` for help or ``{"items": [...]}`` for a grocery order.
+    ``confidence`` (0..1) is how sure the parser is; below :data:`CONFIDENT` the dialog asks
+    before acting. It does not take part in equality: two intents with the same name and slots
+    are the same request, however sure the parser was.
     """
 
     name: str
     slots: dict = field(default_factory=dict)
+    confidence: float = field(default=1.0, compare=False)
 
 
 @dataclass(frozen=True)

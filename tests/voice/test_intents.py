@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.voice.intents import INTENT_NAMES, Intent, parse
+from kiosk.voice.intents import CONFIDENT, INTENT_NAMES, Intent, parse
 
 from .conftest import ACTIVITIES, CATALOG, NOW
 from .test_corpus import load_corpus
@@ -74,6 +74,16 @@ def test_intent_is_frozen() -> None:
     intent = Intent("confirm", {})
     with pytest.raises(AttributeError):
         intent.name = "deny"  # type: ignore[misc]
+
+
+def test_confidence_defaults_to_sure_and_does_not_change_equality() -> None:
+    assert Intent("confirm").confidence == 1.0
+    assert Intent("help", {"emergency": True}, 0.3) == Intent("help", {"emergency": True})
+    assert 0.0 < CONFIDENT < 1.0
+
+
+def test_parse_gives_a_confidence_between_0_and_1(context: dict) -> None:
+    assert all(0.0 <= parse(text, **context).confidence <= 1.0 for text, _ in load_corpus())
 
 
 def test_day_words_resolve_relative_to_now() -> None:
