@@ -92,6 +92,7 @@ class Forwarder:
         self._readings: list[ReadingOut] = []
         self._failed: list[Pending] = []
         self._posting: asyncio.Task[None] | None = None
+        self._counting: asyncio.Task[None] | None = None
 
     async def restore(self) -> int:
         """Hold again the falls a previous run left in the state file, take back the frame counters;
@@ -124,15 +125,22 @@ class Forwarder:
             await self._dispatch(self.processor.due(self.clock()))
             if self.clock() >= next_flush:
                 await self._retry_failed()
-                await self._store_counters()
+                self._store_counters_in_background()
                 self._post_in_background()
                 next_flush = self.clock() + self.batch_interval
 
-    async def _store_counters(self) -> None:
-        """Write the frame counters that went up (a failure keeps them for the next time)."""
-        counters = self.processor.take_counters()
-        if not counters or self.state is None:
+    def _store_counters_in_background(self) -> None:
+        """Hand the frame counters that went up to a writing task (unless one is still writing): the
+        forwarder keeps taking notifications meanwhile."""
+        if self.state is None or (self._counting is not None and not self._counting.done()):
             return
+        counters = self.processor.take_counters()
+        if counters:
+            self._counting = asyncio.create_task(self._store_counters(counters), name="bridge-store-counters")
+
+    async def _store_counters(self, counters: dict[tuple[str, str], int]) -> None:
+        """Write frame counters (a failure gives them back for the next time)."""
+        assert self.state is not None
         try:
             await asyncio.to_thread(self.state.store_counters, counters)
         except Exception:
@@ -153,7 +161,11 @@ class Forwarder:
         while not self.queue.empty():
             await self._dispatch(self.processor.handle(self.queue.get_nowait(), self.clock()))
         await self._dispatch(self.processor.flush_falls())
-        await self._store_counters()
+        if self._counting is not None:
+            await self._counting
+        self._store_counters_in_background()
+        if self._counting is not None:
+            await self._counting
         await self.flush()
 
     async def _dispatch(self, outputs: list[Output]) -> None:

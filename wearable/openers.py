@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from bleak.backends.device import BLEDevice
 from bthome_ble import BTHomeBluetoothDeviceData
 from bthome_ble.parser import BTHomeData, EncryptionScheme, UuidType
 from habluetooth import BluetoothServiceInfoBleak
@@ -66,7 +67,8 @@ def service_info(address: str, uuid: str, data: bytes, now: float) -> BluetoothS
     """The library's input type for one frame."""
     return BluetoothServiceInfoBleak(
         name=address, address=address, rssi=-127, manufacturer_data={}, service_data={uuid: data},
-        service_uuids=[uuid], source="anxin", device=None, advertisement=None, connectable=False,
+        service_uuids=[uuid], source="anxin", device=BLEDevice(address, address, None), advertisement=None,
+        connectable=False,
         time=now, tx_power=None,
     )
 

@@ -87,7 +87,7 @@ class SimulatedProxy:
         """Advertisements sent to subscribers."""
         self._server: asyncio.Server | None = None
         self._subscribers: set[asyncio.StreamWriter] = set()
-        self._pending: list[api_pb2.BluetoothLERawAdvertisement] = []
+        self._pending: list[Message] = []
         self._flush: asyncio.TimerHandle | None = None
 
     async def start(self) -> None:
@@ -123,6 +123,11 @@ class SimulatedProxy:
             self._send_pending()
         elif self._flush is None:
             self._flush = asyncio.get_running_loop().call_later(self.flush_interval, self._send_pending)
+
+    def flush(self) -> None:
+        """Send what is queued now (a caller that queues a whole round at once)."""
+        if self._pending:
+            self._send_pending()
 
     def _send_pending(self) -> None:
         if self._flush is not None:

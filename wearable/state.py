@@ -158,12 +158,18 @@ class BridgeState:
     def store_counters(self, counters: Mapping[tuple[str, str], int]) -> None:
         """Remember the highest verified frame counter per (band, key fingerprint); only ever raised."""
         with self._lock:
-            self._db.executemany(
-                "INSERT INTO frame_counters (wristband, key_id, highest) VALUES (?, ?, ?)"
-                " ON CONFLICT (wristband, key_id) DO UPDATE SET highest = excluded.highest"
-                " WHERE excluded.highest > frame_counters.highest",
-                [(address, key_id, highest) for (address, key_id), highest in counters.items()],
-            )
+            self._db.execute("BEGIN IMMEDIATE")  # one transaction (one fsync), not one per band
+            try:
+                self._db.executemany(
+                    "INSERT INTO frame_counters (wristband, key_id, highest) VALUES (?, ?, ?)"
+                    " ON CONFLICT (wristband, key_id) DO UPDATE SET highest = excluded.highest"
+                    " WHERE excluded.highest > frame_counters.highest",
+                    [(address, key_id, highest) for (address, key_id), highest in counters.items()],
+                )
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
     def counters(self) -> dict[tuple[str, str], int]:
         """Highest verified frame counter per (band, key fingerprint): a new key starts over."""
