@@ -15,15 +15,17 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from caregiver_portal.community.residents import log_health_access
-from caregiver_portal.db import create_db_engine, create_session_factory, transaction, utcnow
-from caregiver_portal.errors import PortalError
+from caregiver_portal.accounts.models import Site, User
+from caregiver_portal.accounts.service import create_device, create_user, get_or_create_site, revoke_device
+from caregiver_portal.core.clock import utcnow
+from caregiver_portal.core.db import create_db_engine, create_session_factory, transaction
+from caregiver_portal.core.errors import PortalError
+from caregiver_portal.core.security import password_hasher
+from caregiver_portal.core.settings import settings_for_data_dir
 from caregiver_portal.migrate import upgrade_to_head
-from caregiver_portal.models import Resident, Site, User
-from caregiver_portal.security import password_hasher
-from caregiver_portal.services.accounts import create_device, create_user, get_or_create_site, revoke_device
-from caregiver_portal.services.privacy import erase_resident, export_resident
-from caregiver_portal.settings import settings_for_data_dir
+from caregiver_portal.residents.models import Resident
+from caregiver_portal.residents.privacy import erase_resident, export_resident
+from caregiver_portal.residents.service import log_health_access
 
 
 def run_admin_command(args: argparse.Namespace) -> int:

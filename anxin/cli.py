@@ -108,8 +108,8 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _portal(args: argparse.Namespace) -> int:
+    from caregiver_portal.core.settings import settings_for_data_dir
     from caregiver_portal.server import serve
-    from caregiver_portal.settings import settings_for_data_dir
 
     public_url = args.public_url or f"http://{args.host}:{args.port}"
     settings = settings_for_data_dir(args.data_dir, database_url=args.database_url, public_url=public_url)

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import requests
 
-from caregiver_portal.community.seed import seed_demo_community
-from caregiver_portal.db import create_db_engine, create_session_factory, transaction, utcnow
-from caregiver_portal.migrate import upgrade_to_head
-from caregiver_portal.security import password_hasher
-from caregiver_portal.services.seed import (
+from caregiver_portal.core.clock import utcnow
+from caregiver_portal.core.db import create_db_engine, create_session_factory, transaction
+from caregiver_portal.core.security import password_hasher
+from caregiver_portal.core.settings import settings_for_data_dir
+from caregiver_portal.demo.community import seed_demo_community
+from caregiver_portal.demo.seed import (
     DEMO_ACCOUNTS,
     DEMO_DUTY_PHONE,
     DEMO_SITE,
@@ -25,7 +26,7 @@ from caregiver_portal.services.seed import (
     seed_demo,
     seed_demo_duties,
 )
-from caregiver_portal.settings import settings_for_data_dir
+from caregiver_portal.migrate import upgrade_to_head
 
 STARTUP_TIMEOUT_S = 60.0
 

@@ -1,39 +1,31 @@
-"""Device API of the wristband status under /api/v1: bridges report, kiosks ask who is near."""
+"""Device API of the wristbands under /api/v1: bridges list the bands to connect to and report their status,
+kiosks ask who is near."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Query
+from fastapi import APIRouter, Body, Query
+from sqlalchemy import select
 
-from caregiver_portal.api.devices import ERRORS
-from caregiver_portal.bands.schemas import MAX_BANDS_PER_REPORT, BandStatusIn, BandStatusResult, NearbyBand
+from caregiver_portal.accounts.deps import BridgeDep, KioskDep
+from caregiver_portal.bands.models import Wristband
+from caregiver_portal.bands.schemas import (
+    MAX_BANDS_PER_REPORT,
+    BandStatusIn,
+    BandStatusResult,
+    NearbyBand,
+    WristbandPublic,
+)
 from caregiver_portal.bands.service import BandReport, nearby_bands, record_statuses
-from caregiver_portal.db import utcnow
-from caregiver_portal.deps import DeviceDep, SessionDep
-from caregiver_portal.errors import Forbidden
-from caregiver_portal.models import Device
+from caregiver_portal.core.api import ERRORS, PREFIX
+from caregiver_portal.core.clock import utcnow
+from caregiver_portal.core.deps import SessionDep
 
-router = APIRouter(prefix="/api/v1", tags=["bands"], responses=ERRORS)  # type: ignore[arg-type]
-
-
-def current_bridge(device: DeviceDep) -> Device:
-    """The calling device, which must be a wristband bridge."""
-    if device.kind != "bridge":
-        raise Forbidden("只有手环网关可以报告手环状态")
-    return device
+router = APIRouter(prefix=PREFIX, tags=["bands"], responses=ERRORS)
 
 
-def current_kiosk(device: DeviceDep) -> Device:
-    """The calling device, which must be a kiosk."""
-    if device.kind != "kiosk":
-        raise Forbidden("只有自助机可以查询附近的手环")
-    return device
-
-
-BridgeDep = Annotated[Device, Depends(current_bridge)]
-KioskDep = Annotated[Device, Depends(current_kiosk)]
 StatusList = Annotated[list[BandStatusIn], Body(max_length=MAX_BANDS_PER_REPORT)]
 
 
@@ -61,3 +53,10 @@ def site_nearby(
                        last_seen_at=n.status.last_seen_at, connected=n.status.connected,
                        battery_percent=n.status.battery_percent)
             for n in found if n.status.last_seen_at is not None]
+
+
+@router.get("/wristbands", response_model=list[WristbandPublic])
+def wristbands(device: BridgeDep, session: SessionDep) -> list[WristbandPublic]:
+    """The wristbands registered at this device's site (what a bridge should connect to)."""
+    bands = session.scalars(select(Wristband).where(Wristband.site_id == device.site_id).order_by(Wristband.id))
+    return [WristbandPublic(address=b.address, resident_id=b.resident_id, label=b.label) for b in bands]

@@ -1,13 +1,31 @@
-"""Table of the wristband status (migration branch ``bands``, revision 0004)."""
+"""Tables of the wristbands: the registry (paired with residents) and the latest status bridges report
+(``band_status``, migration branch ``bands``, revision 0004)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from caregiver_portal.models import Base
+from caregiver_portal.core.models import Base
+from caregiver_portal.residents.models import Resident
+
+
+class Wristband(Base):
+    """A registered wristband, paired with a resident."""
+
+    __tablename__ = "wristbands"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    address: Mapped[str] = mapped_column(String(64), unique=True)
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id"))
+    label: Mapped[str] = mapped_column(String(100), default="")
+    battery_percent: Mapped[int | None] = mapped_column(default=None)
+    last_seen_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    resident: Mapped[Resident | None] = relationship()
+
 
 
 class BandStatus(Base):

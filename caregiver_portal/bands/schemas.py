@@ -1,4 +1,4 @@
-"""Request and response bodies of the wristband status API."""
+"""Request and response bodies of the wristband device API."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from caregiver_portal.api.schemas import BAND_ADDRESS
-from caregiver_portal.api.types import DeviceTimestamp
+from caregiver_portal.core.schemas import DeviceTimestamp
 
 MAX_BANDS_PER_REPORT = 2000
+BAND_ADDRESS = r"^[0-9A-Za-z:\-]+$"  # a MAC address (Linux) or a UUID (macOS)
 
 
 class BandStatusIn(BaseModel):
@@ -45,3 +45,12 @@ class NearbyBand(BaseModel):
     last_seen_at: datetime
     connected: bool
     battery_percent: int | None
+
+
+class WristbandPublic(BaseModel):
+    """A registered wristband of the device's site."""
+
+    address: str
+    resident_id: int | None
+    label: str
+

@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from caregiver_portal.bands.models import BandStatus
-from caregiver_portal.models import Device, Wristband
+from caregiver_portal.accounts.models import Device
+from caregiver_portal.bands.models import BandStatus, Wristband
 
 MAX_CLOCK_SKEW = timedelta(minutes=10)
 """Reports seen further than this in the future are refused (a bridge with a wrong clock)."""
