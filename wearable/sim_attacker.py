@@ -10,21 +10,18 @@ from __future__ import annotations
 
 import os
 import time
-from typing import TYPE_CHECKING
 
 from bleak.backends.scanner import AdvertisementData
 
 from wearable.frames import BTHOME_UUID, OBJ_RAW, plain_bthome, seal_anxin_event
+from wearable.sim_world import World
 from wearable.vendor import WristbandEvent, WristbandEventKind, encode_wristband_event
-
-if TYPE_CHECKING:
-    from wearable.simulator import SimulatedWorld
 
 
 class SimulatedAttacker:
     """Advertises frames under a victim's address (see module docstring)."""
 
-    def __init__(self, world: SimulatedWorld, victim: str, *, location: str | None = None, rssi: int = -55) -> None:
+    def __init__(self, world: World, victim: str, *, location: str | None = None, rssi: int = -55) -> None:
         self.world = world
         self.address = victim.upper()
         self.name = "Anxin Band"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 from bleak.args import SizedBuffer
 from bleak.backends.characteristic import BleakGATTCharacteristic
@@ -24,9 +24,7 @@ from bleak.backends.service import BleakGATTService, BleakGATTServiceCollection
 from bleak.exc import BleakError
 
 from wearable.sim_band import SimulatedBand
-
-if TYPE_CHECKING:
-    from wearable.simulator import SimulatedWorld
+from wearable.sim_world import World
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +45,7 @@ class Advertiser(Protocol):
 class SimulatedScanner(BaseBleakScanner):
     """A bleak scanner backend that receives the advertisements of a simulated world."""
 
-    world: ClassVar[SimulatedWorld]
+    world: ClassVar[World]
 
     def __init__(
         self,
@@ -81,7 +79,7 @@ class SimulatedScanner(BaseBleakScanner):
 class SimulatedClient(BaseBleakClient):
     """A bleak client backend connected to a simulated band."""
 
-    world: ClassVar[SimulatedWorld]
+    world: ClassVar[World]
 
     def __init__(
         self,

@@ -21,7 +21,7 @@ from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from bleak.backends.scanner import AdvertisementData
 
@@ -34,10 +34,8 @@ from wearable.encode import (
     encode_temperature,
 )
 from wearable.frames import BTHOME_UUID, seal_anxin_event
+from wearable.sim_world import World
 from wearable.vendor import WristbandEvent, WristbandEventKind
-
-if TYPE_CHECKING:
-    from wearable.simulator import SimulatedWorld
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +90,7 @@ class SimulatedBand:
     """A scriptable simulated wristband (model ``"anxin"``) or iTAG button (model ``"itag"``)."""
 
     def __init__(
-        self, world: SimulatedWorld, address: str, *, name: str, model: BandModel, profile: BandProfile,
+        self, world: World, address: str, *, name: str, model: BandModel, profile: BandProfile,
         key: bytes | None = None,
     ) -> None:
         if (model == "anxin") != (key is not None):

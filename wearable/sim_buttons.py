@@ -9,7 +9,7 @@ the button is silent, as these sleepy devices are. The bytes are what the real d
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from bleak.backends.scanner import AdvertisementData
 
@@ -22,9 +22,7 @@ from wearable.frames import (
     seal_bthome,
     seal_mibeacon,
 )
-
-if TYPE_CHECKING:
-    from wearable.simulator import SimulatedWorld
+from wearable.sim_world import World
 
 ButtonModel = Literal["bthome", "mibeacon"]
 BURST_SECONDS = 3.0
@@ -35,7 +33,7 @@ NAMES = {"bthome": "SBBT-002C", "mibeacon": "XMWXKG01LM"}
 class SimulatedButton:
     """One button (see module docstring); ``key`` None is a plain BTHome button."""
 
-    def __init__(self, world: SimulatedWorld, address: str, *, model: ButtonModel, key: bytes | None,
+    def __init__(self, world: World, address: str, *, model: ButtonModel, key: bytes | None,
                  battery: int = 95, rssi: int = -65) -> None:
         if model == "mibeacon" and key is None:
             raise ValueError("a MiBeacon button always encrypts (bind key)")

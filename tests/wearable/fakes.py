@@ -9,11 +9,14 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
+from wearable.bridge import WristbandBridge
 from wearable.config import BridgeSettings
+from wearable.simulator import SimulatedWorld
 
 
 class RecordingPortal:
@@ -107,3 +110,20 @@ FAST_SETTINGS = BridgeSettings(
     status_interval=0.1,
     reorder_window=0.3,
 )
+
+
+@asynccontextmanager
+async def bridge_with_proxies(portal: RecordingPortal, world: SimulatedWorld, settings: BridgeSettings,
+                              timeout: float = 30.0) -> AsyncIterator[WristbandBridge]:
+    """A started bridge serving every device of ``world``, on its adapter and its started proxies (connected)."""
+    await world.start_proxies()
+    bridge = WristbandBridge(portal, world.enrolments(), settings, scanner_backend=world.scanner_backend,
+                             client_backend=world.client_backend, proxies=world.proxy_configs(), status_sink=portal)
+    await bridge.start()
+    try:
+        await wait_until(lambda: bool(bridge.proxies and len(bridge.proxies.connected()) == len(world.proxies)),
+                         timeout, "the proxies connected")
+        yield bridge
+    finally:
+        await bridge.stop()
+        await world.close()

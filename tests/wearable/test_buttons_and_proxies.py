@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.wearable.fakes import RecordingPortal, wait_until
+from tests.wearable.fakes import RecordingPortal, bridge_with_proxies, wait_until
 from wearable.bridge import WristbandBridge
 from wearable.config import BridgeSettings
 from wearable.proxies import ESPHOME_API_PORT, ProxyConfig
@@ -18,27 +17,20 @@ WAIT_S = 30.0
 
 
 @pytest.fixture
-async def world() -> AsyncIterator[SimulatedWorld]:
+def world() -> SimulatedWorld:
     w = SimulatedWorld(0, advertise_interval=0.02, connect_latency=0.005)
     w.add_button(model="bthome")
     w.add_button(model="mibeacon")
     w.add_button(model="bthome", encrypted=False)
     w.add_proxy(HOME)
-    await w.start_proxies()
-    yield w
-    await w.close()
+    return w
 
 
 @pytest.fixture
 async def bridge(world: SimulatedWorld, portal: RecordingPortal,
                  fast_settings: BridgeSettings) -> AsyncIterator[WristbandBridge]:
-    bridge = WristbandBridge(portal, world.enrolments(), dataclasses.replace(fast_settings),
-                             scanner_backend=world.scanner_backend, client_backend=world.client_backend,
-                             proxies=world.proxy_configs())
-    await bridge.start()
-    await wait_until(lambda: bool(bridge.proxies and bridge.proxies.connected()), WAIT_S, "the proxy connected")
-    yield bridge
-    await bridge.stop()
+    async with bridge_with_proxies(portal, world, fast_settings) as bridge:
+        yield bridge
 
 
 @pytest.mark.parametrize("at_home", [pytest.param(False, id="at-the-centre"), pytest.param(True, id="at-home")])

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.wearable.fakes import RecordingPortal, wait_until
+from tests.wearable.fakes import RecordingPortal, bridge_with_proxies, wait_until
 from wearable.bridge import WristbandBridge
 from wearable.config import BridgeSettings
 from wearable.simulator import SimulatedWorld, simulated_address
@@ -24,25 +24,17 @@ WAIT_S = 30.0
 
 
 @pytest.fixture
-async def world() -> AsyncIterator[SimulatedWorld]:
+def world() -> SimulatedWorld:
     w = SimulatedWorld(1, reading_interval=0.05, advertise_interval=0.02, connect_latency=0.005)
     w.add_proxy(HOME)
-    await w.start_proxies()
-    yield w
-    await w.close()
+    return w
 
 
 @pytest.fixture
 async def bridge(world: SimulatedWorld, portal: RecordingPortal,
                  fast_settings: BridgeSettings) -> AsyncIterator[WristbandBridge]:
-    settings = dataclasses.replace(fast_settings, fall_cancel_window=0)
-    bridge = WristbandBridge(portal, world.enrolments(), settings, scanner_backend=world.scanner_backend,
-                             client_backend=world.client_backend, proxies=world.proxy_configs(), status_sink=portal)
-    await bridge.start()
-    assert bridge.proxies is not None
-    await wait_until(lambda: bool(bridge.proxies and bridge.proxies.connected()), WAIT_S, "the proxy connected")
-    yield bridge
-    await bridge.stop()
+    async with bridge_with_proxies(portal, world, dataclasses.replace(fast_settings, fall_cancel_window=0)) as bridge:
+        yield bridge
 
 
 def reported_suspicious(portal: RecordingPortal) -> tuple[int, set[str]]:
