@@ -27,6 +27,8 @@ from caregiver_portal.notifications.outbox import enqueue_follow_up
 from caregiver_portal.residents.models import Resident
 
 EMERGENCY_KINDS = frozenset({"sos", "fall"})
+ALERT_LOCK = {"key_share": True}
+"""How an alert row is locked to change it: ``FOR NO KEY UPDATE`` (see :func:`get_alert`)."""
 DEDUPED_KINDS = frozenset({"health", "inactivity", "device"})
 
 
@@ -180,9 +182,15 @@ def _attach_device_repeat(session: Session, alert: Alert, *, device: Device, cli
 
 
 def get_alert(session: Session, alert_id: int, *, for_update: bool = False) -> Alert:
-    """The alert with ``alert_id`` or :class:`NotFound`; ``for_update`` locks its row (PostgreSQL)
-    so two volunteers accepting at once cannot both win."""
-    alert = session.get(Alert, alert_id, with_for_update=for_update or None, populate_existing=for_update)
+    """The alert with ``alert_id`` or :class:`NotFound`; ``for_update`` locks its row (PostgreSQL) so two
+    volunteers accepting at once cannot both win.
+
+    The lock is ``FOR NO KEY UPDATE`` and comes first in the portal's one lock order (alert, then its
+    escalation, then its notifications, then new timeline rows; docs/escalation.md): a state change never
+    changes the alert's key, so timeline rows other transactions add to it (``FOR KEY SHARE``) never wait.
+    """
+    lock = ALERT_LOCK if for_update else None
+    alert = session.get(Alert, alert_id, with_for_update=lock, populate_existing=for_update)
     if alert is None:
         raise NotFound(f"alert {alert_id} not found")
     return alert

@@ -41,14 +41,17 @@ def stop(session: Session, *, alert: Alert) -> None:
 
 
 def claim_due(session: Session, *, now: datetime, limit: int) -> Sequence[Escalation]:
-    """Lock and return up to ``limit`` rows due at ``now``, oldest deadline first.
+    """Lock and return up to ``limit`` rows due at ``now``, oldest deadline first, with their alerts.
 
-    PostgreSQL: ``FOR UPDATE SKIP LOCKED`` so concurrent sweepers take disjoint rows.
-    SQLite ignores the clause; its ``BEGIN IMMEDIATE`` already lets one writer at a time in,
-    and the second sweeper then sees the advanced deadlines.
+    PostgreSQL: the alert and its escalation row are locked together (``FOR NO KEY UPDATE … SKIP
+    LOCKED``), so the sweep follows the one lock order (alert before escalation, docs/escalation.md)
+    and never waits: an alert a volunteer is accepting or cancelling right now is left for the next
+    sweep, and concurrent sweepers take disjoint rows. SQLite ignores the clause; its
+    ``BEGIN IMMEDIATE`` already lets one writer at a time in, and the second sweeper then sees the
+    advanced deadlines.
     """
     return session.scalars(
-        select(Escalation).where(Escalation.next_due_at <= now)
+        select(Escalation).join(Alert, Alert.id == Escalation.alert_id).where(Escalation.next_due_at <= now)
         .order_by(Escalation.next_due_at, Escalation.alert_id).limit(limit)
-        .with_for_update(skip_locked=True)
+        .with_for_update(skip_locked=True, key_share=True, of=(Alert, Escalation))
     ).all()
