@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from caregiver_portal.accounts.models import ROLES, Grid, Site, User, UserGrid
+from caregiver_portal.accounts.sessions import end_all_sessions
 from caregiver_portal.core.errors import InvalidTransition, NotFound
 from caregiver_portal.core.security import hash_password
 
@@ -81,6 +82,7 @@ def reset_password(*, session: Session, hasher: PasswordHasher, user: User, pass
     if len(password) < 8:
         raise InvalidTransition("密码至少 8 个字符")
     user.password_hash = hash_password(hasher, password)
+    end_all_sessions(session=session, user_id=user.id)  # whoever knew the old password is signed out
 
 
 def check_role(role: str) -> str:

@@ -13,15 +13,17 @@ from caregiver_portal.accounts import admin as admin_service
 from caregiver_portal.accounts.deps import AdminUser
 from caregiver_portal.accounts.models import ROLES, Device, Grid, User, UserGrid
 from caregiver_portal.accounts.service import create_device, create_user, revoke_device
+from caregiver_portal.accounts.sessions import end_all_sessions
 from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.csrf import require_csrf
 from caregiver_portal.core.deps import SessionDep, StateDep
 from caregiver_portal.core.errors import InvalidTransition, NotFound
+from caregiver_portal.core.schemas import PlainText
 from caregiver_portal.core.web import attempt, flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
 CSRF = [Depends(require_csrf)]
-Text = Annotated[str, Form(max_length=500)]
+Text = Annotated[PlainText, Form(max_length=500)]
 
 
 @router.get("/admin")
@@ -111,10 +113,23 @@ def toggle_active(request: Request, user_id: int, user: AdminUser, session: Sess
 @router.post("/admin/users/{user_id}/password", dependencies=CSRF)
 def set_password(request: Request, user_id: int, user: AdminUser, session: SessionDep, state: StateDep,
                  password: Text) -> Response:
-    """Give a user a new password."""
+    """Give a user a new password; every session of that user ends."""
     return attempt(request, session, lambda: admin_service.reset_password(
         session=session, hasher=state.hasher, user=admin_service.managed_user(session, admin=user, user_id=user_id),
         password=password), done="密码已重置", then="/admin/users")
+
+
+@router.post("/admin/users/{user_id}/sign-out", dependencies=CSRF)
+def sign_out_everywhere(request: Request, user_id: int, user: AdminUser, session: SessionDep) -> Response:
+    """End every session of a user at once (a lost phone, a shared computer)."""
+    ended: list[int] = []
+
+    def action() -> None:
+        target = admin_service.managed_user(session, admin=user, user_id=user_id)
+        ended.append(end_all_sessions(session=session, user_id=target.id))
+
+    return attempt(request, session, action, done=lambda: f"已让该账号在所有设备上退出（{ended[0]} 处登录）",
+                   then="/login" if user_id == user.id else "/admin/users")
 
 
 def _devices_page(request: Request, user: User, session: SessionDep, *, token: str | None = None,

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from caregiver_portal.accounts.access import STAFF_ROLES, require_role
 from caregiver_portal.accounts.models import Device, User
 from caregiver_portal.accounts.service import authenticate_device
+from caregiver_portal.accounts.sessions import session_user
 from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.deps import SessionDep
 from caregiver_portal.core.errors import Forbidden
@@ -65,15 +66,18 @@ class LoginRequired(Exception):
     """Raised by page dependencies when nobody is signed in; answered with a redirect."""
 
 
+SESSION_KEY = "sid"
+"""Where the browser's signed cookie keeps its server-side session token."""
+
+
 def optional_user(request: Request, session: SessionDep) -> User | None:
-    """The signed-in user of this browser session, if any."""
-    user_id = request.session.get("user_id")
-    if user_id is None:
+    """The signed-in user of this browser session, if the session still lives on the server."""
+    token = request.session.get(SESSION_KEY)
+    if not isinstance(token, str):
         return None
-    user = session.get(User, user_id)
-    if user is None or not user.active:
+    user = session_user(session, token=token, now=utcnow())
+    if user is None:
         request.session.clear()
-        return None
     return user
 
 

@@ -65,6 +65,17 @@ class UserGrid(Base):
     grid_id: Mapped[int] = mapped_column(ForeignKey("grids.id"), primary_key=True, index=True)
 
 
+class UserSession(Base):
+    """A signed-in browser: the SHA-256 of the token its cookie carries (:mod:`caregiver_portal.accounts.sessions`)."""
+
+    __tablename__ = "user_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
 class Device(Base):
     """A kiosk or bridge of a site; authenticates with a bearer token stored as a SHA-256 hash."""
 
