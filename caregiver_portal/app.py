@@ -9,19 +9,17 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
-from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from caregiver_portal.accounts.deps import LoginRequired
 from caregiver_portal.alerts.live import TIMELINE, enable_notify
 from caregiver_portal.core.db import create_db_engine, create_session_factory
 from caregiver_portal.core.deps import PortalState
-from caregiver_portal.core.errors import Forbidden, InvalidTransition, NotFound
+from caregiver_portal.core.error_pages import install_error_handlers
 from caregiver_portal.core.live import EventHub, listen_url, reader_engine
 from caregiver_portal.core.middleware import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from caregiver_portal.core.security import password_hasher
@@ -103,36 +101,15 @@ def _add_health(app: FastAPI, state: PortalState) -> None:
         return {"status": "ok"}
 
 
-def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
-
-
 def _add_error_handlers(app: FastAPI) -> None:
-    statuses: dict[type[Exception], int] = {NotFound: 404, Forbidden: 403, InvalidTransition: 409}
-    for error_type, status in statuses.items():
-        def handler(_request: Request, exc: Exception, status: int = status) -> Response:
-            return JSONResponse({"detail": str(exc)}, status_code=status)
-
-        app.add_exception_handler(error_type, handler)
+    install_error_handlers(app, database_problem=database_problem)
 
     @app.exception_handler(LoginRequired)
     def login_required(request: Request, _exc: LoginRequired) -> Response:
-        if _wants_json(request) or request.url.path.endswith("/events"):
+        wants_json = request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
+        if wants_json or request.url.path.endswith("/events"):
             return JSONResponse({"detail": "请先登录"}, status_code=401)
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-
-    @app.exception_handler(RequestValidationError)
-    def invalid_request(_request: Request, exc: RequestValidationError) -> Response:
-        return JSONResponse({"detail": _jsonable_errors(exc)}, status_code=422)
-
-    @app.exception_handler(OperationalError)
-    def database_unavailable(_request: Request, exc: OperationalError) -> Response:
-        log.error("database error: %s", exc.orig)
-        return JSONResponse({"detail": database_problem(exc)}, status_code=503, headers={"Retry-After": "5"})
-
-    @app.exception_handler(StarletteHTTPException)
-    def http_error(_request: Request, exc: StarletteHTTPException) -> Response:
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
 
 
 def database_problem(exc: OperationalError) -> str:
@@ -143,8 +120,3 @@ def database_problem(exc: OperationalError) -> str:
     if "locked" in message or "busy" in message:
         return "数据库正忙，请稍后重试"
     return "数据库暂时不可用，请稍后重试"
-
-
-def _jsonable_errors(exc: RequestValidationError) -> list[dict[str, object]]:
-    return [{"loc": list(err.get("loc", ())), "msg": str(err.get("msg", "")), "type": str(err.get("type", ""))}
-            for err in exc.errors()]

@@ -19,6 +19,7 @@ from caregiver_portal.core.clock import CHINA_TIME, utcnow
 from caregiver_portal.core.csrf import require_csrf
 from caregiver_portal.core.deps import SessionDep
 from caregiver_portal.core.errors import InvalidTransition, NotFound
+from caregiver_portal.core.schemas import PlainText
 from caregiver_portal.core.web import attempt, parse_local_datetime, redirect, render
 from caregiver_portal.residents.models import Resident
 from caregiver_portal.residents.scope import Scope, ScopeDep, resident_in_scope
@@ -63,7 +64,7 @@ def new_activity(request: Request, user: StaffUser) -> Response:
                   default_start=f"{tomorrow}T09:00", default_end=f"{tomorrow}T10:30")
 
 
-FormText = Annotated[str, Form(max_length=2000)]
+FormText = Annotated[PlainText, Form(max_length=2000)]
 
 
 @router.post("/activities/new", dependencies=CSRF)
@@ -185,7 +186,7 @@ def checkin_list(request: Request, activity_id: int, user: CurrentUser, session:
 
 @router.post("/activities/{activity_id}/checkin/{signup_id}", dependencies=CSRF)
 def check_in(request: Request, activity_id: int, signup_id: int, user: CurrentUser, session: SessionDep,
-             scope: ScopeDep, undo: Annotated[str, Form()] = "") -> Response:
+             scope: ScopeDep, undo: Annotated[PlainText, Form()] = "") -> Response:
     """Tick a resident as present (or undo)."""
     def action() -> None:
         activity = _activity(session, scope, activity_id)

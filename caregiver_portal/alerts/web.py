@@ -18,6 +18,7 @@ from caregiver_portal.core.csrf import csrf_token, require_csrf
 from caregiver_portal.core.deps import PortalState, SessionDep, StateDep
 from caregiver_portal.core.errors import NotFound
 from caregiver_portal.core.live import board_stream
+from caregiver_portal.core.schemas import PlainText
 from caregiver_portal.core.templating import templates
 
 router = APIRouter()
@@ -81,7 +82,7 @@ def accept(request: Request, alert_id: int, user: CurrentUser, session: SessionD
 
 @router.post("/alerts/{alert_id}/resolve", dependencies=[Depends(require_csrf)], include_in_schema=False)
 def resolve(request: Request, alert_id: int, user: CurrentUser, session: SessionDep, state: StateDep,
-            outcome: Annotated[str, Form(max_length=1000)] = "") -> Response:
+            outcome: Annotated[PlainText, Form(max_length=1000)] = "") -> Response:
     """The signed-in user closes the alert with an outcome note."""
     _visible_alert(session, user, alert_id)
     alert_service.resolve_alert(session=session, alert_id=alert_id, user=user, outcome=outcome, now=utcnow())
@@ -97,7 +98,7 @@ def _signed_in_user(request: Request, state: PortalState) -> User:
 
 @router.post("/alerts/{alert_id}/cancel", dependencies=[Depends(require_csrf)], include_in_schema=False)
 def cancel(request: Request, alert_id: int, user: CurrentUser, session: SessionDep, state: StateDep,
-           reason: Annotated[str, Form(min_length=1, max_length=500)]) -> Response:
+           reason: Annotated[PlainText, Form(min_length=1, max_length=500)]) -> Response:
     """The signed-in user cancels a false alarm, saying why."""
     _visible_alert(session, user, alert_id)
     alert_service.cancel_alert(session=session, alert_id=alert_id, reason=reason, user=user, now=utcnow())
@@ -108,7 +109,7 @@ def cancel(request: Request, alert_id: int, user: CurrentUser, session: SessionD
 
 @router.post("/alerts/{alert_id}/notes", dependencies=[Depends(require_csrf)], include_in_schema=False)
 def add_note(request: Request, alert_id: int, user: CurrentUser, session: SessionDep, state: StateDep,
-             text: Annotated[str, Form(min_length=1, max_length=1000)]) -> Response:
+             text: Annotated[PlainText, Form(min_length=1, max_length=1000)]) -> Response:
     """The signed-in user adds a note to the alert's timeline."""
     _visible_alert(session, user, alert_id)
     alert_service.add_note(session=session, alert_id=alert_id, user=user, text=text, now=utcnow())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CONTENT_SECURITY_POLICY = (
@@ -65,7 +66,7 @@ class BodySizeLimitMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body_bytes:
-                    raise BodyTooLarge()
+                    raise BodyTooLarge(self.max_body_bytes)
             return message
 
         try:
@@ -80,5 +81,10 @@ class BodySizeLimitMiddleware:
         await send({"type": "http.response.body", "body": body})
 
 
-class BodyTooLarge(Exception):
-    """Raised inside the app when a streamed body passes the limit."""
+class BodyTooLarge(HTTPException):
+    """Raised inside the app when a streamed (chunked) body passes the limit. An HTTP 413 error, so that
+    FastAPI's body reader lets it through (it turns other exceptions into a 400) and the error handler
+    answers 413."""
+
+    def __init__(self, max_body_bytes: int) -> None:
+        super().__init__(413, f"请求体超过 {max_body_bytes} 字节")

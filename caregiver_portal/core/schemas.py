@@ -1,35 +1,50 @@
-"""Types shared by the device API schemas: text without control characters, sane timestamps, event ids,
-the error body."""
+"""Types shared by every device API schema and browser form: the one text type (:data:`PlainText`), the one
+timestamp type (:data:`DeviceTimestamp`), event ids, the error body."""
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
 
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+UNSAFE_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+"""Control characters (tab, newline and carriage return are fine) and UTF-16 surrogates: a str holding a
+surrogate code point cannot be encoded as UTF-8, so no database or page could take it."""
 EARLIEST_TIMESTAMP = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST_AHEAD = timedelta(days=1)
 
 
-def _no_control_characters(value: str) -> str:
-    if CONTROL_CHARACTERS.search(value):
-        raise ValueError("text must not contain control characters (such as NUL)")
+def check_text(value: str) -> str:
+    """``value`` unchanged, or ValueError when it holds a control character or an unpaired surrogate."""
+    found = UNSAFE_CHARACTERS.search(value)
+    if found is not None:
+        what = "an unpaired UTF-16 surrogate" if "\ud800" <= found.group() <= "\udfff" else "a control character"
+        raise ValueError(f"text must not contain {what} (U+{ord(found.group()):04X})")
     return value
 
 
-def _plausible_time(value: datetime) -> datetime:
-    if value < EARLIEST_TIMESTAMP:
+def check_timestamp(value: datetime, *, now: datetime | None = None) -> datetime:
+    """``value`` unchanged, or ValueError when it is before 2000 (a clock never set) or more than a day after
+    ``now`` (default: the portal's clock) — including dates that do not exist in UTC (year 9999 at -12:00)."""
+    try:
+        in_utc = value.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("timestamp out of range") from exc
+    if in_utc < EARLIEST_TIMESTAMP:
         raise ValueError("timestamp before 2000-01-01: the device clock is not set")
+    if in_utc > (now or datetime.now(UTC)) + LATEST_AHEAD:
+        raise ValueError("timestamp more than a day in the future: the device clock is wrong")
     return value
 
 
-PlainText = Annotated[str, AfterValidator(_no_control_characters)]
-"""Text a person or device typed: any characters but control characters (PostgreSQL refuses NUL)."""
+PlainText = Annotated[str, AfterValidator(check_text)]
+"""Every text a person or device sends, in a device-API body or a browser form: any characters but control
+characters and unpaired surrogates (refused with 422)."""
 
-DeviceTimestamp = Annotated[AwareDatetime, AfterValidator(_plausible_time)]
-"""A timestamp with a time zone, not before 2000 (a band whose clock was never set)."""
+DeviceTimestamp = Annotated[AwareDatetime, AfterValidator(check_timestamp)]
+"""Every timestamp a device or form sends: with a time zone, from 2000 to a day after now (else 422)."""
 
 EventId = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._:\-]+$")
 """A device-chosen id that makes re-sending a write harmless."""

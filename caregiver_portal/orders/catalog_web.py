@@ -13,12 +13,13 @@ from caregiver_portal.accounts.deps import AdminUser
 from caregiver_portal.core.csrf import require_csrf
 from caregiver_portal.core.deps import SessionDep
 from caregiver_portal.core.errors import InvalidTransition
+from caregiver_portal.core.schemas import PlainText
 from caregiver_portal.core.web import attempt, parse_yuan, render
 from caregiver_portal.orders import catalog as catalog_service
 
 router = APIRouter(include_in_schema=False)
 CSRF = [Depends(require_csrf)]
-Text = Annotated[str, Form(max_length=500)]
+Text = Annotated[PlainText, Form(max_length=500)]
 PICTURES = assets.path("pictures", "catalog")
 # Names of the bundled pictures, so an admin picks "番茄" rather than "1f345.svg".
 PICTURE_LABELS = {spec.picture: spec.name for spec in catalog_service.DEMO_CATALOG} | {"1f6d2.svg": "购物车（通用）"}

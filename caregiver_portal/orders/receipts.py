@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
-from caregiver_portal.core.errors import ConfigurationError, InvalidTransition
+from caregiver_portal.core.errors import ConfigurationError, InvalidTransition, StorageUnavailable
 
 MAX_RECEIPT_BYTES = 900_000  # the browser shrinks photos before upload; the portal's body limit is 1 MB
 # Image signatures we accept, and the extension and media type we store them under.
@@ -35,14 +36,33 @@ def image_extension(content: bytes) -> str:
 
 
 def save_receipt(data_dir: Path | None, content: bytes) -> str:
-    """Store a receipt photo; returns its file name (random, so it cannot be guessed or collide)."""
+    """Store a receipt photo; returns its file name (random, so it cannot be guessed or collide).
+
+    Written to a temporary file, flushed to disk and renamed into place: a full or failing disk raises
+    :class:`StorageUnavailable` and leaves nothing behind (no empty or half-written photo)."""
     if not content:
         raise InvalidTransition("照片是空的")
     if len(content) > MAX_RECEIPT_BYTES:
         raise InvalidTransition("照片太大（最大 900 KB），请重新拍一张")
     name = secrets.token_hex(16) + image_extension(content)
-    (receipts_dir(data_dir) / name).write_bytes(content)
+    folder = receipts_dir(data_dir)
+    partial = folder / f".{name}.part"
+    try:
+        with partial.open("wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        partial.replace(folder / name)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise StorageUnavailable(f"cannot store a receipt photo in {folder}: {exc}") from exc
     return name
+
+
+def delete_receipt(data_dir: Path | None, name: str | None) -> None:
+    """Remove a stored photo again (its order change was not saved)."""
+    if name:
+        receipt_path(data_dir, name).unlink(missing_ok=True)
 
 
 def receipt_path(data_dir: Path | None, name: str) -> Path:

@@ -15,11 +15,12 @@ from caregiver_portal.accounts.deps import CurrentUser, StaffUser
 from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.csrf import require_csrf
 from caregiver_portal.core.deps import SessionDep, StateDep
-from caregiver_portal.core.errors import InvalidTransition, NotFound
+from caregiver_portal.core.errors import InvalidTransition, NotFound, PortalError
+from caregiver_portal.core.schemas import PlainText
 from caregiver_portal.core.web import attempt, flash, parse_yuan, redirect, render
 from caregiver_portal.orders import service as order_service
 from caregiver_portal.orders.catalog import list_items, picture_url
-from caregiver_portal.orders.receipts import MEDIA_TYPES, receipt_path, save_receipt
+from caregiver_portal.orders.receipts import MEDIA_TYPES, delete_receipt, receipt_path, save_receipt
 from caregiver_portal.residents.models import Resident
 from caregiver_portal.residents.scope import ScopeDep, resident_in_scope
 
@@ -120,20 +121,35 @@ def release(request: Request, order_id: int, user: CurrentUser, session: Session
 
 @router.post("/orders/{order_id}/bought", dependencies=CSRF)
 def bought(request: Request, order_id: int, user: CurrentUser, session: SessionDep, scope: ScopeDep, state: StateDep,
-           amount: Annotated[str, Form(max_length=20)],
+           amount: Annotated[PlainText, Form(max_length=20)],
            receipt: Annotated[UploadFile | None, File()] = None) -> Response:
-    """The volunteer bought the goods: amount paid and, optionally, a photo of the receipt."""
-    def action() -> None:
-        try:
-            fen = parse_yuan(amount)
-        except ValueError as exc:
-            raise InvalidTransition("请填写实际花费的金额，例如 23.5") from exc
-        content = receipt.file.read() if receipt is not None and receipt.filename else b""
+    """The volunteer bought the goods: amount paid and, optionally, a photo of the receipt.
+
+    The photo is written first; if the order change is then refused or cannot be saved, the photo is removed
+    again. A full disk answers 503 and keeps nothing (:func:`save_receipt`)."""
+    page = f"/orders/{order_id}"
+    try:
+        fen = parse_yuan(amount)
+    except ValueError:
+        flash(request, "请填写实际花费的金额，例如 23.5", "error")
+        return redirect(page)
+    content = receipt.file.read() if receipt is not None and receipt.filename else b""
+    name = None
+    try:
         name = save_receipt(state.settings.data_dir, content) if content else None
         order_service.mark_bought(session=session, order_id=order_id, user=user, amount_paid_fen=fen,
                                   receipt_file=name, now=utcnow(), scope=scope)
-
-    return attempt(request, session, action, done="已记录：送到后请点“已送达”", then=f"/orders/{order_id}")
+        session.commit()
+    except PortalError as exc:
+        session.rollback()
+        delete_receipt(state.settings.data_dir, name)
+        flash(request, str(exc), "error")
+        return redirect(page)
+    except BaseException:
+        delete_receipt(state.settings.data_dir, name)
+        raise
+    flash(request, "已记录：送到后请点“已送达”")
+    return redirect(page)
 
 
 @router.post("/orders/{order_id}/delivered", dependencies=CSRF)
@@ -146,7 +162,7 @@ def delivered(request: Request, order_id: int, user: CurrentUser, session: Sessi
 
 @router.post("/orders/{order_id}/cancel", dependencies=CSRF)
 def cancel(request: Request, order_id: int, user: StaffUser, session: SessionDep, scope: ScopeDep,
-           reason: Annotated[str, Form(max_length=200)] = "") -> Response:
+           reason: Annotated[PlainText, Form(max_length=200)] = "") -> Response:
     """A grid worker or admin cancels an order nobody has bought yet."""
     return attempt(request, session, lambda: order_service.cancel_order(
         session=session, order_id=order_id, reason=reason or "工作人员取消", now=utcnow(), scope=scope),

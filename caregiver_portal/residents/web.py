@@ -17,6 +17,7 @@ from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.csrf import require_csrf
 from caregiver_portal.core.deps import SessionDep
 from caregiver_portal.core.errors import InvalidTransition
+from caregiver_portal.core.schemas import PlainText
 from caregiver_portal.core.web import attempt, render
 from caregiver_portal.orders.models import GroceryOrder
 from caregiver_portal.orders.service import STATE_LABELS as ORDER_STATE_LABELS
@@ -76,7 +77,7 @@ def resident_detail(request: Request, resident_id: int, user: StaffUser, session
                   GENDER_LABELS=resident_service.GENDER_LABELS)
 
 
-FormText = Annotated[str, Form(max_length=2000)]
+FormText = Annotated[PlainText, Form(max_length=2000)]
 
 
 @router.post("/residents/{resident_id}", dependencies=CSRF)

@@ -15,6 +15,7 @@ from caregiver_portal.core.clock import CHINA_TIME, utcnow
 from caregiver_portal.core.csrf import require_csrf
 from caregiver_portal.core.deps import SessionDep
 from caregiver_portal.core.errors import InvalidTransition
+from caregiver_portal.core.schemas import PlainText
 from caregiver_portal.core.web import attempt, render
 from caregiver_portal.timebank import service as timebank
 from caregiver_portal.timebank.models import Reward
@@ -85,7 +86,7 @@ async def save_rules(request: Request, user: AdminUser, session: SessionDep) -> 
 
 
 @router.post("/timebank/rewards", dependencies=CSRF)
-def add_reward(request: Request, user: AdminUser, session: SessionDep, name: Annotated[str, Form(max_length=100)],
+def add_reward(request: Request, user: AdminUser, session: SessionDep, name: Annotated[PlainText, Form(max_length=100)],
                points: Annotated[int, Form(ge=1, le=100000)]) -> Response:
     """Admins add a reward."""
     def action() -> None:
