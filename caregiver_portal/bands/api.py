@@ -36,7 +36,8 @@ def report_band_status(body: StatusList, device: BridgeDep, session: SessionDep)
     result = record_statuses(session=session, device=device, reports=reports, now=utcnow())
     session.commit()
     return BandStatusResult(stored=result.stored, stale=result.stale, rejected=result.rejected,
-                            unknown_wristbands=list(result.unknown_wristbands))
+                            unknown_wristbands=list(result.unknown_wristbands),
+                            rejected_by_kind=result.rejected_by_kind)
 
 
 @router.get("/site/nearby", response_model=list[NearbyBand])

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
-from caregiver_portal.core.schemas import DeviceTimestamp
+from caregiver_portal.core.schemas import MeasuredAt
 
 MAX_BANDS_PER_REPORT = 2000
 BAND_ADDRESS = r"^[0-9A-Za-z:\-]+$"  # a MAC address (Linux) or a UUID (macOS)
@@ -18,9 +18,11 @@ class BandStatusIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     address: str = Field(min_length=1, max_length=64, pattern=BAND_ADDRESS)
     connected: bool
-    last_seen_at: DeviceTimestamp | None = None
-    rssi: int | None = Field(default=None, ge=-127, le=20)
-    battery_percent: int | None = Field(default=None, ge=0, le=100)
+    last_seen_at: MeasuredAt | None = None
+    rssi: StrictInt | None = Field(default=None, ge=-2**31, le=2**31 - 1,
+                                   description="dBm; outside -127..20 the entry is counted in rejected")
+    battery_percent: StrictInt | None = Field(default=None, ge=-2**31, le=2**31 - 1,
+                                              description="%; outside 0..100 the entry is counted in rejected")
 
 
 class BandStatusResult(BaseModel):
@@ -31,7 +33,10 @@ class BandStatusResult(BaseModel):
     stale: int
     """Reports older than what another bridge reported for the same wristband (kept the newer)."""
     rejected: int
-    """Reports with ``last_seen_at`` too far in the future (a bridge with a wrong clock)."""
+    """Reports not stored: ``last_seen_at`` too far in the future (a bridge with a wrong clock), an RSSI or battery
+    level outside its physical range."""
+    rejected_by_kind: dict[str, int] = Field(default_factory=dict)
+    """The same, per field that was wrong: ``last_seen_at``, ``rssi``, ``battery_percent``."""
     unknown_wristbands: list[str]
     """Addresses not registered at the bridge's site (ignored)."""
 

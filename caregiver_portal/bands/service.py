@@ -8,8 +8,9 @@ never goes backwards (a restarted bridge that has not heard a band yet reports N
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -42,6 +43,7 @@ class RecordResult:
     stale: int
     rejected: int
     unknown_wristbands: tuple[str, ...]
+    rejected_by_kind: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -77,13 +79,14 @@ def _record(session: Session, device: Device, reports: Sequence[BandReport], now
             select(BandStatus).where(BandStatus.wristband_id.in_([b.id for b in bands.values()])).with_for_update()
         )
     }
-    stored = stale = rejected = 0
+    stored = stale = 0
+    rejected = Counter[str]()
     for address, report in latest.items():
         band = bands.get(address)
         if band is None:
             continue
-        if report.last_seen_at is not None and report.last_seen_at > now + MAX_CLOCK_SKEW:
-            rejected += 1
+        if wrong := implausible_fields(report, now):
+            rejected[wrong[0]] += 1
             continue
         seen = min(report.last_seen_at, now) if report.last_seen_at is not None else None
         row = rows.get(band.id)
@@ -97,7 +100,21 @@ def _record(session: Session, device: Device, reports: Sequence[BandReport], now
         stored += 1
     session.flush()
     unknown = tuple(sorted(a for a in latest if a not in bands))
-    return RecordResult(stored, stale, rejected, unknown)
+    return RecordResult(stored, stale, rejected.total(), unknown, dict(sorted(rejected.items())))
+
+
+STATUS_RANGES = {"rssi": (-127, 20), "battery_percent": (0, 100)}
+"""Inclusive physical range of each reported number: a Bluetooth RSSI in dBm, a battery level in %."""
+
+
+def implausible_fields(report: BandReport, now: datetime) -> list[str]:
+    """The fields of ``report`` that cannot be true: ``last_seen_at`` too far in the future, a number out of range."""
+    wrong = ["last_seen_at"] if report.last_seen_at is not None and report.last_seen_at > now + MAX_CLOCK_SKEW else []
+    for name, (low, high) in STATUS_RANGES.items():
+        value = getattr(report, name)
+        if value is not None and not low <= value <= high:
+            wrong.append(name)
+    return wrong
 
 
 def _newer(seen: datetime | None, stored: datetime | None) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
@@ -25,18 +26,24 @@ def check_text(value: str) -> str:
     return value
 
 
-def check_timestamp(value: datetime, *, now: datetime | None = None) -> datetime:
-    """``value`` unchanged, or ValueError when it is before 2000 (a clock never set) or more than a day after
-    ``now`` (default: the portal's clock) — including dates that do not exist in UTC (year 9999 at -12:00)."""
+def check_timestamp(value: datetime, *, now: datetime | None = None,
+                    ahead: timedelta | None = LATEST_AHEAD) -> datetime:
+    """``value`` unchanged, or ValueError when it is before 2000 (a clock never set) or more than ``ahead`` after
+    ``now`` (default: a day after the portal's clock; None: no upper bound) — including dates that do not exist
+    in UTC (year 9999 at -12:00, year 1 at +08:00)."""
     try:
         in_utc = value.astimezone(UTC)
     except OverflowError as exc:
-        raise ValueError("timestamp out of range") from exc
+        raise ValueError(_OUT_OF_RANGE[value.year < 2000]) from exc
     if in_utc < EARLIEST_TIMESTAMP:
-        raise ValueError("timestamp before 2000-01-01: the device clock is not set")
-    if in_utc > (now or datetime.now(UTC)) + LATEST_AHEAD:
-        raise ValueError("timestamp more than a day in the future: the device clock is wrong")
+        raise ValueError(_OUT_OF_RANGE[True])
+    if ahead is not None and in_utc > (now or datetime.now(UTC)) + ahead:
+        raise ValueError(_OUT_OF_RANGE[False])
     return value
+
+
+_OUT_OF_RANGE = {True: "timestamp before 2000-01-01: the device clock is not set",
+                 False: "timestamp more than a day in the future: the device clock is wrong"}
 
 
 PlainText = Annotated[str, AfterValidator(check_text)]
@@ -45,6 +52,11 @@ characters and unpaired surrogates (refused with 422)."""
 
 DeviceTimestamp = Annotated[AwareDatetime, AfterValidator(check_timestamp)]
 """Every timestamp a device or form sends: with a time zone, from 2000 to a day after now (else 422)."""
+
+MeasuredAt = Annotated[AwareDatetime, AfterValidator(partial(check_timestamp, ahead=None))]
+"""The time of one measurement in a batch (a reading, a band status): the same rule, but one too far ahead is
+not a 422 for the whole batch: the ingest applies :func:`check_timestamp` (or a stricter skew) to each item and
+counts the refused ones as ``rejected``."""
 
 EventId = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._:\-]+$")
 """A device-chosen id that makes re-sending a write harmless."""

@@ -24,4 +24,5 @@ def post_readings(body: ReadingBatchIn, device: BridgeDep, session: SessionDep, 
         state.hub.wake()  # a health alert raised by these readings goes to the boards now
     return ReadingBatchResult(batch_id=body.batch_id, accepted=result.accepted, rejected=result.rejected,
                               duplicate=result.duplicate, unknown_wristbands=list(result.unknown_wristbands),
+                              rejected_by_kind=result.rejected_by_kind,
                               withheld_without_consent=result.withheld)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import Any
 
 from sqlalchemy import Float, ForeignKey, Index, Integer, String, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -35,6 +36,8 @@ class ReadingBatch(Base):
     batch_id: Mapped[str] = mapped_column(String(100))
     count: Mapped[int] = mapped_column(Integer)
     rejected: Mapped[int] = mapped_column(Integer, default=0)
+    rejected_by_kind: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+    """The rejected readings per kind, as first answered (a re-sent batch gets the same answer)."""
     withheld: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     """Health readings not stored because the wristband's resident has not consented (PIPL)."""
     received_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -3,7 +3,8 @@ each new batch in the same transaction (:func:`caregiver_portal.health.service.e
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from caregiver_portal.accounts.models import Device
 from caregiver_portal.bands.models import Wristband
 from caregiver_portal.health.models import Reading, ReadingBatch
+from caregiver_portal.health.plausible import plausible
 from caregiver_portal.health.service import evaluate_on_ingest, touch_device
 
 # Readings further than this in the future are refused (a band with a broken clock).
@@ -29,6 +31,8 @@ class IngestResult:
     rejected: int
     duplicate: bool
     unknown_wristbands: tuple[str, ...]
+    rejected_by_kind: dict[str, int] = field(default_factory=dict)
+    """The rejected readings per kind (unknown band, too far in the future, or outside the plausible range)."""
     alerts: int = 0
     """Timeline entries the health rules added (new or repeated alerts): wake the live board."""
     withheld: int = 0
@@ -47,7 +51,8 @@ def ingest_batch(*, session: Session, device: Device, batch_id: str, readings: l
     )
     touch_device(device, now)
     if previous is not None:
-        return IngestResult(previous.count, previous.rejected, True, (), withheld=previous.withheld)
+        return IngestResult(previous.count, previous.rejected, True, (), dict(previous.rejected_by_kind or {}),
+                            withheld=previous.withheld)
     addresses = {r["wristband"] for r in readings}
     bands = {
         band.address: band
@@ -56,15 +61,13 @@ def ingest_batch(*, session: Session, device: Device, batch_id: str, readings: l
             .options(selectinload(Wristband.resident))
         )
     }
-    rows, unknown, rejected, withheld = [], set(), 0, 0
+    rows, unknown, rejected, withheld = [], set(), Counter[str](), 0
     for reading in readings:
         band = bands.get(reading["wristband"])
         if band is None:
             unknown.add(reading["wristband"])
-            rejected += 1
-            continue
-        if reading["measured_at"] > now + MAX_CLOCK_SKEW:
-            rejected += 1
+        if band is None or not acceptable(reading, now):
+            rejected[reading["kind"]] += 1
             continue
         _note_latest(band, reading)
         if reading["kind"] in HEALTH_KINDS and band.resident is not None and not band.resident.health_consent:
@@ -77,9 +80,16 @@ def ingest_batch(*, session: Session, device: Device, batch_id: str, readings: l
         session.execute(insert(Reading), rows)
         alerts = evaluate_on_ingest(session, site_id=device.site_id, rows=rows,
                                     bands={band.id: band for band in bands.values()}, now=now)
-    session.add(ReadingBatch(device_id=device.id, batch_id=batch_id, count=len(rows), rejected=rejected,
-                             withheld=withheld, received_at=now))
-    return IngestResult(len(rows), rejected, False, tuple(sorted(unknown)), alerts, withheld)
+    by_kind = dict(sorted(rejected.items()))
+    session.add(ReadingBatch(device_id=device.id, batch_id=batch_id, count=len(rows), rejected=rejected.total(),
+                             rejected_by_kind=by_kind, withheld=withheld, received_at=now))
+    return IngestResult(len(rows), rejected.total(), False, tuple(sorted(unknown)), by_kind, alerts, withheld)
+
+
+def acceptable(reading: dict[str, Any], now: datetime) -> bool:
+    """A reading of a known band is stored unless it is from too far in the future (a band with a broken
+    clock) or outside its kind's plausible range (:mod:`caregiver_portal.health.plausible`)."""
+    return reading["measured_at"] <= now + MAX_CLOCK_SKEW and plausible(reading["kind"], reading["value"])
 
 
 def _note_latest(band: Wristband, reading: dict[str, Any]) -> None:

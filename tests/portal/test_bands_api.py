@@ -39,7 +39,7 @@ def nearby(portal: SeededPortal, **params: int) -> list[dict[str, Any]]:
 
 def test_reported_band_is_nearby_for_the_kiosk_with_its_resident(seeded_portal: SeededPortal) -> None:
     answer = report(seeded_portal, [status(BAND1, rssi=-58, battery=77)])
-    assert answer == {"stored": 1, "stale": 0, "rejected": 0, "unknown_wristbands": []}
+    assert answer == {"stored": 1, "stale": 0, "rejected": 0, "unknown_wristbands": [], "rejected_by_kind": {}}
     [band] = nearby(seeded_portal)
     assert band["address"] == BAND1 and band["resident_id"] is not None
     assert (band["rssi"], band["battery_percent"], band["connected"]) == (-58, 77, True)
@@ -122,8 +122,9 @@ def test_only_bridges_report_and_only_kiosks_ask(seeded_portal: SeededPortal) ->
 
 
 @pytest.mark.parametrize("body", [
-    pytest.param([{**status(BAND1), "rssi": 50}], id="rssi-out-of-range"),
-    pytest.param([{**status(BAND1), "battery_percent": 101}], id="battery-out-of-range"),
+    pytest.param([{**status(BAND1), "rssi": 2**40}], id="rssi-beyond-32-bits"),
+    pytest.param([{**status(BAND1), "battery_percent": False}], id="battery-false"),
+    pytest.param([{**status(BAND1), "battery_percent": "80"}], id="battery-text"),
     pytest.param([{**status(BAND1), "last_seen_at": "2026-11-25T10:00:00"}], id="naive-timestamp"),
     pytest.param([{"address": BAND1}], id="missing-connected"),
     pytest.param([{**status(BAND1), "surprise": 1}], id="unknown-field"),
@@ -144,3 +145,13 @@ def test_nearby_refuses_bad_parameters(seeded_portal: SeededPortal, params: dict
     response = seeded_portal.client.get("/api/v1/site/nearby", params=params,
                                         headers=seeded_portal.device_headers(seeded_portal.kiosk_token))
     assert response.status_code == 422
+
+
+def test_impossible_rssi_or_battery_is_counted_per_kind_and_the_other_bands_are_stored(
+    seeded_portal: SeededPortal,
+) -> None:
+    answer = report(seeded_portal, [{**status(BAND1), "rssi": 50}, {**status(BAND2), "battery_percent": 100000},
+                                    status(BAND3, battery=64)])
+    assert (answer["stored"], answer["rejected"]) == (1, 2)
+    assert answer["rejected_by_kind"] == {"battery_percent": 1, "rssi": 1}
+    assert [(band["address"], band["battery_percent"]) for band in nearby(seeded_portal)] == [(BAND3, 64)]

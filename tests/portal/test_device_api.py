@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import create_engine, select
 
+from caregiver_portal.bands.models import Wristband
+from caregiver_portal.core.settings import PortalSettings
 from tests.portal.conftest import SeededPortal
 
 BAND = "F0:00:00:00:00:01"
@@ -124,17 +127,37 @@ def test_reading_batch_is_stored_once_and_unknown_bands_are_reported(seeded_port
     again = seeded_portal.client.post("/api/v1/readings", json=batch, headers=seeded_portal.device_headers())
     assert first.status_code == 202
     assert first.json() == {"batch_id": "batch-1", "accepted": 2, "rejected": 1, "duplicate": False,
-                            "unknown_wristbands": ["AA:BB:CC:DD:EE:FF"], "withheld_without_consent": 0}
+                            "unknown_wristbands": ["AA:BB:CC:DD:EE:FF"], "withheld_without_consent": 0,
+                            "rejected_by_kind": {"spo2": 1}}
     assert again.json()["duplicate"] is True and again.json()["accepted"] == 2
 
 
-@pytest.mark.parametrize("value", [float("nan"), 1e12, -5000])
+@pytest.mark.parametrize("value", [float("nan"), 1e12, -5000, False, "70"])
 def test_absurd_reading_values_are_refused(seeded_portal: SeededPortal, value: float) -> None:
     batch = {"batch_id": "b", "readings": [{"wristband": BAND, "kind": "heart_rate", "value": value,
                                              "measured_at": "2026-11-25T06:00:00+00:00"}]}
     response = seeded_portal.client.post("/api/v1/readings", content=_json_allowing_nan(batch),
                                          headers={**seeded_portal.device_headers(), "content-type": "application/json"})
     assert response.status_code == 422
+
+
+def test_implausible_readings_are_rejected_and_counted_per_kind(seeded_portal: SeededPortal,
+                                                               portal_settings: PortalSettings) -> None:
+    readings = [("heart_rate", -1000), ("heart_rate", 72), ("spo2", 5000), ("spo2", 97), ("temperature", 60),
+                ("temperature", 36.5), ("battery", 55), ("battery", 100000)]  # the absurd battery level comes last
+    batch = {"batch_id": "implausible", "readings": [
+        {"wristband": BAND, "kind": kind, "value": value, "measured_at": f"2026-11-25T06:00:0{second}+00:00"}
+        for second, (kind, value) in enumerate(readings)]}
+    first = seeded_portal.client.post("/api/v1/readings", json=batch, headers=seeded_portal.device_headers()).json()
+    again = seeded_portal.client.post("/api/v1/readings", json=batch, headers=seeded_portal.device_headers()).json()
+    assert (first["accepted"], first["rejected"]) == (4, 4)
+    assert first["rejected_by_kind"] == {"battery": 1, "heart_rate": 1, "spo2": 1, "temperature": 1}
+    assert again["duplicate"] is True and again["rejected_by_kind"] == first["rejected_by_kind"]
+    engine = create_engine(portal_settings.database_url)
+    with engine.connect() as db:
+        battery = db.scalar(select(Wristband.battery_percent).where(Wristband.address == BAND))
+    engine.dispose()
+    assert battery == 55, "the band's battery level comes from the plausible reading only"
 
 
 def _json_allowing_nan(body: object) -> bytes:

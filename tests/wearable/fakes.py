@@ -64,7 +64,7 @@ class RecordingPortal:
             raise self.fail_status
         with self._lock:
             self.status_reports.append(list(bands))
-        return {"stored": len(bands), "stale": 0, "rejected": 0, "unknown_wristbands": []}
+        return {"stored": len(bands), "stale": 0, "rejected": 0, "unknown_wristbands": [], "rejected_by_kind": {}}
 
     def band_keys(self) -> list[dict[str, Any]]:
         if isinstance(self.band_list, Exception):
