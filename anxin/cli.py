@@ -9,6 +9,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from anxin.models_command import add_models_parser
+
 DEFAULT_DATA_DIR = Path("anxin-data")
 
 
@@ -42,9 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     kiosk = commands.add_parser("kiosk", help="open the kiosk window")
     kiosk.add_argument("--config", type=Path, default=DEFAULT_DATA_DIR / "kiosk.toml")
 
-    models = commands.add_parser("models", help="install, list and verify voice models")
-    models.add_argument("action", choices=("install", "list", "verify"))
-    models.add_argument("--dir", type=Path, default=Path("voice_models"))
+    add_models_parser(commands)
 
     admin = commands.add_parser("admin", help="administration tasks")
     _database_args(admin)
@@ -145,7 +145,7 @@ def _kiosk(args: argparse.Namespace) -> int:
 def _models(args: argparse.Namespace) -> int:
     from anxin.models_command import run_models_command
 
-    return run_models_command(args.action, args.dir)
+    return run_models_command(args)
 
 
 def _admin(args: argparse.Namespace) -> int:

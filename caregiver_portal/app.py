@@ -77,7 +77,9 @@ def create_app(settings: PortalSettings, *, migrate: bool = True) -> FastAPI:
                        max_age=settings.session_max_age_s, same_site="lax", https_only=settings.secure_cookies)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # alert.wav and catalog/*.svg live in the top-level assets package (sounds/, pictures/)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR, packages=[("assets", "sounds"), ("assets", "pictures")]),
+              name="static")
     include_routers(app)
     _add_health(app, state)
     _add_error_handlers(app)

@@ -125,6 +125,13 @@ def rendered_text_size(widget: Any) -> tuple[float, float]:
     return float(width), float(height)
 
 
+def line_spacing(widget: Any) -> float:
+    """Distance between the baselines of the widget's wrapped lines, per font size (as rendered)."""
+    from kiosk.fonts import measure_pitch
+
+    return measure_pitch(widget.font_name, getattr(widget, "line_height", 1.0))
+
+
 def describe(widget: Any) -> str:
     """Short name of a widget for messages: class plus text or id."""
     text = getattr(widget, "text", "") or ""
@@ -181,8 +188,10 @@ def _check_text(widget: Any, rules: A11yRules, scale: float, window_bg: RGBA, bu
         found.append(
             Violation("text-fits", name, f"text {tw:.0f}x{th:.0f} overflows {widget.width:.0f}x{widget.height:.0f}")
         )
-    if th > 1.6 * widget.font_size and getattr(widget, "line_height", 1.0) < rules.min_line_height:
-        found.append(Violation("line-height", name, f"line_height {widget.line_height} < {rules.min_line_height}"))
+    if th > 1.6 * widget.font_size:
+        spacing = line_spacing(widget)
+        if spacing < rules.min_line_height - 0.02:
+            found.append(Violation("line-height", name, f"line spacing {spacing:.2f} < {rules.min_line_height}"))
     return found
 
 

@@ -1,7 +1,8 @@
 """Find and register a Simplified-Chinese font so no text renders as tofu.
 
-Kivy's bundled Roboto has no CJK glyphs. We look for a vendored font in ``assets/fonts/``
-first, then for Debian's ``fonts-wqy-microhei`` (installed by ``scripts/bootstrap.sh``).
+Kivy's bundled Roboto has no CJK glyphs. We use the vendored Noto Sans SC of the ``assets``
+package (``assets/fonts/``, found next to the installed package) first, then Debian's
+``fonts-wqy-microhei`` (installed by ``scripts/bootstrap.sh``) when it is missing.
 Noto CJK ``.ttc`` collections are deliberately not in the list: face 0 is the Japanese
 variant, which draws several common characters (直, 令, 骨) wrongly for Chinese readers.
 """
@@ -13,6 +14,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+import assets
 from kiosk.errors import FontNotFound
 
 logger = logging.getLogger(__name__)
@@ -21,15 +23,42 @@ FONT_NAME = "AnxinSans"
 """Name under which the CJK font is registered with Kivy."""
 FONT_ENV_VAR = "ANXIN_KIOSK_FONT"
 """Environment variable that may point at a font file to use instead of the search list."""
-_REPO_ROOT = Path(__file__).resolve().parent.parent
-FONT_SEARCH_PATHS: tuple[Path, ...] = (
-    _REPO_ROOT / "assets" / "fonts" / "NotoSansSC-Regular.otf",
-    _REPO_ROOT / "assets" / "fonts" / "NotoSansSC-Regular.ttf",
+VENDORED_FONT = assets.path("fonts", "NotoSansSC-Regular.otf")
+"""Noto Sans SC Regular (OFL), shipped as package data of ``assets``."""
+DEBIAN_FONTS: tuple[Path, ...] = (
     Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
     Path("/usr/share/fonts/wqy-microhei/wqy-microhei.ttc"),
     Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
 )
+"""Debian's Chinese fonts, the fallback when the vendored font is missing."""
+FONT_SEARCH_PATHS: tuple[Path, ...] = (VENDORED_FONT, *DEBIAN_FONTS)
 """Candidate fonts, best first."""
+LINE_SPACING = 1.3
+"""Wanted distance between the baselines of wrapped lines, as a multiple of the font size."""
+_natural_pitch: dict[str, float] = {}
+"""The registered font's own baseline distance per font size (measured at registration)."""
+
+
+def line_height_factor() -> float:
+    """Kivy ``line_height`` that gives :data:`LINE_SPACING` with the registered font.
+
+    Kivy multiplies the font's own line distance, which differs between fonts (Noto Sans SC
+    1.45, WenQuanYi Micro Hei about 1.2); before a font is registered this is LINE_SPACING.
+    """
+    pitch = _natural_pitch.get(FONT_NAME)
+    return LINE_SPACING if pitch is None else max(1.0, LINE_SPACING / pitch)
+
+
+def measure_pitch(font_name: str, line_height: float = 1.0) -> float:
+    """Baseline distance of two wrapped lines in ``font_name`` divided by the font size (needs a window)."""
+    from kivy.core.text import Label as CoreLabel
+
+    heights = []
+    for text in ("国", "国\n国"):
+        label = CoreLabel(text=text, font_size=100, font_name=font_name, line_height=line_height)
+        label.refresh()
+        heights.append(label.texture.size[1] if label.texture is not None else 0)
+    return (heights[1] - heights[0]) / 100
 
 
 def find_cjk_font(candidates: Sequence[Path] | None = None) -> Path:
@@ -60,5 +89,6 @@ def register_cjk_font(candidates: Sequence[Path] | None = None) -> Path:
     LabelBase.register(name=FONT_NAME, fn_regular=str(path))
     if DEFAULT_FONT:
         LabelBase.register(name=DEFAULT_FONT, fn_regular=str(path))
-    logger.info("kiosk font: %s", path)
+    _natural_pitch[FONT_NAME] = measure_pitch(FONT_NAME) or LINE_SPACING
+    logger.info("kiosk font: %s (line pitch %.2f)", path, _natural_pitch[FONT_NAME])
     return path

@@ -19,7 +19,7 @@ from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
 from kiosk import theme as th
-from kiosk.fonts import FONT_NAME
+from kiosk.fonts import FONT_NAME, line_height_factor
 
 
 class Panel(BoxLayout):
@@ -55,7 +55,7 @@ class Panel(BoxLayout):
 
 
 class TextLabel(Label):
-    """Wrapped, centred text in the CJK font with 1.3 line spacing.
+    """Wrapped, centred text in the CJK font with 1.3 line spacing (whatever the font).
 
     With ``auto_height`` the label is as tall as its text (for use in vertical boxes);
     otherwise it fills the box it is given and centres the text vertically.
@@ -82,7 +82,7 @@ class TextLabel(Label):
             color=color,
             halign=halign,
             valign=valign,
-            line_height=1.3,
+            line_height=line_height_factor(),
             **kwargs,
         )
         self._auto_height = auto_height
@@ -133,7 +133,7 @@ class BigButton(Button):
             background_color=normal,
             halign="center",
             valign="middle",
-            line_height=1.3,
+            line_height=line_height_factor(),
             **kwargs,
         )
         self.role = role

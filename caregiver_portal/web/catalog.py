@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
+import assets
 from caregiver_portal.community import catalog as catalog_service
 from caregiver_portal.community.scope import site_for_new_rows
 from caregiver_portal.deps import SessionDep
@@ -18,7 +18,7 @@ from caregiver_portal.web.csrf import require_csrf
 router = APIRouter(include_in_schema=False)
 CSRF = [Depends(require_csrf)]
 Text = Annotated[str, Form(max_length=500)]
-PICTURES = Path(__file__).resolve().parent.parent / "static" / "catalog"
+PICTURES = assets.path("pictures", "catalog")
 # Names of the bundled pictures, so an admin picks "番茄" rather than "1f345.svg".
 PICTURE_LABELS = {spec.picture: spec.name for spec in catalog_service.DEMO_CATALOG} | {"1f6d2.svg": "购物车（通用）"}
 

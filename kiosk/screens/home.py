@@ -9,7 +9,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kiosk import theme as th
 from kiosk.screens.base import KioskScreen
 from kiosk.state.site_alerts import SiteAlertsView, site_alerts_view
-from kiosk.widgets import BigButton, Panel, TextLabel
+from kiosk.widgets import BigButton, TextLabel, fitted_panel
 
 HOME_GREETING = "您好，这里是安心服务。请选择：呼叫帮助，买菜代购，活动报名，我的请求。"
 
@@ -39,14 +39,10 @@ class HomeScreen(KioskScreen):
         box.add_widget(choices)
         # Room for the heading, the alert lines, "另外还有 n 条" and the offline note.
         self.max_lines = 4 if portrait else 2
-        self.strip = Panel(
-            th.PANEL_STRIP, border_px=t.px(4), orientation="vertical",
-            size_hint_y=None, height=t.px(64 * (self.max_lines + 3) + 40), padding=(t.px(32), t.px(16)),
-        )
-        self.strip.border_rgba = list(th.TEXT)
+        self.strip = fitted_panel(th.PANEL_STRIP, t.px(4), padding=(t.px(32), t.px(16)))
         self.strip_heading = TextLabel("社区动态", font_size=t.body_font, bold=True, halign="left",
                                        auto_height=True, kiosk_id="home.strip.heading")
-        self.strip_lines = TextLabel("", font_size=t.body_font, halign="left", valign="top",
+        self.strip_lines = TextLabel("", font_size=t.body_font, halign="left", valign="top", auto_height=True,
                                      kiosk_id="home.strip.lines")
         self.strip.add_widget(self.strip_heading)
         self.strip.add_widget(self.strip_lines)

@@ -11,13 +11,14 @@ import re
 import threading
 import uuid
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import assets
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI)  # a Wednesday morning
-STATIC = Path(__file__).resolve().parents[2] / "caregiver_portal" / "static"
+STATIC = assets.path("pictures")
 CATALOG = [
     # name, category, unit, price (fen), picture
     ("西红柿", "蔬菜", "斤", 400, "1f345.svg"), ("土豆", "蔬菜", "斤", 250, "1f954.svg"),

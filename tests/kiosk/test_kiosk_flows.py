@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 
 from kiosk.site_feed import load_cache
+from tests.kiosk.fake_community import NOW
 from tests.kiosk.fakes import FakePortal
 
 pytestmark = pytest.mark.kivy
@@ -109,11 +110,13 @@ def test_help_call_that_cannot_be_saved_shows_the_duty_phone(make_harness, fake_
 
 
 def test_repeat_button_speaks_the_screen_again(make_harness, fake_portal):
-    h = make_harness(client=fake_portal)
+    # The activities are dated around NOW: with the real date they may all be over already.
+    h = make_harness(client=fake_portal, clock=lambda: NOW)
     h.tap("活动报名")
-    assert h.wait_for_text("社区义诊", 10)
+    assert h.wait_for_text("社区义诊", 30)
     before = len(h.spoken)
     h.tap("再听一遍")
+    assert h.wait_until(lambda: len(h.spoken) > before, 30)
     assert len(h.spoken) == before + 1 and "活动报名" in h.spoken[-1] and "社区义诊" in h.spoken[-1]
 
 
