@@ -9,20 +9,14 @@ would straddle them (就明天 stays, it is not 救命天).
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-# pypinyin's phrase dictionary costs ~45 MB of RAM on a kiosk already near its memory budget;
-# single-character readings give the same results on the whole test corpus (toneless, fuzzy).
-os.environ.setdefault("PYPINYIN_NO_PHRASES", "true")
-from pypinyin import Style, lazy_pinyin  # noqa: E402
+from .pinyin import fuzzy_syllable, syllables
 
 EXACT, PINYIN, FUZZY = 1.0, 0.8, 0.65
-_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"), ("r", "l"))
-_FINALS = (("iang", "ian"), ("uang", "uan"), ("ang", "an"), ("eng", "en"), ("ing", "in"), ("ong", "on"))
 
 
 @dataclass(frozen=True)
@@ -39,24 +33,6 @@ class Lexicon:
 
     by_char: dict[str, tuple[Entry, ...]]
     by_syllable: dict[str, tuple[tuple[Entry, tuple[str, ...], tuple[str, ...]], ...]]
-
-
-def syllables(text: str) -> list[str]:
-    """Toneless pinyin, one item per character (non-Chinese characters stand for themselves)."""
-    return lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars))
-
-
-@lru_cache(maxsize=4096)
-def fuzzy_syllable(syllable: str) -> str:
-    """Collapse commonly confused initials and finals (shi -> si, ming -> min, lan -> nan)."""
-    for long, short in _INITIALS:
-        if syllable.startswith(long):
-            syllable = short + syllable[len(long) :]
-            break
-    for long, short in _FINALS:
-        if syllable.endswith(long):
-            return syllable[: -len(long)] + short
-    return syllable
 
 
 def build_lexicon(fuzzy_words: Iterable[str], protected_words: Iterable[str]) -> Lexicon:
