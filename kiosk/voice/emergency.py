@@ -11,7 +11,8 @@ cues (four characters or more) and one inserted character inside them (recognise
 - ``urgent``: urgency (快来人, 赶紧, 出事了, 搞快点), which also makes a symptom an emergency,
   as do ``intense`` (疼得受不了, 要炸了), ``person`` (someone else: 老伴, 孙子, 邻居) or a
   second symptom;
-- ``chest`` with ``pain`` is danger (心口绞着疼), as is ``gas`` with ``leak`` (天然气好像漏了);
+- ``chest`` with ``pain`` is danger (心口绞着疼), as are ``gas`` with ``leak`` (天然气好像漏了)
+  and ``poison`` with ``swallow`` (把洗洁精喝了);
   ``body`` with ``pain`` is a symptom (腿肿得好疼);
 - ``calm``: what takes the danger away (没摔, 已经好了, 讲座, 电视里, 上个月, 煤气罐).
 
@@ -22,10 +23,8 @@ then asks "您是要紧急呼叫吗？"), and little when a calm cue explains it
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import islice, product
 
 from .pinyin import fuzzy_options, fuzzy_variants
 
@@ -58,17 +57,18 @@ CUES: dict[str, tuple[str, ...]] = {
         "说话不利索 舌头发硬 半边身子 半边脸 一边手脚 手脚发麻 手脚麻 没知觉 脸耷拉",
         # bleeding
         "流血 出血 吐血 咳血 便血 拉血 血止不住 止不住血 大口子 磕破 割破 割伤 好多血",
-        "冒血 鼻血 血流 流不停",
+        "冒血 鼻血 血流 流不停 一地血 一身血 满手血 满脸血 血一直 血直流 流了好多 切掉 切到手",
         # burns, fire
         "烫伤 烫着 烫了 烧伤 烫起泡 着火 失火 起火 火灾 冒烟 烧起来 着起来 救火 全是烟",
         "烟雾报警 冒火 冒黑烟 烧着了",
         # seizures
-        "抽搐 抽风 抽起来 抽过去 抽筋 口吐白沫 翻白眼 癫痫 羊角风 浑身发抖",
+        "抽搐 抽风 抽起来 抽过去 抽筋 口吐白沫 翻白眼 癫痫 羊角风 羊癫 癫疯 浑身发抖",
         # gas, poison
         "煤气味 燃气味 天然气味 煤气泄 燃气泄 漏气 漏煤气 煤气漏 燃气漏 天然气漏 煤气中毒",
         "臭鸡蛋味 燃气报警 中毒 吃错药 药吃多 喝了农药 误喝 吞了",
         # fainting, unresponsive
-        "晕过去 昏过去 昏迷 不省人事 叫不醒 叫不应 没反应 没气了 没呼吸 不理人",
+        "晕过去 昏过去 昏迷 不省人事 叫不醒 叫不应 没反应 没气了 没呼吸 不理人 没动静 好几天没 敲门没人",
+        "没人应 舌头打结",
         # danger from others, trapped
         "有人打我 被关在 开水泼 油溅 撬门 撬我家 闯进 抢劫 被困 困在 掉水里 掉河里 掉到沟",
         "溺水",
@@ -83,7 +83,7 @@ CUES: dict[str, tuple[str, ...]] = {
         "不利索 走不了路 眼冒金星 不得行了 晕得 心慌 不对劲 卡住了 过敏 看不见了 流口水",
     ),
     "urgent": _words(
-        "快来 快点来 赶紧 快快 出事了 不得了 急死了 搞快点 遭了 快点快点 快叫 来人 快打",
+        "快来 快点来 赶紧 快快 出事了 不得了 急死了 搞快点 遭了 快点快点 快叫 快打",
         "打一二零 快送",
     ),
     "gas": _words("煤气 燃气 天然气 液化气"),
@@ -91,21 +91,26 @@ CUES: dict[str, tuple[str, ...]] = {
     "chest": _words("胸口 心口 胸 心脏 左胳膊 后背 心里"),
     "body": _words("头 脑壳 脑袋 肚子 胃 腿 腰 浑身 全身 身上 牙 眼睛 嗓子 喉咙"),
     "pain": _words("疼 痛 闷 压 绞 难受 不舒服 发麻 麻 晕 昏"),
-    "person": _words("老伴 老头 老太 孙子 孙女 邻居 爷爷 奶奶 外婆 外公 我妈 我爸 老汉 他 她 有人"),
+    "poison": _words("农药 洗洁精 消毒液 老鼠药 安眠药 药片 硬币 电池"),
+    "swallow": _words("喝 吃 吞 咽 误"),
+    "person": _words("老伴 老头 老太 孙子 孙女 邻居 爷爷 奶奶 外婆 外公 我妈 我爸 老汉 他 她"),
     "intense": _words(
         "得厉害 受不了 得要命 得要死 要炸了 打滚 直不起腰 好疼 好痛 疼得 痛得 得很 一直",
     ),
     "calm": _words(
         "没摔 没有摔 没事 没什么事 没大事 已经好了 好多了 不疼了 包扎好 包好了 讲座 知识",
         "宣传 电视里 电视上 新闻 听说 上次 上回 上个月 上礼拜 上周 去年 以前 防跌倒 防摔",
-        "防火 怕滑倒 怕摔 打不着火 煤气罐没 没气了换 燃气卡 燃气费 天然气费 煤气费 不用叫",
+        "防火 怕滑倒 怕摔 打不着火 煤气罐没 没气了换 燃气卡 燃气费 天然气费 煤气费 不用叫 现在好了",
+        "今天好了 没事了",
         "别叫 吃着药 在吃药 控制住 演习 演练 培训",
     ),
 }
-KIND_ORDER = ("danger", "symptom", "urgent", "gas", "leak", "chest", "body", "pain", "person", "intense", "calm")
+KIND_ORDER = ("danger", "symptom", "urgent", "gas", "leak", "chest", "body", "pain", "poison", "swallow", "person",
+              "intense", "calm")
 # Negations right before a cue cancel that cue (没摔倒, 不是着火, 防跌倒).
 NEGATIONS: tuple[str, ...] = ("没", "没有", "不是", "别", "防", "不会", "不怕", "怕")
-MAX_READINGS = 4
+PARTICLES = "也都又还就好很太得了着的是"
+"""Said inside a cue without changing it (嘴也歪了, 气都喘不上): skipping one costs nothing."""
 SURE, HEARD, EDITED = 1.0, 0.85, 0.75
 """How much a cue counts when its characters are as written / only its sound matches / with a
 character dropped or inserted."""
@@ -122,41 +127,65 @@ class Hit:
     quality: float
 
 
+_END = None  # trie key of the cues that end at a node (no syllable is None)
+
+
 @lru_cache(maxsize=1)
-def _index() -> dict[tuple[str, ...], tuple[tuple[str, str, bool], ...]]:
-    """Fuzzy syllable sequence -> (kind, word, edited) for every cue, its readings and its
-    forms with an inner character dropped (cues of four characters or more)."""
-    index: dict[tuple[str, ...], list[tuple[str, str, bool]]] = {}
+def _trie() -> dict:
+    """A trie over fuzzy syllables of every cue, its readings and its forms with an inner character
+    dropped (cues of four characters or more); ``_END`` holds (kind, word, edited) of cues ending there."""
+    root: dict = {}
     for kind in KIND_ORDER:
         for word in CUES[kind]:
             for variant in fuzzy_variants(word):
-                index.setdefault(variant, []).append((kind, word, False))
+                keys = [(variant, False)]
                 if len(variant) >= 4:
-                    for k in range(1, len(variant) - 1):
-                        index.setdefault(variant[:k] + variant[k + 1 :], []).append((kind, word, True))
-    return {key: tuple(value) for key, value in index.items()}
-
-
-@lru_cache(maxsize=1)
-def _longest() -> int:
-    return max(len(key) for key in _index())
+                    keys += [(variant[:k] + variant[k + 1 :], True) for k in range(1, len(variant) - 1)]
+                for key, edited in keys:
+                    node = root
+                    for syllable in key:
+                        node = node.setdefault(syllable, {})
+                    node.setdefault(_END, []).append((kind, word, edited))
+    return root
 
 
 def find_cues(text: str) -> list[Hit]:
-    """Every cue in *text* (normalised, no spaces), best match per span."""
-    index, options = _index(), [fuzzy_options(char) for char in text]
+    """Every cue in *text* (normalised, no spaces), best match per span.
+
+    Each character may be read any of its ways; one inner character of the text may be
+    skipped (a character the recogniser inserted, or a particle: 嘴也歪了)."""
+    root, options = _trie(), [fuzzy_options(char) for char in text]
     hits: dict[tuple[int, int, str], Hit] = {}
-    for start, end, key in _windows(options, _longest()):
-        inserted = len(key) != end - start
-        for kind, word, edited in index.get(key, ()):
-            exact = text[start:end] == word
-            if not exact and not _plausible(text[start:end], word, kind, edited=edited, inserted=inserted):
+    for start in range(len(text)):
+        stack = [(start, root, -1, False)]  # position, trie node, skipped position, the last one skipped
+        while stack:
+            pos, node, skipped, just_skipped = stack.pop()
+            if not just_skipped:
+                for kind, word, edited in node.get(_END, ()):
+                    _record(hits, text, start, pos, kind, word, edited=edited, skipped=skipped)
+            if pos == len(text):
                 continue
-            quality = SURE if exact else EDITED if edited or inserted else HEARD
-            old = hits.get((start, end, kind))
-            if old is None or quality > old.quality:
-                hits[(start, end, kind)] = Hit(kind, word, start, end, quality)
+            for syllable in options[pos]:
+                child = node.get(syllable)
+                if child is not None:
+                    stack.append((pos + 1, child, skipped, False))
+            if skipped < 0 and node is not root:
+                stack.append((pos + 1, node, pos, True))
     return sorted(hits.values(), key=lambda h: (h.start, h.end))
+
+
+def _record(hits: dict, text: str, start: int, end: int, kind: str, word: str, *, edited: bool,
+            skipped: int) -> None:
+    span = text[start:end] if skipped < 0 else text[start:skipped] + text[skipped + 1 : end]
+    if span == word and (skipped < 0 or text[skipped] in PARTICLES):
+        quality = SURE
+    elif _plausible(span, word, kind, edited=edited, inserted=skipped >= 0):
+        quality = EDITED if edited or skipped >= 0 else HEARD
+    else:
+        return
+    old = hits.get((start, end, kind))
+    if old is None or quality > old.quality:
+        hits[(start, end, kind)] = Hit(kind, word, start, end, quality)
 
 
 def _plausible(span: str, word: str, kind: str, *, edited: bool, inserted: bool) -> bool:
@@ -169,24 +198,10 @@ def _plausible(span: str, word: str, kind: str, *, edited: bool, inserted: bool)
     return same >= (2 if edited or inserted else 1)
 
 
-def _windows(options: list[tuple[str, ...]], longest: int) -> Iterator[tuple[int, int, tuple[str, ...]]]:
-    """(start, end, syllables) for every span of up to *longest* characters (each way its characters
-    can be read, up to :data:`MAX_READINGS`), and for every span one longer with an inner
-    syllable left out (a character the recogniser inserted)."""
-    n = len(options)
-    for start in range(n):
-        for end in range(start + 1, min(n, start + longest + 1) + 1):
-            for key in islice(product(*options[start:end]), MAX_READINGS):
-                if end - start <= longest:
-                    yield start, end, key
-                if end - start >= 4:
-                    for k in range(1, len(key) - 1):
-                        yield start, end, key[:k] + key[k + 1 :]
-
-
 def _negated(text: str, hit: Hit) -> bool:
+    """没摔倒 / 防跌倒: a negation right before the cue (not before one that says "cannot": 没有站不起来)."""
     before = text[max(0, hit.start - 2) : hit.start]
-    return any(before.endswith(word) for word in NEGATIONS)
+    return "不" not in hit.word and any(before.endswith(word) for word in NEGATIONS)
 
 
 def danger_score(text: str) -> float:
@@ -194,7 +209,8 @@ def danger_score(text: str) -> float:
     hits = [hit for hit in find_cues(text) if not (hit.kind in ("danger", "symptom") and _negated(text, hit))]
     best = {kind: max((h.quality for h in hits if h.kind == kind), default=0.0) for kind in KIND_ORDER}
     dangers = [h for h in hits if h.kind == "danger"]
-    score = 0.9 * max(best["danger"], min(best["chest"], best["pain"]), min(best["gas"], best["leak"]))
+    pairs = (("chest", "pain"), ("gas", "leak"), ("poison", "swallow"))
+    score = 0.9 * max(best["danger"], *(min(best[a], best[b]) for a, b in pairs))
     symptom = max(best["symptom"], min(best["body"], best["pain"]))
     if symptom:
         boosted = best["urgent"] or best["intense"] or best["person"] or len({h.word for h in hits

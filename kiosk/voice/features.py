@@ -10,6 +10,7 @@ from __future__ import annotations
 from .activities import names_activity
 from .dates import mentioned_days, mentioned_hours
 from .grocery import order_items
+from .keywords import QUESTION
 from .numbers import first_quantity
 from .pinyin import fuzzy
 from .rules import Context, rule_intent
@@ -45,6 +46,8 @@ def cues(ctx: Context, danger: float) -> list[str]:
         found.append("s:activity")
     if mentioned_days(text, ctx.now) or mentioned_hours(text):
         found.append("s:day")
+    if QUESTION.search(text):
+        found.append("s:question")
     found.append("len:" + ("1" if len(text) <= 1 else "2" if len(text) <= 2 else "4" if len(text) <= 4 else "long"))
     return found
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 from .keywords import NEGATED_ITEM, NEGATED_ITEM_AFTER, NEGATED_ITEM_AT_END
 from .numbers import QUANTITY, Quantity, implied_one, numeral_value, quantity_after, quantity_before
 
-CORRECTION = r"(?:不对|不是|不不|不|算了|改成|换成|改|还是|要)"
+CORRECTION = r"(?:不对|不是|不不|不|算了|改成|换成|改|还是)"
 # A correction, then an amount: 两斤，不对，三斤 / 一斤不两斤 / 两袋算了一袋吧.
 _CORRECTED = re.compile(rf"{CORRECTION}(?:的话|吧|了)?(?P<q>{QUANTITY.pattern})")
 # The text between two items that replaces the first by the second: 香蕉不对黄瓜, 香蕉换成黄瓜.
@@ -23,8 +23,6 @@ _ITEM_CORRECTION = re.compile(r"^(?:不对|不是|不不|算了|换成|改成|�
 # Declined later in its own part of the sentence: 大米家里还有先不买了.
 _DECLINED_LATER = re.compile(r"(?:不要|不买|不用买|别买)(?:了|啦)")
 _EACH = re.compile(rf"(?:都|各)(?:来|要|买)?(?P<q>{QUANTITY.pattern})")
-# Up to this many characters of 帮我带 / 要 / 来 may separate an item from its amount after it.
-_LEAD_IN = re.compile(r"^(?:没了|用完了|就|都|再|也|帮我|给我|麻烦|来|要|买|带|拿|称|捎|整|割){1,3}$")
 
 
 def find_items(text: str, aliases: dict[str, str | None]) -> list[tuple[int, int, str]]:
@@ -48,17 +46,15 @@ def _alias_pattern(aliases: tuple[str, ...]) -> re.Pattern[str]:
 
 
 def _amount_after(text: str, end: int, stop: int) -> Quantity | None:
-    """The amount said after an item: right after it, or after a short lead-in (没了帮我带一支)."""
+    """The amount said after an item: right after it (鸡蛋两斤, 鸡蛋要两斤) or later in its part of the
+    sentence (牙膏没了帮我带一支), unless it stands right before the next item (that one's amount)."""
     quantity = quantity_after(text, end, stop)
     if quantity is not None:
         return quantity
     for match in QUANTITY.finditer(text, end, stop):
-        lead = text[end : match.start()]
-        if lead and _LEAD_IN.match(lead):
-            found = quantity_after(text, match.start(), stop)
-            if found is not None:
-                return found
-        break
+        found = quantity_after(text, match.start(), stop)
+        if found is not None and (stop == len(text) or found.end < stop):
+            return found
     return None
 
 
@@ -66,7 +62,7 @@ def _corrected(text: str, start: int, stop: int, quantity: Quantity | None) -> Q
     """The last amount after a self-correction between ``start`` and ``stop``, else *quantity*."""
     for match in _CORRECTED.finditer(text, start, stop):
         fixed = quantity_after(text, match.start("q"), stop) or _bare(text, match.start("q"), stop)
-        if fixed is not None:
+        if fixed is not None and (stop == len(text) or fixed.end < stop):  # not the next item's amount
             unit = fixed.unit or (quantity.unit if quantity else None)
             quantity = Quantity(fixed.value, unit, fixed.start, fixed.end)
     return quantity

@@ -54,6 +54,8 @@ MODEL_SURE = 0.85
 """A model probability that overrules a detector score between EMERGENCY_AT and SURE_DANGER."""
 MODEL_EMERGENCY_AT = 0.3
 """A model probability of an emergency from which the answer is an (unsure) emergency."""
+UNSURE = 0.55
+"""The confidence given to an emergency the detector only found a symptom for."""
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,7 @@ def analyse(text: str, *, catalog: Sequence[str], activities: Sequence[Mapping],
     """Clean *text*, score its danger and compute its model features (used by :func:`parse` and training)."""
     clean = normalise(text)
     ctx = context(clean, catalog=catalog, activities=activities, now=now)
-    danger = max(danger_score(clean), danger_score(ctx.text)) if clean else 0.0
+    danger = danger_score(clean) if clean else 0.0
     return Analysis(ctx, danger, features(ctx, danger))
 
 
@@ -117,9 +119,11 @@ def parse(text: str, *, catalog: Sequence[str], activities: Sequence[Mapping], n
     p_emergency = dict(ranked)["emergency"]
     top, p_top = ranked[0]
     if seen.danger >= EMERGENCY_AT and not (top != "emergency" and p_top >= MODEL_SURE):
-        return _emergency(max(seen.danger, p_emergency) if top == "emergency" else seen.danger * 0.8)
+        sure = max(seen.danger, p_emergency) if top == "emergency" else seen.danger * 0.8
+        # A lone symptom (我有点头晕) is asked about, however sure the model is.
+        return _emergency(sure if seen.danger >= CONFIDENT else min(sure, UNSURE))
     if top == "emergency" or p_emergency >= MODEL_EMERGENCY_AT:
-        return _emergency(p_emergency)
+        return _emergency(p_emergency * 0.9)
     for name, p in ranked:
         intent = slots_for(name, seen.context)
         if intent is not None:

@@ -124,6 +124,16 @@ PROTECTED_WORDS: tuple[str, ...] = (
     "红烧",
     "页面",
     "上面",
+    # words that sound like an amount (上个 ~ 三个, 这个 ~ 十个)
+    "上个",
+    "这个",
+    "那个",
+    "哪个",
+    "是个",
+    "每个",
+    "整个",
+    "几个",
+    "一个人",
 )
 
 PRICE = re.compile(
@@ -174,6 +184,8 @@ CONFIRM_LOOSE = re.compile(r"对|是的|好的|可以|没错|确定|确认|没�
 NEGATED_ITEM = re.compile(r"(?:不要|不买|别买|别要|不用买|不用)$")
 NEGATED_ITEM_AFTER = re.compile(r"^(?:就)?(?:不要|不买|别买|不用)(?:了|啦)")
 NEGATED_ITEM_AT_END = re.compile(r"^(?:就)?(?:不要|不买|别买|算了|不用)")
+# A question about something (几点开始？要不要带…？谁教？) asks, it does not sign up.
+QUESTION = re.compile(r"吗|么|几点|几号|哪里|哪儿|在哪|什么时候|啥时候|谁|要不要|是不是|有没有|多长|多久|怎么|咋|[?？]")
 STRONG_SIGNUP = re.compile(r"报名|报个名|参加|算我一个|加我一个|登记|预约|报上|占个位|留个位")
 NOT_FOUND_ORDER = re.compile(r"买|代购|订")
 SURE = re.compile(r"没(?:有)?问题|没错|没毛病|不错")

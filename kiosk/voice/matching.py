@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .pinyin import fuzzy_syllable, syllables
+from .pinyin import fuzzy_options, fuzzy_syllable, reading_variants, syllables
 
 EXACT, PINYIN, FUZZY = 1.0, 0.8, 0.65
 
@@ -48,37 +48,44 @@ def build_lexicon(fuzzy_words: Iterable[str], protected_words: Iterable[str]) ->
             entry = Entry(word, fuzzy and len(word) >= 2)
             by_char[word[0]].append(entry)
             if entry.fuzzy:
-                plain = tuple(syllables(word))
-                loose = tuple(fuzzy_syllable(s) for s in plain)
-                by_syllable[loose[0]].append((entry, plain, loose))
+                for plain in reading_variants(word):
+                    sounds = tuple(fuzzy_syllable(s) for s in plain)
+                    by_syllable[sounds[0]].append((entry, plain, sounds))
     return Lexicon(
         {k: tuple(v) for k, v in by_char.items()},
         {k: tuple(v) for k, v in by_syllable.items()},
     )
 
 
-def _candidates(text: str, plain: list[str], loose: list[str], lex: Lexicon, i: int):
-    """Yield (length, score, word) for lexicon words that can start at position ``i``."""
+def _candidates(text: str, plain: list[str], loose: list[tuple[str, ...]], lex: Lexicon, i: int):
+    """Yield (length, score, word) for lexicon words that can start at position ``i``.
+
+    *plain* is each character's usual toneless reading, *loose* the fuzzy forms of all its
+    readings (usual first). A match through a character's rarer reading (的 read di) counts
+    only as fuzzy and needs one identical character, like a fuzzy two-character match."""
     for entry in lex.by_char.get(text[i], ()):
         if text.startswith(entry.word, i):
             yield len(entry.word), EXACT * len(entry.word) + 0.01, entry.word
-    for entry, want_plain, want_loose in lex.by_syllable.get(loose[i], ()):
-        n = len(want_plain)
-        if tuple(loose[i : i + n]) != want_loose:
-            continue
-        if tuple(plain[i : i + n]) == want_plain:
-            yield n, PINYIN * n, entry.word
-        elif n >= 3 or any(a == b for a, b in zip(text[i : i + n], entry.word, strict=False)):
-            # Loose matches of two-character words need one identical character (子今 is not 纸巾).
-            yield n, FUZZY * n, entry.word
+    seen = set()
+    for first in loose[i]:
+        for entry, want_plain, want_loose in lex.by_syllable.get(first, ()):
+            n = len(want_plain)
+            if entry.word in seen or i + n > len(text) or not all(want_loose[k] in loose[i + k] for k in range(n)):
+                continue
+            seen.add(entry.word)
+            usual = all(want_loose[k] == loose[i + k][0] for k in range(n))
+            same = any(a == b for a, b in zip(text[i : i + n], entry.word, strict=False))
+            if usual and tuple(plain[i : i + n]) == want_plain:
+                yield n, PINYIN * n, entry.word
+            elif same or (usual and n >= 3):
+                # Loose matches of two-character words need one identical character (子今 is not 纸巾).
+                yield n, FUZZY * n, entry.word
 
 
 def segment(text: str, lex: Lexicon) -> list[tuple[str, bool]]:
     """Best segmentation of *text* as (piece, is_lexicon_word); repaired words are rewritten."""
     plain = syllables(text)
-    if len(plain) != len(text):  # defensive: keep the text if pypinyin changed its length
-        return [(text, False)]
-    loose = [fuzzy_syllable(s) for s in plain]
+    loose = [fuzzy_options(char) for char in text]
     n = len(text)
     best: list[float] = [0.0] * (n + 1)
     choice: list[tuple[int, str | None]] = [(1, None)] * (n + 1)

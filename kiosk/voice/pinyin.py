@@ -14,18 +14,19 @@ loads polyphone phrases); pypinyin's 45 MB phrase dictionary is not loaded
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
-from itertools import product
 
 os.environ.setdefault("PYPINYIN_NO_PHRASES", "true")
 from pypinyin import Style, pinyin  # noqa: E402
+
+from .reading import han_pinyin  # noqa: E402
 
 _INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"), ("r", "l"))
 _FINALS = (("iang", "ian"), ("uang", "uan"), ("ang", "an"), ("eng", "en"), ("ing", "in"), ("ong", "on"))
 # f/h as southern speakers merge them (飞 fei ~ 灰 hui, 发 fa ~ 花 hua): both map to the h form.
 _F_TO_H = {"fa": "hua", "fan": "huan", "fang": "huang", "fei": "hui", "fen": "hun", "feng": "hong", "fu": "hu",
            "fo": "huo"}
-MAX_VARIANTS = 8
 
 
 @lru_cache(maxsize=8192)
@@ -61,20 +62,24 @@ def fuzzy(text: str) -> list[str]:
 
 @lru_cache(maxsize=8192)
 def fuzzy_options(char: str) -> tuple[str, ...]:
-    """The distinct fuzzy syllables of *char*'s first three readings, the usual one first."""
-    return tuple(dict.fromkeys(fuzzy_syllable(r) for r in readings(char)[:3]))
+    """The distinct fuzzy syllables of *char*'s first five readings, the usual one first."""
+    return tuple(dict.fromkeys(fuzzy_syllable(r) for r in readings(char)[:5]))
+
+
+@lru_cache(maxsize=4096)
+def reading_variants(word: str) -> tuple[tuple[str, ...], ...]:
+    """How *word* is read: in context (着火 zhao huo, from the polyphone phrases of
+    :mod:`kiosk.voice.reading`) and character by character (zhe huo), without tones."""
+    in_context = tuple(re.sub(r"[1-5]$", "", s) for s in han_pinyin(word))
+    if len(in_context) != len(word):
+        in_context = tuple(syllables(word))
+    return tuple(dict.fromkeys((in_context, tuple(syllables(word)))))
 
 
 @lru_cache(maxsize=4096)
 def fuzzy_variants(word: str) -> tuple[tuple[str, ...], ...]:
-    """Fuzzy syllable sequences *word* can be heard as, one per combination of its characters'
-    readings (着火 -> zhe huo, zao huo, ...), the usual one first, at most :data:`MAX_VARIANTS`."""
-    out = []
-    for combination in product(*(fuzzy_options(char) for char in word)):
-        out.append(combination)
-        if len(out) == MAX_VARIANTS:
-            break
-    return tuple(out)
+    """:func:`reading_variants` of *word* in fuzzy syllables."""
+    return tuple(dict.fromkeys(tuple(fuzzy_syllable(s) for s in variant) for variant in reading_variants(word)))
 
 
 @lru_cache(maxsize=64)

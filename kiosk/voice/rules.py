@@ -74,6 +74,8 @@ def _activity(ctx: Context) -> str | None:
         return "activity_cancel"
     if kw.STRONG_SIGNUP.search(text) or (kw.SIGNUP.search(text) and referred and not kw.ESCORT.search(text)):
         return "activity_signup"
+    if referred and kw.QUESTION.search(text):
+        return "unknown"  # a question about an activity
     return None
 
 
