@@ -266,3 +266,20 @@ async def test_sos_cancelled_on_band_cancels_alert_at_portal(
     band.cancel_sos()
     await wait_until(lambda: portal.cancels, what="cancellation")
     assert [c["event_id"] for c in portal.cancels] == [a["event_id"] for a in portal.alerts_of("sos")]
+
+
+async def test_band_in_heart_rate_broadcast_mode_gives_readings_only(
+    portal: RecordingPortal, world: SimulatedWorld, fast_settings: BridgeSettings
+) -> None:
+    band = world.add_band(model="hrs")
+    bridge = WristbandBridge(portal, world.enrolments([band.address]), fast_settings,
+                             scanner_backend=world.scanner_backend, client_backend=world.client_backend)
+    await bridge.start()
+    try:
+        await wait_until(lambda: {"heart_rate", "battery"} <= {r["kind"] for r in portal.readings}, what="readings")
+        assert {r["wristband"] for r in portal.readings} == {band.address}
+        assert bridge.processor.enrolment(band.address).scheme.value == "hrs"  # type: ignore[union-attr]
+        with pytest.raises(ValueError):
+            band.press_sos()  # such bands have no way to call for help
+    finally:
+        await bridge.stop()
