@@ -32,8 +32,9 @@ from sqlalchemy import create_engine, func, select
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from caregiver_portal.alerts.models import Alert  # noqa: E402
 from caregiver_portal.client import PortalClient  # noqa: E402
-from caregiver_portal.models import Alert, Reading  # noqa: E402
+from caregiver_portal.health.models import Reading  # noqa: E402
 from tests.conftest import free_port, start_portal_process  # noqa: E402
 from tests.support.databases import fresh_database_url  # noqa: E402
 from tests.support.seeding import create_test_devices, seed_for_tests  # noqa: E402

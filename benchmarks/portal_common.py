@@ -19,10 +19,11 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from anxin.demo import wait_healthy
-from caregiver_portal.db import create_db_engine, create_session_factory, transaction, utcnow
+from caregiver_portal.core.clock import utcnow
+from caregiver_portal.core.db import create_db_engine, create_session_factory, transaction
+from caregiver_portal.core.security import password_hasher
+from caregiver_portal.demo.seed import create_demo_devices, seed_demo
 from caregiver_portal.migrate import upgrade_to_head
-from caregiver_portal.security import password_hasher
-from caregiver_portal.services.seed import create_demo_devices, seed_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -18,21 +18,15 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import insert, select
 
 from benchmarks.portal_common import database, machine
-from caregiver_portal.db import create_db_engine, create_session_factory, transaction
+from caregiver_portal.accounts.models import Grid, Site, User, UserGrid
+from caregiver_portal.alerts.models import Alert
+from caregiver_portal.core.db import create_db_engine, create_session_factory, transaction
+from caregiver_portal.escalation.models import Escalation
 from caregiver_portal.escalation.policy import DEFAULT_POLICIES
 from caregiver_portal.escalation.sweep import sweep_escalations
 from caregiver_portal.migrate import upgrade_to_head
-from caregiver_portal.models import (
-    Alert,
-    EmergencyContact,
-    Escalation,
-    Grid,
-    NotificationChannel,
-    Resident,
-    Site,
-    User,
-    UserGrid,
-)
+from caregiver_portal.notifications.models import NotificationChannel
+from caregiver_portal.residents.models import EmergencyContact, Resident
 
 T0 = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
 

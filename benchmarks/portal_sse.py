@@ -81,7 +81,7 @@ def main() -> None:
     parser.add_argument("--boards", type=int, default=200)
     parser.add_argument("--alerts", type=int, default=60)
     parser.add_argument("--gap", type=float, default=0.25, help="seconds between alerts")
-    parser.add_argument("--lean", action="store_true", help="serve the board with events.board_stream")
+    parser.add_argument("--lean", action="store_true", help="serve the board with core.live.board_stream")
     args = parser.parse_args()
     with database(args.database_url) as database_url, \
             portal_process(database_url, bands=5, lean_sse=args.lean) as portal:
@@ -90,7 +90,7 @@ def main() -> None:
                                         gap_s=args.gap))
         cpu_ms_per_alert = 1000 * (portal.cpu_seconds() - cpu_before) / args.alerts
     backend = "PostgreSQL" if args.database_url else "SQLite"
-    stream = "board_stream (lean)" if args.lean else "web/board.py (ServerSentEvent)"
+    stream = "board_stream (lean)" if args.lean else "alerts/web.py (ServerSentEvent)"
     print(f"# alert POST -> SSE at {args.boards} boards, {backend}, {stream}; {machine()}")
     print("| boards | samples | p50 ms | p95 ms | p99 ms | max ms | portal CPU ms per alert |\n"
           "| --- | --- | --- | --- | --- | --- | --- |")

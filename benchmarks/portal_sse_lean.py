@@ -1,4 +1,4 @@
-"""Serve the portal with ``/board/events`` answered by :func:`caregiver_portal.events.board_stream`.
+"""Serve the portal with ``/board/events`` answered by :func:`caregiver_portal.core.live.board_stream`.
 
 Benchmark-only: it measures the change proposed for ``web/board.py`` (a ``StreamingResponse``
 of pre-encoded events instead of one ``ServerSentEvent`` per message) without touching it.
@@ -21,11 +21,12 @@ from fastapi.responses import StreamingResponse
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from caregiver_portal.accounts.deps import visible_site_id
+from caregiver_portal.alerts.live import fetch_events_after
+from caregiver_portal.alerts.web import _signed_in_user
 from caregiver_portal.app import create_app
-from caregiver_portal.deps import visible_site_id
-from caregiver_portal.events import board_stream, fetch_events_after
-from caregiver_portal.settings import settings_for_data_dir
-from caregiver_portal.web.board import _signed_in_user
+from caregiver_portal.core.live import board_stream
+from caregiver_portal.core.settings import settings_for_data_dir
 
 
 def lean_app(app: FastAPI) -> ASGIApp:

@@ -17,17 +17,19 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from caregiver_portal.db import create_db_engine, create_session_factory
-from caregiver_portal.deps import LoginRequired, PortalState
-from caregiver_portal.errors import Forbidden, InvalidTransition, NotFound
+from caregiver_portal.accounts.deps import LoginRequired
+from caregiver_portal.alerts.live import TIMELINE, enable_notify
+from caregiver_portal.core.db import create_db_engine, create_session_factory
+from caregiver_portal.core.deps import PortalState
+from caregiver_portal.core.errors import Forbidden, InvalidTransition, NotFound
+from caregiver_portal.core.live import EventHub, listen_url, reader_engine
+from caregiver_portal.core.middleware import BodySizeLimitMiddleware, SecurityHeadersMiddleware
+from caregiver_portal.core.security import password_hasher
+from caregiver_portal.core.settings import PortalSettings
 from caregiver_portal.escalation.config import load_policy_file
 from caregiver_portal.escalation.policy import DEFAULT_POLICIES, PolicySet
-from caregiver_portal.events import EventHub, enable_notify, listen_url, reader_engine
-from caregiver_portal.middleware import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from caregiver_portal.migrate import upgrade_to_head
 from caregiver_portal.routers import include_routers
-from caregiver_portal.security import password_hasher
-from caregiver_portal.settings import PortalSettings
 from caregiver_portal.ticker import Ticker
 
 log = logging.getLogger(__name__)
@@ -44,7 +46,7 @@ def create_app(settings: PortalSettings, *, migrate: bool = True) -> FastAPI:
     enable_notify()
     reader = reader_engine(engine)
     reads = create_session_factory(reader)
-    hub = EventHub(reads, poll_interval_s=settings.event_poll_interval_s, listen_url=listen_url(engine))
+    hub = EventHub(reads, feed=TIMELINE, poll_interval_s=settings.event_poll_interval_s, listen_url=listen_url(engine))
     state = PortalState(settings=settings, session_factory=factory, hasher=password_hasher(settings.password_profile),
                         hub=hub)
     # tick_interval_s <= 0 turns the background ticker off (tests drive the sweeps with their own clock).

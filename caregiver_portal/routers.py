@@ -1,27 +1,53 @@
-"""Every router of the portal, in one place, so each feature adds one line here."""
+"""Every router of the portal, in one place: one line per router, so each feature adds its own line here.
+
+Device API routers (``api``, under /api/v1) come first, then the browser pages (``web``).
+"""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
 
-from caregiver_portal.api import devices
+from caregiver_portal.accounts import admin_web as accounts_admin_web
+from caregiver_portal.accounts import web as accounts_web
+from caregiver_portal.activities import api as activities_api
+from caregiver_portal.activities import web as activities_web
+from caregiver_portal.alerts import api as alerts_api
+from caregiver_portal.alerts import web as alerts_web
 from caregiver_portal.bands import api as bands_api
-from caregiver_portal.community import api as community_api
-from caregiver_portal.web import activities, admin, auth, board, catalog, orders, reports, residents, visits, volunteers
+from caregiver_portal.bands import web as bands_web
+from caregiver_portal.health import api as health_api
+from caregiver_portal.health import web as health_web
+from caregiver_portal.notifications import web as notifications_web
+from caregiver_portal.orders import api as orders_api
+from caregiver_portal.orders import catalog_web as orders_catalog_web
+from caregiver_portal.orders import web as orders_web
+from caregiver_portal.ratings import api as ratings_api
+from caregiver_portal.reports import web as reports_web
+from caregiver_portal.residents import api as residents_api
+from caregiver_portal.residents import web as residents_web
+from caregiver_portal.timebank import web as timebank_web
+from caregiver_portal.visits import web as visits_web
 
 
 def include_routers(app: FastAPI) -> None:
     """Mount the device API and the browser pages."""
-    app.include_router(devices.router)
-    app.include_router(community_api.router)
+    app.include_router(alerts_api.router)
+    app.include_router(health_api.router)
     app.include_router(bands_api.router)
-    app.include_router(auth.router)
-    app.include_router(board.router)
-    app.include_router(orders.router)
-    app.include_router(activities.router)
-    app.include_router(residents.router)
-    app.include_router(volunteers.router)
-    app.include_router(reports.router)
-    app.include_router(visits.router)
-    app.include_router(admin.router)
-    app.include_router(catalog.router)
+    app.include_router(orders_api.router)
+    app.include_router(activities_api.router)
+    app.include_router(residents_api.router)
+    app.include_router(ratings_api.router)
+    app.include_router(accounts_web.router)
+    app.include_router(alerts_web.router)
+    app.include_router(orders_web.router)
+    app.include_router(activities_web.router)
+    app.include_router(residents_web.router)
+    app.include_router(health_web.router)
+    app.include_router(timebank_web.router)
+    app.include_router(reports_web.router)
+    app.include_router(visits_web.router)
+    app.include_router(accounts_admin_web.router)
+    app.include_router(bands_web.router)
+    app.include_router(notifications_web.router)
+    app.include_router(orders_catalog_web.router)

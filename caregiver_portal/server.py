@@ -5,7 +5,7 @@ from __future__ import annotations
 import uvicorn
 
 from caregiver_portal.app import create_app
-from caregiver_portal.settings import PortalSettings
+from caregiver_portal.core.settings import PortalSettings
 
 
 def serve(settings: PortalSettings, *, host: str, port: int) -> None:

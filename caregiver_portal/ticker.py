@@ -22,13 +22,14 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from caregiver_portal.community.reminder_delivery import deliver_due_reminders, due_query
-from caregiver_portal.db import utcnow
+from caregiver_portal.activities.reminder_delivery import deliver_due_reminders, due_query
+from caregiver_portal.core.clock import utcnow
+from caregiver_portal.escalation.models import Escalation
 from caregiver_portal.escalation.policy import DEFAULT_POLICIES, PolicySet
 from caregiver_portal.escalation.sweep import sweep_escalations
 from caregiver_portal.health.retention import RetentionPolicy, downsample_readings
 from caregiver_portal.health.service import sweep_periodic_rules
-from caregiver_portal.models import Escalation, Notification
+from caregiver_portal.notifications.models import Notification
 from caregiver_portal.notifications.sender import Sender
 
 log = logging.getLogger(__name__)

@@ -115,8 +115,10 @@ def rendered_text_size(widget: Any) -> tuple[float, float]:
 
     text_size = getattr(widget, "text_size", None) or (None, None)
     cls = MarkupLabel if getattr(widget, "markup", False) else CoreLabel
+    rendered = getattr(getattr(widget, "_label", None), "text", None)  # with the kiosk's phrase breaks
+    text = rendered if isinstance(rendered, str) else widget.text
     core = cls(
-        text=widget.text, font_size=widget.font_size, font_name=widget.font_name, bold=widget.bold,
+        text=text, font_size=widget.font_size, font_name=widget.font_name, bold=widget.bold,
         italic=widget.italic, line_height=widget.line_height, halign=widget.halign,
         padding=widget.padding, text_size=(text_size[0], None),
     )

@@ -88,6 +88,7 @@ class ActivityDesk:
         self.app.visitors.require("我的活动", self._show_mine)
 
     def _show_mine(self) -> None:
+        self.app.task_done()
         self.refresh()
         self.app.go("my_activities")
 
@@ -106,6 +107,11 @@ class ActivityDesk:
             return []
         return sorted((s for s in self.app.visitors.signups(visitor.resident_id) if s.active),
                       key=lambda s: s.starts_at)
+
+    def forget(self) -> None:
+        """The visit ended: no activity selected, no sign-up answer shown."""
+        self.selected = None
+        self.pending.clear()
 
     # ---- one activity ------------------------------------------------------------------------------
     def open_detail(self, activity_id: int) -> None:
@@ -171,6 +177,7 @@ class ActivityDesk:
             event_id = community.sign_up(activity_id=activity_id, resident_id=visitor.resident_id)
             self.app.my_requests.note("signup", event_id, activity.title, activity_id=activity_id)
         self.pending[activity_id] = (event_id, cancelling, time.monotonic())
+        self.app.task_done()
         self._follow(event_id)
         self.open_detail(activity_id)
 

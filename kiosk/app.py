@@ -28,6 +28,16 @@ from kiosk.app_voice import VoiceMixin
 from kiosk.chrome import Header, NavBar
 from kiosk.community import CommunityApi
 from kiosk.config import KioskConfig
+from kiosk.core.idle import (
+    HOME,
+    IDLE_WARNING,
+    IdleAction,
+    IdleClock,
+    TapGuard,
+    idle_action,
+    seconds_left,
+    speech_seconds,
+)
 from kiosk.fonts import register_cjk_font
 from kiosk.groceries import GroceryDesk
 from kiosk.help_call import HelpCallTracker, remembered_active_call
@@ -38,7 +48,6 @@ from kiosk.screens.base import KioskScreen
 from kiosk.screens.registry import SCREEN_CLASSES
 from kiosk.site_feed import SiteAlertsFeed, SiteAlertsResult
 from kiosk.speech import Speaker, SpeechSettings, apply_settings, load_speaker
-from kiosk.state.idle import HOME, IDLE_WARNING, IdleAction, TapGuard, idle_action
 from kiosk.state.site_alerts import site_alerts_view
 from kiosk.visitors import VisitorDesk
 
@@ -71,7 +80,7 @@ class KioskApp(HelpCallMixin, VoiceMixin, SpeechMixin, App):
         self._owns_client = client is None
         self._owns_speaker = speaker is None
         self.speaker = speaker or load_speaker()
-        self.speech_settings = SpeechSettings()
+        self.speech_settings = self.site_speech()
         self._now = now
         self._clock = clock or (lambda: datetime.now(config.tzinfo))
         self.tap_guard = TapGuard(config.tap_guard_s)
@@ -82,8 +91,8 @@ class KioskApp(HelpCallMixin, VoiceMixin, SpeechMixin, App):
         self._caption_clear: Any = None
         self.last_spoken = ""
         self._preface = ""
-        self._last_touch = now()
-        self._warned_at = now()
+        self.idle = IdleClock(last_touch=now())
+        self._task_done = False
         self._resume_screen = HOME
         self._tick_event: Any = None
 
@@ -184,9 +193,7 @@ class KioskApp(HelpCallMixin, VoiceMixin, SpeechMixin, App):
         """Show screen ``name``; taps are ignored briefly so a double tap cannot skip ahead."""
         now = self._now()
         self.tap_guard.block(now)
-        self._last_touch = now
-        if name == IDLE_WARNING:
-            self._warned_at = now
+        self.idle = self.idle.touched(now) if name == IDLE_WARNING else self.idle.dismissed(now)
         if self.screens.current == name:
             self.current_screen.refresh()
             self.speak(self.current_screen.speech_text())
@@ -195,12 +202,56 @@ class KioskApp(HelpCallMixin, VoiceMixin, SpeechMixin, App):
         self._update_nav()
 
     def go_home(self) -> None:
-        """Show the home screen and forget who was using the kiosk (and the conversation)."""
-        self.visitors.forget()
-        self.activities.pending.clear()
-        if self.voice is not None:
+        """返回首页: the home screen; a finished task also ends the visit (see :meth:`end_visit`).
+
+        Before any task is done, or with things still in the cart (or a question about who is
+        there open), the visit goes on so the person can come back to them; the idle timer ends it
+        if they walk away.
+        """
+        if self._task_done and not self.task_open():
+            self.end_visit()
+        elif self.voice is not None:
             self.voice.reset()
         self.go(HOME)
+
+    def task_done(self) -> None:
+        """A task of this visit was carried out (order placed, sign-up sent, rating given, list seen)."""
+        self._task_done = True
+
+    def monotonic(self) -> float:
+        """The app's monotonic clock (injectable; taps, idle and timeouts use it)."""
+        return self._now()
+
+    def site_speech(self) -> SpeechSettings:
+        """The site's volume and speed, where every visit starts."""
+        return SpeechSettings.site_default(self.config_obj.volume_level, self.config_obj.speech_rate)
+
+    def task_open(self) -> bool:
+        """Something of the visit is not finished: a cart, a pending identification, a rating."""
+        return (not self.groceries.cart.empty or self.visitors.waiting or self.my_requests.rating is not None)
+
+    def visit_active(self) -> bool:
+        """The visit holds something personal (the idle timer must clear it, even on the home screen)."""
+        return self.task_open() or self.visitors.visitor is not None or self.speech_settings != self.site_speech()
+
+    def end_visit(self) -> None:
+        """The visit is over: forget everything personal and go back to the site's defaults.
+
+        Cart, identified person, pending confirmations and sign-up answers, pages, the rating in
+        progress, the conversation and the volume and speed chosen during the visit.
+        """
+        self._task_done = False
+        self.visitors.forget()
+        self.groceries.forget()
+        self.activities.forget()
+        self.my_requests.rating = None
+        if self.voice is not None:
+            self.voice.reset()
+        for screen in self.screens.screens:
+            screen.reset()
+        if self.speech_settings != self.site_speech():
+            self.speech_settings = self.site_speech()
+            apply_settings(self.speaker, self.speech_settings)
 
     def open_status(self) -> None:
         """"我的请求" by voice: the running help call if there is one, else the person's requests."""
@@ -223,6 +274,13 @@ class KioskApp(HelpCallMixin, VoiceMixin, SpeechMixin, App):
         """Back from the idle warning to the screen the senior was on."""
         self.go(self._resume_screen)
 
+    def repeat(self) -> None:
+        """再听一遍: say the current screen and the bottom bar again (during the idle warning its grace restarts)."""
+        text = self.current_screen.speech_text() + self.nav.speech_text()
+        self.speak(text)
+        if self.screens.current == IDLE_WARNING:
+            self.idle = self.idle.repeated(self._now(), speech_seconds(text, self.speech_settings.rate_wpm))
+
     def accept_tap(self) -> bool:
         """Tap guard: False for taps right after a screen change or another tap."""
         return self.tap_guard.accept(self._now())
@@ -239,7 +297,7 @@ class KioskApp(HelpCallMixin, VoiceMixin, SpeechMixin, App):
                                                fetched_at=result.fetched_at, max_lines=home.max_lines))
 
     def _on_any_touch(self, *_args: Any) -> None:
-        self._last_touch = self._now()
+        self.idle = self.idle.touched(self._now())
 
     def _tick(self, _dt: float) -> None:
         self.header.update_clock()
@@ -250,19 +308,23 @@ class KioskApp(HelpCallMixin, VoiceMixin, SpeechMixin, App):
         self.check_idle()
 
     def check_idle(self) -> None:
-        """Warn, then go home, when nobody has touched the kiosk for a while."""
+        """Warn, count down, then end the visit, when nobody has touched the kiosk for a while."""
         now = self._now()
         screen = self.current_screen
-        action = idle_action(
-            screen=screen.name, idle_s=now - self._last_touch, warning_for_s=now - self._warned_at,
-            timeout_s=self.config_obj.idle_timeout_s, grace_s=self.config_obj.idle_grace_s,
-            exempt=screen.idle_exempt(),
-        )
+        config = self.config_obj
+        action = idle_action(self.idle, now=now, at_home=screen.name == HOME, visit_active=self.visit_active(),
+                             exempt=screen.idle_exempt(), timeout_s=config.idle_timeout_s, grace_s=config.idle_grace_s)
         if action is IdleAction.WARN:
             self._resume_screen = screen.name
+            self.screen(IDLE_WARNING).reset()
             self.go(IDLE_WARNING)
-        elif action is IdleAction.GO_HOME:
-            self.go_home()
+            spoken = speech_seconds(self.current_screen.speech_text(), self.speech_settings.rate_wpm)
+            self.idle = self.idle.warned(now, spoken)
+        elif action is IdleAction.END_VISIT:
+            self.end_visit()
+            self.go(HOME)
+        if self.screens.current == IDLE_WARNING:
+            self.current_screen.show_countdown(seconds_left(self.idle, now=now, grace_s=config.idle_grace_s))
 
 
 class _Actions:

@@ -33,6 +33,7 @@ class HelpCallMixin:
         """Raise a help call, unless one is still running (then just show it)."""
         if self.help_tracker is None or self.help_tracker.finished:
             self._start_tracker(emergency=emergency)
+            self.task_done()
         self.go("help_status")
 
     def _start_tracker(self: KioskApp, resume_event_id: str | None = None, emergency: bool = True) -> None:

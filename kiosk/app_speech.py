@@ -40,10 +40,6 @@ class SpeechMixin:
         except Exception:
             logger.exception("speaker failed to stop")
 
-    def repeat(self: KioskApp) -> None:
-        """再听一遍: say the current screen again."""
-        self.speak(self.current_screen.speech_text())
-
     def change_speech(self: KioskApp, settings: SpeechSettings) -> None:
         """Apply new volume / speed, show the levels and say a sample at the new setting."""
         self.speech_settings = settings

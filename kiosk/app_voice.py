@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from kiosk.app import KioskApp
 
 logger = logging.getLogger(__name__)
-VOICE_UNAVAILABLE = "语音功能暂时不能用。请用手点屏幕上的按钮。"
+VOICE_UNAVAILABLE = "语音未安装，现在不能说话。请用手点屏幕上的按钮。"
 CAPTION_HOLD_S = 4.0
 
 
@@ -41,6 +41,7 @@ class VoiceMixin:
         model = find_voice_model(config.voice_model_path, config.models_dir)
         self.voice_input = VoiceInput(model_path=model, wav_dir=config.voice_wav_dir, phrases=self.bias_phrases,
                                       on_partial=self._on_partial, on_state=self._on_voice_state)
+        self.nav.show_voice(self.voice_input.state)
         self.voice_input.start()
 
     def bias_phrases(self: KioskApp) -> list[str]:
@@ -97,7 +98,7 @@ class VoiceMixin:
         self.header.show_caption(caption_text(text, listening=True, max_chars=self._caption_chars()))
 
     def _on_voice_state(self: KioskApp, state: str) -> None:
-        self.nav.show_listening(state == "listening")
+        self.nav.show_voice(state)
 
     def _clear_caption(self: KioskApp) -> None:
         if self.voice_input is None or self.voice_input.state != "listening":

@@ -16,6 +16,8 @@ from kiosk.theme import Theme
 from kiosk.widgets import BigButton, Panel, TextLabel, set_shown, spacer
 
 NAV_BG = th.hex_rgba("#E6E6DF")
+VOICE_OFF = "语音未安装"
+"""The greyed microphone when no speech model is installed (shown and spoken)."""
 
 
 class Header(Panel):
@@ -92,7 +94,25 @@ class NavBar(Panel):
         set_shown(self.settings_button, settings)
         set_shown(self.mic_button, mic)
 
-    def show_listening(self, listening: bool) -> None:
-        """说话 / 说完了 (press again to stop listening)."""
+    def show_voice(self, state: str) -> None:
+        """The microphone as the voice input stands: 说话, 说完了 (listening), or greyed 语音未安装."""
+        if state == "unavailable":
+            one_line = len(VOICE_OFF) * self.mic_button.font_size <= self.mic_button.width * 0.92
+            self.mic_button.text = VOICE_OFF if one_line else "语音\n未安装"
+            self.mic_button.set_style("off")
+            return
+        listening = state == "listening"
         self.mic_button.text = "说完了" if listening else "说话"
         self.mic_button.set_style("emergency" if listening else "confirm")
+
+    def speech_text(self) -> str:
+        """The bottom bar named aloud (再听一遍 reads it after the screen)."""
+        names = [f"“{b.text.replace(chr(10), '')}”" for b in (self.home_button, self.settings_button)
+                 if b.opacity]
+        mic = self.mic_button
+        if mic.opacity and mic.text.replace("\n", "") == VOICE_OFF:
+            names.append("灰色的“语音未安装”：语音还没有装好，请用手点按钮")
+        elif mic.opacity:
+            names.append(f"“{mic.text}”：按一下，对我说您要做什么")
+        names.append("“再听一遍”")
+        return f"屏幕最下面有：{'，'.join(names)}。"

@@ -40,7 +40,9 @@ OPTIONAL_DEFAULTS: dict[str, Any] = {
     "height": 1080,
     "screen_dpi": 141.0,  # a 15.6" 1080p panel; used to turn millimetres into pixels
     "idle_timeout_s": 90.0,
-    "idle_grace_s": 20.0,
+    "idle_grace_s": 30.0,
+    "volume_level": 4,
+    "speech_rate": "正常",
     "poll_interval_s": 2.0,
     "site_poll_interval_s": 5.0,
     "offline_after_s": 8.0,
@@ -89,8 +91,12 @@ class KioskConfig:
     """Physical pixel density, used to check that touch targets are at least 15 mm."""
     idle_timeout_s: float = 90.0
     """Seconds without a touch before the kiosk warns that it will return home."""
-    idle_grace_s: float = 20.0
-    """Seconds after the spoken warning before it actually returns home."""
+    idle_grace_s: float = 30.0
+    """Seconds after the warning has been spoken before the visit ends (at least 30, counted down)."""
+    volume_level: int = 4
+    """The site's speech volume, 1 (softest) .. 5: every visit starts with it."""
+    speech_rate: str = "正常"
+    """The site's speaking speed (很慢 / 慢 / 正常 / 快): every visit starts with it."""
     poll_interval_s: float = 2.0
     """How often the help-call status screen asks the portal about the alert."""
     site_poll_interval_s: float = 5.0
@@ -219,7 +225,9 @@ def _build(data: Mapping[str, Any], *, base_dir: Path, source: str) -> KioskConf
         height=height,
         screen_dpi=_number(values, "screen_dpi", source, 50, 1000),
         idle_timeout_s=_number(values, "idle_timeout_s", source, 10, 3600),
-        idle_grace_s=_number(values, "idle_grace_s", source, 5, 600),
+        idle_grace_s=_number(values, "idle_grace_s", source, 30, 600),
+        volume_level=_int(values, "volume_level", source, 1, 5),
+        speech_rate=_choice(values, "speech_rate", source, ("很慢", "慢", "正常", "快")),
         poll_interval_s=_number(values, "poll_interval_s", source, 0.2, 60),
         site_poll_interval_s=_number(values, "site_poll_interval_s", source, 0.5, 600),
         offline_after_s=_number(values, "offline_after_s", source, 1, 600),
@@ -259,6 +267,13 @@ def _check_orientation(orientation: str, width: int, height: int, source: str) -
         raise ConfigError(f"kiosk config {source}: landscape needs width >= height ({width}x{height})")
     if orientation == "portrait" and width > height:
         raise ConfigError(f"kiosk config {source}: portrait needs height >= width ({width}x{height})")
+
+
+def _choice(values: Mapping[str, Any], key: str, source: str, choices: tuple[str, ...]) -> str:
+    value = _text(values, key, source)
+    if value not in choices:
+        raise ConfigError(f"kiosk config {source}: {key} must be one of {' / '.join(choices)}, not {value!r}")
+    return value
 
 
 def _text(values: Mapping[str, Any], key: str, source: str, *, allow_empty: bool = False) -> str:

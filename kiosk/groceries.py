@@ -111,6 +111,14 @@ class GroceryDesk:
         said = f"{line.spoken}。" if line else f"去掉了{item.name if item else ''}。"
         self.app.speak(said + self.cart.speech)
 
+    def forget(self) -> None:
+        """The visit ended: an empty cart, no category, no order followed on screen."""
+        self.cart = Cart()
+        self.category = ""
+        self._cart_changed()
+        self.stop_tracking()
+        self.tracker = None
+
     def show_cart(self) -> None:
         """The cart screen (it reads itself aloud)."""
         self.app.go("cart")
@@ -169,6 +177,7 @@ class GroceryDesk:
                                                   items=self.cart.order_items())
         logger.info("order saved as event %s", event_id)
         self.app.my_requests.note("order", event_id, summary)
+        self.app.task_done()
         self.cart = Cart()
         self._cart_changed()
         self.track(event_id, summary)

@@ -83,6 +83,7 @@ class RequestDesk:
         self.app.visitors.require("我的请求", self._show)
 
     def _show(self) -> None:
+        self.app.task_done()
         self.app.go("my_requests")
         mine = self.mine()
         run_in_background("kiosk-my-requests", lambda: self._fetch(mine), self._fetched, ui_call=kivy_ui_call)
@@ -158,6 +159,7 @@ class RequestDesk:
         if rating["record"]:
             self.update(rating["record"], rated=True)
         self.rated_keys.add((rating["kind"], int(rating["target_id"])))
+        self.app.task_done()
         self.rating = None
         self.app.notice("谢谢您的评价", f"您给{rating['label']}打了 {stars} 颗星。我们会转告志愿者。")
 

@@ -112,6 +112,12 @@ class SpeechSettings:
         """E.g. ``语速：慢``."""
         return f"语速：{RATE_NAMES[self.rate_index]}"
 
+    @classmethod
+    def site_default(cls, volume_level: int, rate_name: str) -> SpeechSettings:
+        """The site's settings (from its configuration): where every visit starts."""
+        rate = RATE_NAMES.index(rate_name if rate_name in RATE_NAMES else "正常")
+        return cls(volume_level=max(1, min(VOLUME_LEVELS, volume_level)), rate_index=rate)
+
     def louder(self) -> SpeechSettings:
         """One volume level up (stays at the maximum)."""
         return replace(self, volume_level=min(VOLUME_LEVELS, self.volume_level + 1))

@@ -39,6 +39,8 @@ PANEL_STRIP = hex_rgba("#FFF8DC")
 TILE = hex_rgba("#FFFFFF")
 TILE_PRESSED = hex_rgba("#D6E2F5")
 STAR = hex_rgba("#FFFFFF")
+OFF = hex_rgba("#D9D9D9")
+OFF_PRESSED = hex_rgba("#C2C2C2")
 
 BUTTON_STYLES: dict[str, tuple[RGBA, RGBA]] = {
     "primary": (PRIMARY, PRIMARY_PRESSED),
@@ -46,10 +48,11 @@ BUTTON_STYLES: dict[str, tuple[RGBA, RGBA]] = {
     "neutral": (NEUTRAL, NEUTRAL_PRESSED),
     "confirm": (CONFIRM, CONFIRM_PRESSED),
     "tile": (TILE, TILE_PRESSED),
+    "off": (OFF, OFF_PRESSED),
 }
 """Button style name -> (normal, pressed) background."""
-BUTTON_TEXT: dict[str, RGBA] = {"tile": TEXT}
-"""Text colour of a button style when it is not TEXT_ON_DARK (light tiles carry dark text)."""
+BUTTON_TEXT: dict[str, RGBA] = {"tile": TEXT, "off": TEXT}
+"""Text colour of a button style when it is not TEXT_ON_DARK (light tiles and greyed-out buttons carry dark text)."""
 TONE_PANELS: dict[str, RGBA] = {"info": PANEL_INFO, "warning": PANEL_WARNING, "success": PANEL_SUCCESS}
 
 

@@ -190,11 +190,22 @@ class VisitorDesk:
         keypad = self.app.screen("resident")
         keypad.show_problem(code, offline=result is None or result.outcome == "offline")
 
+    @property
+    def waiting(self) -> bool:
+        """A service is waiting to know who is at the kiosk."""
+        return self._then is not None
+
     def identified(self, visitor: Visitor) -> None:
-        """The person is known: greet them (with reminders) and carry on with what they wanted."""
+        """The person is known: greet them (with reminders) and carry on with what they wanted.
+
+        Another resident than the one known so far starts a new visit (the last one's cart and
+        settings are not theirs).
+        """
+        then, self._then = self._then, None
+        if self.visitor is not None and self.visitor.resident_id != visitor.resident_id:
+            self.app.end_visit()
         self.visitor = visitor
         self.remember(visitor)
-        then, self._then = self._then, None
         reminder = reminders(self.signups(visitor.resident_id), self.app.now_local())
         self.app.announce(f"{visitor.hello}{reminder}")
         if then is not None:

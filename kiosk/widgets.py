@@ -19,7 +19,28 @@ from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
 from kiosk import theme as th
+from kiosk.core.linebreak import wrap_text
 from kiosk.fonts import FONT_NAME, line_height_factor
+
+
+def phrase_wrapped(label: Label, text: str, width: float | None) -> str:
+    """``text`` with its line breaks between phrases for a wrapping ``width`` (Kivy breaks anywhere).
+
+    Markup (the cards' bold first line) and labels without a width are left to Kivy.
+    """
+    if not text or not width or label.markup:
+        return text
+    core = label._label
+    return wrap_text(text, lambda line: core.get_extents(line)[0] <= width)
+
+
+def _render_text(label: Label, name: str | None, source: Any, value: Any) -> Any:
+    """What Kivy's text renderer gets: the label's text broken between phrases."""
+    if source and name == "text" and isinstance(value, str):
+        return phrase_wrapped(label, value, (label.text_size or (None,))[0])
+    if source and name == "text_size" and value and value[0]:
+        label._label.text = phrase_wrapped(label, label.text, value[0])
+    return value
 
 
 class Panel(BoxLayout):
@@ -95,6 +116,9 @@ class TextLabel(Label):
     def _wrap(self, *_args: Any) -> None:
         self.text_size = (self.width, None) if self._auto_height else self.size
 
+    def _trigger_texture_update(self, name: str | None = None, source: Any = None, value: Any = None) -> None:
+        super()._trigger_texture_update(name, source, _render_text(self, name, source, value))
+
     def _fit_height(self, *_args: Any) -> None:
         self.height = self.texture_size[1]
 
@@ -155,6 +179,9 @@ class BigButton(Button):
 
     def _wrap(self, *_args: Any) -> None:
         self.text_size = (self.width * 0.92, None)
+
+    def _trigger_texture_update(self, name: str | None = None, source: Any = None, value: Any = None) -> None:
+        super()._trigger_texture_update(name, source, _render_text(self, name, source, value))
 
     def on_release(self) -> None:
         """Run the action unless the tap guard refuses this tap."""

@@ -20,7 +20,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from caregiver_portal.errors import ConfigurationError
+from caregiver_portal.core.errors import ConfigurationError
 from caregiver_portal.escalation.policy import DEFAULT_POLICIES, Audience, Ladder, Policy, PolicySet, Step
 
 

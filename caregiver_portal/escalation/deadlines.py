@@ -14,7 +14,8 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from caregiver_portal.models import Alert, Escalation
+from caregiver_portal.alerts.models import Alert
+from caregiver_portal.escalation.models import Escalation
 
 
 def start(session: Session, *, alert: Alert, now: datetime) -> Escalation:

@@ -18,8 +18,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from caregiver_portal.accounts.models import User, UserGrid
+from caregiver_portal.alerts.models import Alert
 from caregiver_portal.escalation.policy import Audience
-from caregiver_portal.models import Alert, EmergencyContact, NotificationChannel, Resident, User, UserGrid
+from caregiver_portal.notifications.models import NotificationChannel
+from caregiver_portal.residents.models import EmergencyContact, Resident
 
 # When a step would reach nobody (no grid, nobody on duty there), widen to these.
 FALLBACK_AUDIENCES = frozenset({Audience.SITE_VOLUNTEERS, Audience.CAREGIVERS, Audience.ADMINS})

@@ -6,18 +6,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from caregiver_portal.errors import NotFound
-from caregiver_portal.models import (
-    CHANNEL_KINDS,
-    ROLES,
-    EmergencyContact,
-    Grid,
-    NotificationChannel,
-    Resident,
-    Site,
-    User,
-    UserGrid,
-)
+from caregiver_portal.accounts.models import ROLES, Grid, Site, User, UserGrid
+from caregiver_portal.core.errors import NotFound
+from caregiver_portal.notifications.models import CHANNEL_KINDS, NotificationChannel
+from caregiver_portal.residents.models import EmergencyContact, Resident
 
 
 def add_to_grid(session: Session, *, user: User, grid: Grid) -> None:

@@ -16,13 +16,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from caregiver_portal.db import transaction
+from caregiver_portal.alerts.models import ACTIVE_STATES, Alert
+from caregiver_portal.alerts.timeline import add_timeline
+from caregiver_portal.core.db import transaction
 from caregiver_portal.escalation.deadlines import claim_due
+from caregiver_portal.escalation.models import Escalation
 from caregiver_portal.escalation.policy import DueStep, EscalationState, PolicySet, due_steps
 from caregiver_portal.escalation.recipients import FALLBACK_AUDIENCES, Directory, describe
-from caregiver_portal.models import Alert, Escalation
 from caregiver_portal.notifications.outbox import enqueue
-from caregiver_portal.services.alerts import ACTIVE_STATES, add_timeline
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_FAILURE = timedelta(seconds=15)

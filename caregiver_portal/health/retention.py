@@ -17,8 +17,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, delete, func, select, type_coerce
 from sqlalchemy.orm import Session, sessionmaker
 
-from caregiver_portal.db import UTCDateTime, transaction
-from caregiver_portal.models import Reading, ReadingRollup
+from caregiver_portal.core.db import UTCDateTime, transaction
+from caregiver_portal.health.models import Reading, ReadingRollup
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from caregiver_portal.db import transaction
+from caregiver_portal.accounts.models import DEFAULT_TIMEZONE, Device, Site
+from caregiver_portal.alerts.models import Alert
+from caregiver_portal.alerts.service import attach_repeat, dedupe_key, latest_alert_for, lock_subject, open_alert
+from caregiver_portal.bands.models import Wristband
+from caregiver_portal.core.db import transaction
+from caregiver_portal.health.models import HealthThresholds, Reading
 from caregiver_portal.health.rules import (
     DEFAULT_THRESHOLDS,
     Finding,
@@ -31,17 +36,7 @@ from caregiver_portal.health.rules import (
     evaluate_readings,
     out_of_range,
 )
-from caregiver_portal.models import (
-    DEFAULT_TIMEZONE,
-    Alert,
-    Device,
-    HealthThresholds,
-    Reading,
-    Resident,
-    Site,
-    Wristband,
-)
-from caregiver_portal.services.alerts import attach_repeat, dedupe_key, latest_alert_for, lock_subject, open_alert
+from caregiver_portal.residents.models import Resident
 
 log = logging.getLogger(__name__)
 BATTERY_EPISODE_GAP = timedelta(hours=6)

@@ -2,11 +2,9 @@
 
 from alembic import context
 
-from caregiver_portal.bands import models as _band_models  # noqa: F401  (wristband status table)
-from caregiver_portal.community import models as _community_models  # noqa: F401  (community tables)
-from caregiver_portal.models import Base
+from caregiver_portal.tables import metadata
 
-target_metadata = Base.metadata
+target_metadata = metadata
 connection = context.config.attributes.get("connection")
 if connection is None:  # pragma: no cover - only when someone runs the alembic CLI directly
     raise RuntimeError("run migrations with `anxin admin migrate`, which passes the connection")

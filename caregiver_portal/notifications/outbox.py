@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from caregiver_portal.models import Alert, Notification
+from caregiver_portal.alerts.models import Alert
+from caregiver_portal.notifications.models import Notification
 
 ALARM_EVENTS = ("alarm", "reminder")  # superseded once the alert is accepted or closed
 

@@ -28,12 +28,14 @@ import requests
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from caregiver_portal.db import transaction
-from caregiver_portal.models import Alert, Notification, NotificationChannel, NotificationSend, Site
+from caregiver_portal.accounts.models import Site
+from caregiver_portal.alerts.models import KIND_LABELS, Alert
+from caregiver_portal.alerts.timeline import add_timeline
+from caregiver_portal.core.db import transaction
 from caregiver_portal.notifications.channels import Verdict, build_request
 from caregiver_portal.notifications.delivery import Attempt, Batch, post_with_retries
 from caregiver_portal.notifications.messages import AlertFacts, Message, Notice, Outgoing, compose, compose_notices
-from caregiver_portal.services.alerts import KIND_LABELS, add_timeline
+from caregiver_portal.notifications.models import Notification, NotificationChannel, NotificationSend
 
 log = logging.getLogger(__name__)
 WINDOW = timedelta(seconds=60)

@@ -106,6 +106,9 @@ class KioskScreen(Screen):
     def refresh(self) -> None:
         """Update texts from the app's state before the screen is shown."""
 
+    def reset(self) -> None:
+        """The visit ended: forget what this screen kept of it (pages, typed digits, stars)."""
+
     def idle_exempt(self) -> bool:
         """True while the idle timer must not send this screen home."""
         return False

@@ -57,6 +57,10 @@ class PagedScreen(KioskScreen):
         self.page_index = 0
         self.page: Page[Any] = page_of([], 0, 1)
 
+    def reset(self) -> None:
+        """A new visit starts on the first page."""
+        self.page_index = 0
+
     @property
     def per_page(self) -> int:
         """How many items fit on one page in this orientation."""

@@ -115,6 +115,10 @@ class GroceryItemsScreen(_TileScreen):
         self.category = category
         self.page_index = 0
 
+    def reset(self) -> None:
+        """A new visit: no category chosen."""
+        self.start("")
+
     def first_action(self) -> None:
         """换一类: back to the categories."""
         self.actions.go("grocery_categories")

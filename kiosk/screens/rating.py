@@ -47,6 +47,10 @@ class RatingScreen(KioskScreen):
         """A fresh rating of ``label`` (这次代购, 这次帮忙)."""
         self.label, self.stars, self.comment = label, 0, ""
 
+    def reset(self) -> None:
+        """A new visit rates from scratch."""
+        self.start("这次服务")
+
     def refresh(self) -> None:
         """Show the chosen stars, the comment and what can be done."""
         self.title_label.text = f"请给{self.label}打分"

@@ -54,6 +54,10 @@ class ResidentScreen(KioskScreen):
         self.entry = KeypadEntry()
         self.problem = ""
 
+    def reset(self) -> None:
+        """A new visit types from scratch."""
+        self.start("")
+
     def refresh(self) -> None:
         """Show the digits typed so far (and why the last ones did not work)."""
         self.display.text = self.entry.display

@@ -189,7 +189,7 @@ class KioskHarness:
         self.pump(0)
         self.wait_until(lambda: self._button_or_none(text_or_id) is not None, timeout=5)  # e.g. data still loading
         button = self.find(text_or_id, buttons_only=True)
-        self.wait_until(lambda: self.app.tap_guard.ready(time.monotonic()), timeout=10)
+        self.wait_until(lambda: self.app.tap_guard.ready(self.app.monotonic()), timeout=30)
         x, y = button.to_window(button.center_x, button.center_y)
         touch = UnitTestTouch(x, y)
         touch.touch_down()

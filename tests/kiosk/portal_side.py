@@ -15,13 +15,18 @@ import requests
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from caregiver_portal.community import orders as order_service
-from caregiver_portal.community.activities import ActivitySpec, create_activity
-from caregiver_portal.community.models import ActivitySignup, GroceryOrder, Rating
-from caregiver_portal.community.scope import Scope
-from caregiver_portal.db import create_db_engine, create_session_factory, transaction, utcnow
-from caregiver_portal.models import Alert, Resident, User
-from caregiver_portal.services import alerts as alert_service
+from caregiver_portal.accounts.models import User
+from caregiver_portal.activities.models import ActivitySignup
+from caregiver_portal.activities.service import ActivitySpec, create_activity
+from caregiver_portal.alerts import service as alert_service
+from caregiver_portal.alerts.models import Alert
+from caregiver_portal.core.clock import utcnow
+from caregiver_portal.core.db import create_db_engine, create_session_factory, transaction
+from caregiver_portal.orders import service as order_service
+from caregiver_portal.orders.models import GroceryOrder
+from caregiver_portal.ratings.models import Rating
+from caregiver_portal.residents.models import Resident
+from caregiver_portal.residents.scope import Scope
 from tests.conftest import LivePortal
 
 

@@ -131,16 +131,76 @@ def test_volume_and_speed_controls_reach_the_speaker(make_harness, fake_portal):
     assert "现在的声音是这样的" in h.spoken[-1]
 
 
-def test_idle_screen_warns_aloud_then_returns_home(make_harness, fake_portal, kiosk_config):
-    config = replace(kiosk_config, idle_timeout_s=1.0, idle_grace_s=3.0)  # grace: room for slow CI frames
-    h = make_harness(config, client=fake_portal)
+class FakeClock:
+    """The app's monotonic clock, moved on by the test (each reading lets a hundredth of a second pass)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        self.now += 0.01
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def test_idle_warning_counts_down_after_being_spoken_and_any_touch_extends_it(make_harness, fake_portal,
+                                                                            kiosk_config):
+    # The idle timeout and the grace period are the site's defaults (90 s, 30 s); only the clock is ours.
+    clock = FakeClock()
+    h = make_harness(replace(kiosk_config, idle_timeout_s=90, idle_grace_s=30), client=fake_portal, now=clock)
     h.tap("声音设置")
-    assert h.wait_until(lambda: h.screen == "idle_warning", 10)
-    assert h.wait_until(lambda: "您还在使用吗" in h.spoken[-1], 5), "the warning is spoken"
+    clock.advance(90)
+    assert h.wait_until(lambda: h.screen == "idle_warning", 30)
+    assert h.wait_until(lambda: "您还在使用吗" in h.spoken[-1], 30), "the warning is spoken"
+    assert "还有三十秒回到首页" in h.spoken[-1] and h.has_text("还有 30 秒回到首页")
+    clock.advance(10)  # still being said: the grace period has not started
+    h.pump(1.2)
+    assert h.has_text("还有 30 秒回到首页")
+    clock.advance(20)
+    assert h.wait_for_text("秒回到首页", 30) and h.wait_until(lambda: not h.has_text("还有 30 秒"), 30)
+    h.tap_at(5, h.window.height / 2)  # a touch anywhere gives the whole grace period again
+    assert h.wait_for_text("还有 30 秒回到首页", 30)
     h.tap("我还在")
     assert h.screen == "settings"
-    assert h.wait_until(lambda: h.screen == "idle_warning", 10)
-    assert h.wait_until(lambda: h.screen == "home", 10)
+    clock.advance(90)
+    assert h.wait_until(lambda: h.screen == "idle_warning", 30)
+    clock.advance(60)
+    assert h.wait_until(lambda: h.screen == "home", 30)
+
+
+def test_next_visit_starts_from_the_sites_defaults(make_harness, fake_portal, kiosk_config):
+    clock = FakeClock()
+    h = make_harness(kiosk_config, client=fake_portal, now=clock, clock=lambda: NOW)
+    h.tap("声音设置")
+    h.tap("小声一点")
+    h.tap("慢一点")
+    assert h.speaker.volume == pytest.approx(0.6) and h.speaker.rate == 120
+    h.tap("返回首页")
+    h.tap("买菜代购")
+    h.tap("grocery_categories.tile.0")
+    h.tap("grocery_items.tile.0")
+    assert h.wait_for_text("购物车（1 样）", 30)
+    h.tap("返回首页")
+    h.tap("活动报名")
+    h.tap("activities.next")
+    assert h.wait_for_text("书法班", 30) and not h.has_text("社区义诊")  # page 2 of 2
+    clock.advance(kiosk_config.idle_timeout_s)  # the senior walks away: warning, grace, end of visit
+    assert h.wait_until(lambda: h.screen == "idle_warning", 30)
+    clock.advance(60)
+    assert h.wait_until(lambda: h.screen == "home", 30)
+    assert h.speaker.volume == pytest.approx(0.8) and h.speaker.rate == 140, "the site's volume and speed"
+    h.tap("买菜代购")
+    assert h.wait_until(lambda: h.screen == "grocery_categories", 30)
+    assert not h.has_text("购物车（"), "the last visit's cart is gone"
+    assert h.app.groceries.cart.empty
+    h.tap("返回首页")
+    h.tap("活动报名")
+    assert h.wait_for_text("社区义诊", 30) and not h.has_text("书法班"), "the list starts at its first page"
+    h.tap("返回首页")
+    h.tap("声音设置")
+    assert h.has_text("音量：4 级") and h.has_text("语速：正常")
 
 
 def test_running_help_call_is_not_sent_home_by_the_idle_timer(make_harness, fake_portal, kiosk_config):

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from kiosk.core.idle import TapGuard
 from kiosk.speech import LoggingSpeaker, SpeechSettings, apply_settings, load_speaker
 from kiosk.state.help_call import HelpCallSnapshot, HelpStage, help_call_stage, help_call_view
-from kiosk.state.idle import IdleAction, TapGuard, idle_action
 from kiosk.state.site_alerts import alert_line, site_alerts_view
 from kiosk.state.text import public_place, spoken_phone
 
@@ -120,22 +120,6 @@ def test_site_strip_offline_says_how_old_the_information_is():
     assert f"{fetched.astimezone():%H:%M}" in view.note and "网络中断" in view.note
     assert site_alerts_view(None, reachable=None, fetched_at=None).note == "正在连接服务中心……"
     assert site_alerts_view([], reachable=True, fetched_at=fetched).note == "现在没有进行中的呼叫。"
-
-
-@pytest.mark.parametrize(
-    ("screen", "idle_s", "warning_for_s", "exempt", "action"),
-    [
-        pytest.param("home", 10_000, 0, False, IdleAction.NONE, id="home-never-times-out"),
-        pytest.param("settings", 89, 0, False, IdleAction.NONE, id="before-timeout"),
-        pytest.param("settings", 90, 0, False, IdleAction.WARN, id="timeout-warns-first"),
-        pytest.param("help_status", 500, 0, True, IdleAction.NONE, id="running-call-is-exempt"),
-        pytest.param("idle_warning", 0, 19, False, IdleAction.NONE, id="grace-period"),
-        pytest.param("idle_warning", 0, 20, False, IdleAction.GO_HOME, id="after-grace-goes-home"),
-    ],
-)
-def test_idle_warns_before_going_home(screen, idle_s, warning_for_s, exempt, action):
-    assert idle_action(screen=screen, idle_s=idle_s, warning_for_s=warning_for_s, timeout_s=90, grace_s=20,
-                       exempt=exempt) is action
 
 
 def test_tap_guard_swallows_tremor_double_taps():

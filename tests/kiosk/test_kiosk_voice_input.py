@@ -48,8 +48,11 @@ def _captions(h) -> list[str]:  # type: ignore[no-untyped-def]
 def test_without_a_model_the_microphone_says_voice_is_unavailable_and_touch_works(make_harness, fake_portal):
     h = make_harness(client=fake_portal)
     assert h.app.voice_input is not None and h.app.voice_input.state == "unavailable"
-    h.tap("说话")
+    assert h.find("nav.mic").text.replace("\n", "") == "语音未安装", "greyed, saying why"
+    h.tap("nav.mic")
     assert h.spoken[-1] == VOICE_UNAVAILABLE
+    h.tap("再听一遍")
+    assert "语音未安装" in h.spoken[-1], "the bottom bar is read out too"
     h.tap("买菜代购")
     assert h.screen == "grocery_categories"
 

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from caregiver_portal.app import create_app
-from caregiver_portal.settings import PortalSettings
+from caregiver_portal.core.settings import PortalSettings
 from tests.portal.bot_server import BotServer, bot_server
 from tests.support.seeding import seed_for_tests
 

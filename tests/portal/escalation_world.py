@@ -16,24 +16,18 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from caregiver_portal.db import create_db_engine, create_session_factory, transaction
+from caregiver_portal.accounts.models import Device, Grid, User, UserGrid
+from caregiver_portal.accounts.service import create_device, create_user, get_or_create_site
+from caregiver_portal.alerts import service as alert_service
+from caregiver_portal.alerts.models import AlertEvent
+from caregiver_portal.bands.models import Wristband
+from caregiver_portal.core.db import create_db_engine, create_session_factory, transaction
+from caregiver_portal.core.security import password_hasher
 from caregiver_portal.escalation.policy import DEFAULT_POLICIES, PolicySet
 from caregiver_portal.escalation.sweep import SweepReport, sweep_escalations
 from caregiver_portal.migrate import upgrade_to_head
-from caregiver_portal.models import (
-    AlertEvent,
-    Device,
-    EmergencyContact,
-    Grid,
-    NotificationChannel,
-    Resident,
-    User,
-    UserGrid,
-    Wristband,
-)
-from caregiver_portal.security import password_hasher
-from caregiver_portal.services import alerts as alert_service
-from caregiver_portal.services.accounts import create_device, create_user, get_or_create_site
+from caregiver_portal.notifications.models import NotificationChannel
+from caregiver_portal.residents.models import EmergencyContact, Resident
 
 T0 = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)  # 14:00 in Shanghai
 BAND = "F0:00:00:00:00:01"

@@ -13,16 +13,21 @@ import requests
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from caregiver_portal.accounts.models import Site
+from caregiver_portal.activities import reminder_delivery, reminders
+from caregiver_portal.activities import service as activities
+from caregiver_portal.activities.models import ActivityReminder
+from caregiver_portal.activities.reminder_delivery import ReminderRow, deliver_due_reminders, describe, is_overdue
+from caregiver_portal.alerts.models import Alert
 from caregiver_portal.app import create_app
-from caregiver_portal.community import CHINA_TIME, activities, reminder_delivery, reminders
-from caregiver_portal.community.models import ActivityReminder
-from caregiver_portal.community.reminder_delivery import ReminderRow, deliver_due_reminders, describe, is_overdue
-from caregiver_portal.db import create_db_engine, create_session_factory, transaction, utcnow
-from caregiver_portal.models import Alert, Notification, NotificationChannel, Resident, Site
+from caregiver_portal.core.clock import CHINA_TIME, utcnow
+from caregiver_portal.core.db import create_db_engine, create_session_factory, transaction
+from caregiver_portal.core.settings import PortalSettings
+from caregiver_portal.notifications.models import Notification, NotificationChannel
 from caregiver_portal.notifications.outbox import enqueue
 from caregiver_portal.notifications.sender import Sender
-from caregiver_portal.services.privacy import erase_resident
-from caregiver_portal.settings import PortalSettings
+from caregiver_portal.residents.models import Resident
+from caregiver_portal.residents.privacy import erase_resident
 from caregiver_portal.ticker import Ticker
 from tests.portal.bot_server import BotServer, Received
 from tests.portal.escalation_world import T0, World, build_world

@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
-from caregiver_portal.db import create_db_engine, create_session_factory, transaction
-from caregiver_portal.models import Site, Wristband
-from caregiver_portal.settings import PortalSettings
+from caregiver_portal.accounts.models import Site
+from caregiver_portal.bands.models import Wristband
+from caregiver_portal.core.db import create_db_engine, create_session_factory, transaction
+from caregiver_portal.core.settings import PortalSettings
 from tests.portal.conftest import SeededPortal
 from tests.support.seeding import TEST_WRISTBANDS, create_test_devices
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import command
 from sqlalchemy import inspect
 
-from caregiver_portal.db import create_db_engine
+from caregiver_portal.core.db import create_db_engine
 from caregiver_portal.migrate import alembic_config, upgrade_to_head
 
 

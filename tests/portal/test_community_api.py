@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from caregiver_portal.settings import PortalSettings
+from caregiver_portal.core.settings import PortalSettings
 from tests.portal.conftest import SeededPortal
 from tests.support.community import seed_community_for_tests
 

@@ -9,15 +9,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.orm import Session
 
-from caregiver_portal.community import activities, reminders, timebank
-from caregiver_portal.community.catalog import parse_synonyms
-from caregiver_portal.community.charts import bucket_means, build_chart, summarize
-from caregiver_portal.community.reports import low_rated, response_stats
-from caregiver_portal.community.residents import polite_name
-from caregiver_portal.community.seed import seed_demo_community
-from caregiver_portal.db import create_db_engine, create_session_factory, transaction
-from caregiver_portal.models import Resident
-from caregiver_portal.web.common import parse_yuan
+from caregiver_portal.activities import reminders
+from caregiver_portal.activities import service as activities
+from caregiver_portal.core.db import create_db_engine, create_session_factory, transaction
+from caregiver_portal.core.web import parse_yuan
+from caregiver_portal.demo.community import seed_demo_community
+from caregiver_portal.health.charts import bucket_means, build_chart, summarize
+from caregiver_portal.orders.catalog import parse_synonyms
+from caregiver_portal.reports.service import low_rated, response_stats
+from caregiver_portal.residents.models import Resident
+from caregiver_portal.residents.service import polite_name
+from caregiver_portal.timebank import service as timebank
 from tests.support.seeding import seed_for_tests
 
 NOW = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)  # 14:00 in Beijing

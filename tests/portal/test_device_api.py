@@ -176,7 +176,7 @@ def test_kiosk_token_cannot_post_health_readings_or_list_wristbands(seeded_porta
 def test_fall_cancelled_on_the_band_is_recorded_but_never_escalates(seeded_portal: SeededPortal) -> None:
     from sqlalchemy import create_engine, select
 
-    from caregiver_portal.models import Escalation
+    from caregiver_portal.escalation.models import Escalation
 
     raised = seeded_portal.client.post("/api/v1/alerts", headers=seeded_portal.device_headers(), json={
         "event_id": "fall-cancelled-1", "kind": "fall", "wristband": BAND, "emergency": False,

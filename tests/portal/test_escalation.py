@@ -7,10 +7,12 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import select
 
-from caregiver_portal.db import transaction
+from caregiver_portal.accounts.models import Device
+from caregiver_portal.alerts import service as alert_service
+from caregiver_portal.alerts.models import Alert
+from caregiver_portal.core.db import transaction
+from caregiver_portal.escalation.models import Escalation
 from caregiver_portal.escalation.policy import DEFAULT_POLICIES, PolicySet
-from caregiver_portal.models import Alert, Device, Escalation
-from caregiver_portal.services import alerts as alert_service
 from tests.portal.escalation_world import World, at, build_world
 
 
@@ -146,8 +148,9 @@ def test_one_failing_alert_never_stops_the_sweep(world: World) -> None:
 
 
 def test_setup_functions_build_what_escalation_reads(world: World) -> None:
+    from caregiver_portal.accounts.models import Grid, Site, User
     from caregiver_portal.escalation.setup import add_channel, add_emergency_contact, add_to_grid, grid_named
-    from caregiver_portal.models import Grid, Resident, Site, User
+    from caregiver_portal.residents.models import Resident
 
     with transaction(world.factory) as session:
         site = session.get(Site, world.site_id)

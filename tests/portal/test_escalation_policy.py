@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from caregiver_portal.errors import ConfigurationError
+from caregiver_portal.core.errors import ConfigurationError
 from caregiver_portal.escalation.config import policies_from_mapping
 from caregiver_portal.escalation.policy import (
     DEFAULT_POLICIES,

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from caregiver_portal.db import utcnow
-from caregiver_portal.models import AlertEvent
+from caregiver_portal.alerts.models import AlertEvent
+from caregiver_portal.core.clock import utcnow
 from caregiver_portal.ticker import Ticker
 from tests.conftest import wait_until
 from tests.portal.conftest import SeededPortal

@@ -8,11 +8,15 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from caregiver_portal.community.residents import ProfileSpec, update_profile
-from caregiver_portal.db import transaction
+from caregiver_portal.accounts.models import Device
+from caregiver_portal.alerts.models import Alert
+from caregiver_portal.bands.models import Wristband
+from caregiver_portal.core.db import transaction
+from caregiver_portal.health.models import Reading
+from caregiver_portal.health.readings import IngestResult, ingest_batch
 from caregiver_portal.health.service import sweep_periodic_rules
-from caregiver_portal.models import Alert, Device, Reading, Resident, Wristband
-from caregiver_portal.services.readings import IngestResult, ingest_batch
+from caregiver_portal.residents.models import Resident
+from caregiver_portal.residents.service import ProfileSpec, update_profile
 from tests.portal.conftest import SeededPortal
 from tests.portal.escalation_world import BAND, World, at, build_world
 

@@ -8,9 +8,10 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from caregiver_portal.db import transaction
+from caregiver_portal.bands.models import Wristband
+from caregiver_portal.core.db import transaction
+from caregiver_portal.health.models import Reading, ReadingRollup
 from caregiver_portal.health.retention import RetentionPolicy, downsample_readings
-from caregiver_portal.models import Reading, ReadingRollup, Wristband
 from tests.portal.escalation_world import T0, World, build_world
 
 HOUR = T0 - timedelta(days=40)  # a whole UTC hour, long past the 30-day raw retention

@@ -11,9 +11,9 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 import caregiver_portal
-from caregiver_portal.db import create_db_engine
+from caregiver_portal.core.db import create_db_engine
+from caregiver_portal.core.models import Base
 from caregiver_portal.migrate import alembic_config, upgrade_to_head
-from caregiver_portal.models import Base
 
 ESCALATION_TABLES = {"user_grids", "emergency_contacts", "health_thresholds", "notification_channels",
                      "notifications", "notification_sends", "escalations", "reading_rollups"}

@@ -11,10 +11,12 @@ from pathlib import Path
 import pytest
 import requests
 
-from caregiver_portal.db import create_db_engine, create_session_factory, transaction
-from caregiver_portal.errors import InvalidTransition
-from caregiver_portal.events import BoardEvent, EventHub, board_stream, coalesce, enable_notify, listen_url
-from caregiver_portal.models import Alert, Notification
+from caregiver_portal.alerts.live import TIMELINE, BoardEvent, coalesce, enable_notify
+from caregiver_portal.alerts.models import Alert
+from caregiver_portal.core.db import create_db_engine, create_session_factory, transaction
+from caregiver_portal.core.errors import InvalidTransition
+from caregiver_portal.core.live import EventHub, board_stream, listen_url
+from caregiver_portal.notifications.models import Notification
 from caregiver_portal.notifications.outbox import enqueue
 from caregiver_portal.notifications.sender import Sender
 from tests.conftest import LivePortal, free_port, start_portal_process
@@ -85,7 +87,7 @@ postgres_only = pytest.mark.parametrize("database_url", [b for b in DATABASE_BAC
 async def test_notify_wakes_the_hub_of_another_instance_at_once(world: World) -> None:
     enable_notify()
     engine = create_db_engine(world.engine.url.render_as_string(hide_password=False))
-    hub = EventHub(create_session_factory(engine), poll_interval_s=30, listen_url=listen_url(engine))
+    hub = EventHub(create_session_factory(engine), feed=TIMELINE, poll_interval_s=30, listen_url=listen_url(engine))
     task = asyncio.create_task(hub.run())
     try:
         while not hub.listening:
@@ -139,7 +141,7 @@ def test_rows_of_one_alert_in_one_poll_become_one_message() -> None:
 
 
 async def test_board_stream_replays_filters_by_site_pings_and_unsubscribes(world: World) -> None:
-    hub = EventHub(world.factory)
+    hub = EventHub(world.factory, feed=TIMELINE)
     stream = board_stream(hub, site_id=1, missed=[BoardEvent(5, 1, 1, "raised"), BoardEvent(6, 2, 2, "raised")],
                           keepalive_s=0.05)
     assert await anext(stream) == b'id: 5\nevent: alert\ndata: {"alert_id":1,"type":"raised"}\n\n'

@@ -14,8 +14,10 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from caregiver_portal.db import transaction
-from caregiver_portal.models import Alert, Notification, NotificationChannel, Site
+from caregiver_portal.accounts.models import Site
+from caregiver_portal.alerts.models import Alert
+from caregiver_portal.core.db import transaction
+from caregiver_portal.notifications.models import Notification, NotificationChannel
 from caregiver_portal.notifications.outbox import enqueue
 from caregiver_portal.notifications.sender import Sender
 from tests.portal.bot_server import BotServer, Received

@@ -9,8 +9,16 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from caregiver_portal.settings import PortalSettings
-from caregiver_portal.web import activities, admin, catalog, orders, reports, residents, visits, volunteers
+from caregiver_portal.accounts import admin_web as admin
+from caregiver_portal.activities import web as activities
+from caregiver_portal.core.settings import PortalSettings
+from caregiver_portal.notifications import web as channels
+from caregiver_portal.orders import catalog_web as catalog
+from caregiver_portal.orders import web as orders
+from caregiver_portal.reports import web as reports
+from caregiver_portal.residents import web as residents
+from caregiver_portal.timebank import web as volunteers
+from caregiver_portal.visits import web as visits
 from tests.portal.conftest import SeededPortal
 from tests.support.community import seed_community_for_tests
 
@@ -46,8 +54,8 @@ def sign_in(client: TestClient, username: str) -> str:
 
 def community_form_posts() -> list[str]:
     """Every POST route of the community pages (the web routers this package adds), path parameters filled in."""
-    routers = (activities.router, admin.router, catalog.router, orders.router, reports.router, residents.router,
-               visits.router, volunteers.router)
+    routers = (activities.router, admin.router, channels.router, catalog.router, orders.router, reports.router,
+               residents.router, visits.router, volunteers.router)
     paths = [route.path for router in routers for route in router.routes
              if isinstance(route, APIRoute) and "POST" in route.methods]
     return [re.sub(r"\{[^}]+\}", "1", path) for path in paths]

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
 from caregiver_portal.app import create_app
-from caregiver_portal.settings import PortalSettings
+from caregiver_portal.core.settings import PortalSettings
 from tests.support.seeding import seed_for_tests
 
 FUZZ_EXAMPLES_PER_OPERATION = 40

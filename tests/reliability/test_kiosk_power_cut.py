@@ -30,8 +30,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, select
 
-from caregiver_portal.models import Alert, Device
-from caregiver_portal.security import hash_device_token
+from caregiver_portal.accounts.models import Device
+from caregiver_portal.alerts.models import Alert
+from caregiver_portal.core.security import hash_device_token
 from tests.conftest import ROOT, LivePortal, free_port, wait_until
 from tests.support.kiosk_process import anxin_kiosk, kiosk_env, log_text, while_running
 

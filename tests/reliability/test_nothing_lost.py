@@ -17,8 +17,9 @@ import pytest
 import requests
 from sqlalchemy import create_engine, func, select
 
+from caregiver_portal.alerts.models import Alert, AlertEvent
 from caregiver_portal.client import PortalClient
-from caregiver_portal.models import Alert, AlertEvent, Reading, ReadingBatch
+from caregiver_portal.health.models import Reading, ReadingBatch
 from tests.conftest import ROOT, LivePortal, wait_until
 from tests.support.proxy import FlakyLink
 from tests.support.seeding import TEST_WRISTBANDS, create_test_devices

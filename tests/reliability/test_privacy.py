@@ -12,10 +12,13 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, func, select
 
+from caregiver_portal.accounts.models import User
+from caregiver_portal.alerts.models import Alert
 from caregiver_portal.app import create_app
-from caregiver_portal.community.models import HealthAccessLog
-from caregiver_portal.models import Alert, Reading, Resident, User, Wristband
-from caregiver_portal.settings import PortalSettings
+from caregiver_portal.bands.models import Wristband
+from caregiver_portal.core.settings import PortalSettings
+from caregiver_portal.health.models import Reading
+from caregiver_portal.residents.models import HealthAccessLog, Resident
 from tests.conftest import ROOT
 from tests.support.seeding import TEST_WRISTBANDS, seed_for_tests
 

@@ -15,7 +15,7 @@ import requests
 from fastapi.testclient import TestClient
 
 from caregiver_portal.app import create_app
-from caregiver_portal.settings import PortalSettings
+from caregiver_portal.core.settings import PortalSettings
 from tests.conftest import ROOT, LivePortal, free_port, start_portal_process
 from tests.support.seeding import seed_for_tests
 

@@ -14,11 +14,12 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from caregiver_portal.accounts.service import create_device, get_or_create_site, revoke_device
 from caregiver_portal.app import create_app
-from caregiver_portal.db import create_db_engine, create_session_factory, transaction, utcnow
-from caregiver_portal.services.accounts import create_device, get_or_create_site, revoke_device
-from caregiver_portal.services.seed import DEMO_SITE
-from caregiver_portal.settings import PortalSettings
+from caregiver_portal.core.clock import utcnow
+from caregiver_portal.core.db import create_db_engine, create_session_factory, transaction
+from caregiver_portal.core.settings import PortalSettings
+from caregiver_portal.demo.seed import DEMO_SITE
 from tests.security.access import ACTORS, USER_ACTORS, Route, app_routes, denied, sign_in
 from tests.support.seeding import seed_for_tests
 
@@ -36,7 +37,7 @@ RULES: list[tuple[str, str, frozenset[str]]] = [
     ("GET", r"^/$", ANYONE),  # a redirect to the board
     ("*", r"^/(login|logout)$", ANYONE),  # checked by the sign-in tests
     ("*", r"^/api/v1/(alerts|site/alerts)", DEVICES),
-    ("*", r"^/api/v1/(readings|wristbands|bands/status)$", BRIDGE),  # health data comes from bridges only
+    ("*", r"^/api/v1/(readings|wristbands|bands/status|bands/keys)$", BRIDGE),  # health data and keys: bridges only
     ("*", r"^/api/v1/(catalog|orders|activities|residents|ratings|site/nearby)", KIOSK),  # no orders from bridges
     ("*", r"^/(board|alerts)(/|$)", USERS),
     ("*", r"^/orders/new$", STAFF),

@@ -7,9 +7,9 @@ import time
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, select
 
+from caregiver_portal.accounts.models import User
 from caregiver_portal.app import create_app
-from caregiver_portal.models import User
-from caregiver_portal.settings import PortalSettings
+from caregiver_portal.core.settings import PortalSettings
 from tests.security.access import sign_in
 from tests.support.seeding import seed_for_tests
 

@@ -7,9 +7,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, func, select
 
+from caregiver_portal.accounts.models import User
 from caregiver_portal.app import create_app
-from caregiver_portal.models import Resident, User
-from caregiver_portal.settings import PortalSettings
+from caregiver_portal.core.settings import PortalSettings
+from caregiver_portal.residents.models import Resident
 from tests.security.access import query_parameters, sign_in
 from tests.support.seeding import seed_for_tests
 

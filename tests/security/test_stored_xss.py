@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from markupsafe import escape
 
 from caregiver_portal.app import create_app
-from caregiver_portal.settings import PortalSettings
+from caregiver_portal.core.settings import PortalSettings
 from tests.security.access import sign_in
 from tests.support.seeding import seed_for_tests
 

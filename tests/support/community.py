@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from caregiver_portal.community.seed import seed_demo_community
-from caregiver_portal.db import create_db_engine, create_session_factory, transaction, utcnow
+from caregiver_portal.core.clock import utcnow
+from caregiver_portal.core.db import create_db_engine, create_session_factory, transaction
+from caregiver_portal.demo.community import seed_demo_community
 
 
 def seed_community_for_tests(database_url: str) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from caregiver_portal.db import create_db_engine, create_session_factory, transaction, utcnow
+from caregiver_portal.core.clock import utcnow
+from caregiver_portal.core.db import create_db_engine, create_session_factory, transaction
+from caregiver_portal.core.security import password_hasher
+from caregiver_portal.demo.seed import create_demo_devices, seed_demo
 from caregiver_portal.migrate import upgrade_to_head
-from caregiver_portal.security import password_hasher
-from caregiver_portal.services.seed import create_demo_devices, seed_demo
 
 TEST_WRISTBANDS = [f"F0:00:00:00:00:{i:02X}" for i in range(1, 4)]
 
@@ -30,8 +31,8 @@ def seed_for_tests(database_url: str, *, wristbands: list[str] | None = None) ->
 
 def create_test_devices(database_url: str, *, count: int, kind: str) -> list[str]:
     """Create ``count`` more devices of ``kind`` at the demo site; returns their tokens."""
-    from caregiver_portal.services.accounts import create_device, get_or_create_site
-    from caregiver_portal.services.seed import DEMO_SITE
+    from caregiver_portal.accounts.service import create_device, get_or_create_site
+    from caregiver_portal.demo.seed import DEMO_SITE
 
     engine = create_db_engine(database_url)
     try:

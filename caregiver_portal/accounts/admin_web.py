@@ -1,0 +1,164 @@
+"""Administration pages: sites and grids, users (role, grids, password, active), devices (token shown
+once, revoke). The bots' page is :mod:`caregiver_portal.notifications.web`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+
+from caregiver_portal.accounts import admin as admin_service
+from caregiver_portal.accounts.deps import AdminUser
+from caregiver_portal.accounts.models import ROLES, Device, Grid, User, UserGrid
+from caregiver_portal.accounts.service import create_device, create_user, revoke_device
+from caregiver_portal.core.clock import utcnow
+from caregiver_portal.core.csrf import require_csrf
+from caregiver_portal.core.deps import SessionDep, StateDep
+from caregiver_portal.core.errors import InvalidTransition, NotFound
+from caregiver_portal.core.web import attempt, flash, redirect, render
+
+router = APIRouter(include_in_schema=False)
+CSRF = [Depends(require_csrf)]
+Text = Annotated[str, Form(max_length=500)]
+
+
+@router.get("/admin")
+def admin_home(request: Request, user: AdminUser, session: SessionDep) -> Response:
+    """Sites and their grids, with links to users, devices, channels and the catalog."""
+    sites = admin_service.managed_sites(session, admin=user)
+    grids = {s.id: list(session.scalars(select(Grid).where(Grid.site_id == s.id).order_by(Grid.name)))
+             for s in sites}
+    return render(request, "admin_home.html", user, sites=sites, grids=grids)
+
+
+@router.post("/admin/sites", dependencies=CSRF)
+def add_site(request: Request, user: AdminUser, session: SessionDep, name: Text, address: Text = "",
+             duty_phone: Text = "") -> Response:
+    """An admin of every site adds a community centre."""
+    def action() -> None:
+        if user.site_id is not None:
+            raise InvalidTransition("只有不属于某个站点的总管理员可以新建站点")
+        admin_service.create_site(session=session, name=name, address=address, duty_phone=duty_phone)
+
+    return attempt(request, session, action, done="站点已创建", then="/admin")
+
+
+@router.post("/admin/grids", dependencies=CSRF)
+def add_grid(request: Request, user: AdminUser, session: SessionDep, site_id: Annotated[int, Form()],
+             name: Text) -> Response:
+    """Add a grid to a site."""
+    return attempt(request, session, lambda: admin_service.create_grid(
+        session=session, site_id=admin_service.managed_site(session, admin=user, site_id=site_id).id, name=name),
+        done="网格已创建", then="/admin")
+
+
+@router.get("/admin/users")
+def users_page(request: Request, user: AdminUser, session: SessionDep) -> Response:
+    """Every user of the admin's sites, with role, grids and status."""
+    query = select(User).order_by(User.role, User.username)
+    if user.site_id is not None:
+        query = query.where(User.site_id == user.site_id)
+    users = list(session.scalars(query))
+    sites = admin_service.managed_sites(session, admin=user)
+    grids = list(session.scalars(select(Grid).where(Grid.site_id.in_([s.id for s in sites])).order_by(Grid.name)))
+    membership: dict[int, set[int]] = {}
+    for user_id, grid_id in session.execute(select(UserGrid.user_id, UserGrid.grid_id)):
+        membership.setdefault(user_id, set()).add(grid_id)
+    return render(request, "admin_users.html", user, users=users, sites=sites, grids=grids, membership=membership,
+                  roles=ROLES, site_names={s.id: s.name for s in sites})
+
+
+@router.post("/admin/users", dependencies=CSRF)
+def add_user(request: Request, user: AdminUser, session: SessionDep, state: StateDep, username: Text,
+             display_name: Text, role: Text, password: Text, site_id: Annotated[int, Form()]) -> Response:
+    """Create a volunteer, grid worker or admin account."""
+    def action() -> None:
+        if not username.strip() or not display_name.strip():
+            raise InvalidTransition("请填写用户名和显示名")
+        if len(password) < 8:
+            raise InvalidTransition("密码至少 8 个字符")
+        create_user(session=session, hasher=state.hasher, username=username.strip()[:64],
+                    password=password, role=admin_service.check_role(role), display_name=display_name.strip()[:100],
+                    site=admin_service.managed_site(session, admin=user, site_id=site_id))
+
+    return attempt(request, session, action, done=f"已创建账号 {username}", then="/admin/users")
+
+
+@router.post("/admin/users/{user_id}/grids", dependencies=CSRF)
+async def set_grids(request: Request, user_id: int, user: AdminUser, session: SessionDep) -> Response:
+    """Set which grids a user works in (none: the whole site)."""
+    form = await request.form()
+    grid_ids = [int(value) for value in form.getlist("grid_id") if isinstance(value, str) and value.isdigit()]
+    return attempt(request, session, lambda: admin_service.set_user_grids(
+        session=session, user=admin_service.managed_user(session, admin=user, user_id=user_id), grid_ids=grid_ids),
+        done="网格已保存", then="/admin/users")
+
+
+@router.post("/admin/users/{user_id}/active", dependencies=CSRF)
+def toggle_active(request: Request, user_id: int, user: AdminUser, session: SessionDep) -> Response:
+    """Disable an account (it can no longer sign in) or enable it again."""
+    def action() -> None:
+        target = admin_service.managed_user(session, admin=user, user_id=user_id)
+        if target.id == user.id:
+            raise InvalidTransition("不能停用自己的账号")
+        target.active = not target.active
+
+    return attempt(request, session, action, done="已更新账号状态", then="/admin/users")
+
+
+@router.post("/admin/users/{user_id}/password", dependencies=CSRF)
+def set_password(request: Request, user_id: int, user: AdminUser, session: SessionDep, state: StateDep,
+                 password: Text) -> Response:
+    """Give a user a new password."""
+    return attempt(request, session, lambda: admin_service.reset_password(
+        session=session, hasher=state.hasher, user=admin_service.managed_user(session, admin=user, user_id=user_id),
+        password=password), done="密码已重置", then="/admin/users")
+
+
+def _devices_page(request: Request, user: User, session: SessionDep, *, token: str | None = None,
+                  created: Device | None = None) -> Response:
+    sites = admin_service.managed_sites(session, admin=user)
+    devices = list(session.scalars(select(Device).where(Device.site_id.in_([s.id for s in sites]))
+                                   .order_by(Device.revoked_at.is_not(None), Device.kind, Device.name)))
+    return render(request, "admin_devices.html", user, devices=devices, sites=sites, token=token, created=created)
+
+
+@router.get("/admin/devices")
+def devices_page(request: Request, user: AdminUser, session: SessionDep) -> Response:
+    """Kiosks and bridges, with when they were last seen."""
+    return _devices_page(request, user, session)
+
+
+@router.post("/admin/devices", dependencies=CSRF)
+def add_device(request: Request, user: AdminUser, session: SessionDep, kind: Text, name: Text,
+               site_id: Annotated[int, Form()]) -> Response:
+    """Create a kiosk or bridge; its token is shown on this answer only (the portal keeps a hash)."""
+    try:
+        if kind not in ("kiosk", "bridge") or not name.strip():
+            raise InvalidTransition("请选择设备类型并填写名称")
+        site = admin_service.managed_site(session, admin=user, site_id=site_id)
+        device, token = create_device(session=session, site=site, kind=kind, name=name.strip()[:100])
+        session.commit()
+    except InvalidTransition as exc:
+        session.rollback()
+        flash(request, str(exc), "error")
+        return redirect("/admin/devices")
+    response = _devices_page(request, user, session, token=token, created=device)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.post("/admin/devices/{device_id}/revoke", dependencies=CSRF)
+def revoke(request: Request, device_id: int, user: AdminUser, session: SessionDep) -> Response:
+    """Revoke a device's token at once (a lost or stolen kiosk)."""
+    def action() -> None:
+        device = session.get(Device, device_id)
+        if device is None or (user.site_id is not None and device.site_id != user.site_id):
+            raise NotFound("找不到这台设备")
+        revoke_device(session=session, device_id=device.id, now=utcnow())
+
+    return attempt(request, session, action, done="设备令牌已吊销", then="/admin/devices")
+
+

@@ -1,1 +1,0 @@
-"""HTTP routes: the device API under /api/v1."""

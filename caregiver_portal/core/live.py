@@ -1,0 +1,260 @@
+"""Live fan-out: new rows of an event table reach every subscriber of this process as server-sent events.
+
+A *feed* (:class:`Feed`) names the table whose rows are the events and reads them; the alert
+timeline is the portal's feed (:mod:`caregiver_portal.alerts.live`). One poller per process
+(:class:`EventHub`) reads rows it has not seen and hands them to subscriber queues. A service
+that commits in this process wakes the poller at once; other processes' rows are found by the
+periodic poll and, on PostgreSQL, at once through LISTEN/NOTIFY: every flush that inserts feed
+rows also runs ``pg_notify(<feed channel>, '<ids>')`` in the same transaction (PostgreSQL
+delivers it at commit, and drops it on rollback), and each process's hub LISTENs with a
+psycopg 3 ``AsyncConnection.notifies()`` loop that wakes the poller. The payload carries only
+ids; the table stays the source of truth, so a missed notification costs one poll interval.
+Browsers resume with ``Last-Event-ID``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections import deque
+from collections.abc import AsyncIterator, Iterable
+from typing import Any, Generic, Protocol, TypeVar
+
+from sqlalchemy import Engine, create_engine, func, select, text
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+NOTIFY_PAYLOAD_LIMIT = 7000  # PostgreSQL refuses payloads of 8000 bytes or more
+LISTEN_RETRY_S = 2.0
+KEEPALIVE_S = 15.0
+SSE_PING = b": ping\n\n"
+
+# Ids are allocated before commit, so on PostgreSQL a row with a smaller id can become
+# visible after a larger one: look back this many ids and skip the ones already seen.
+LOOKBACK_IDS = 200
+SUBSCRIBER_QUEUE_SIZE = 1000
+E = TypeVar("E", bound="LiveEvent")
+
+
+class LiveEvent(Protocol):
+    """What the hub needs of an event: its row id (the SSE id), its site (boards see their own), its message."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def site_id(self) -> int: ...
+
+    @property
+    def sse(self) -> bytes: ...
+
+
+class Feed(Protocol[E]):
+    """An event table: its model (rows with an increasing ``id``), its NOTIFY channel, how to read and merge rows."""
+
+    model: type[Any]
+    channel: str
+
+    def read_after(self, session: Session, after_id: int, *, limit: int = 500) -> list[E]:
+        """Rows with an id above ``after_id``, oldest first, as events."""
+        ...
+
+    def merge(self, events: Iterable[E]) -> list[E]:
+        """The events of one poll as the messages to send (e.g. one per subject)."""
+        ...
+
+
+async def board_stream(hub: EventHub[Any], *, site_id: int | None, missed: Iterable[LiveEvent] = (),
+                       keepalive_s: float = KEEPALIVE_S) -> AsyncIterator[bytes]:
+    """A lean SSE byte stream for one board: replayed events, "ready", then live events and pings.
+
+    Each live event is encoded once (its ``sse`` bytes) for all boards; serve it with
+    ``StreamingResponse(..., media_type="text/event-stream")``. It costs a fraction of a
+    per-message ``ServerSentEvent`` (see docs/benchmarks.md, "Portal").
+    """
+    queue = hub.subscribe()
+    try:
+        for event in missed:
+            if site_id is None or event.site_id == site_id:
+                yield event.sse
+        yield f"event: ready\ndata: {json.dumps({'subscribers': hub.subscriber_count})}\n\n".encode()
+        while True:
+            try:
+                async with asyncio.timeout(keepalive_s):
+                    event = await queue.get()
+            except TimeoutError:
+                yield SSE_PING
+                continue
+            if site_id is None or event.site_id == site_id:
+                yield event.sse
+    finally:
+        hub.unsubscribe(queue)
+
+
+def enable_notify(feed: Feed[Any]) -> None:
+    """Make every session NOTIFY the ids of new ``feed`` rows on PostgreSQL (idempotent, process-wide)."""
+    if feed.channel in _NOTIFYING:
+        return
+    _NOTIFYING.add(feed.channel)
+
+    def notify_new_rows(session: Session, _context: Any) -> None:
+        ids = [str(obj.id) for obj in session.new if isinstance(obj, feed.model) and obj.id is not None]
+        if not ids or session.get_bind().dialect.name != "postgresql":
+            return
+        payload = ",".join(ids)
+        if len(payload) > NOTIFY_PAYLOAD_LIMIT:
+            payload = ids[-1]  # listeners only need a wake-up; the table has the rest
+        session.connection().execute(text("SELECT pg_notify(:channel, :payload)"),
+                                     {"channel": feed.channel, "payload": payload})
+
+    sa_event.listen(Session, "after_flush", notify_new_rows)
+
+
+_NOTIFYING: set[str] = set()
+
+
+def reader_engine(engine: Engine) -> Engine:
+    """An engine for reads that never wait for writers: on SQLite, WAL readers without the
+    ``BEGIN IMMEDIATE`` of the main engine (which would queue every poll behind the write lock)
+    and with ``PRAGMA query_only``; on PostgreSQL the main engine itself."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    reader = create_engine(engine.url, connect_args={"check_same_thread": False, "timeout": 15})
+
+    @sa_event.listens_for(reader, "connect")
+    def _read_only(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA query_only=ON")
+        cursor.close()
+
+    return reader
+
+
+def listen_url(engine: Engine) -> str | None:
+    """The libpq URL a psycopg listener connection uses, or None when the database is not PostgreSQL."""
+    if engine.dialect.name != "postgresql":
+        return None
+    return engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+class EventHub(Generic[E]):
+    """Polls a feed and broadcasts its new rows to asyncio subscriber queues."""
+
+    def __init__(self, session_factory: sessionmaker[Session], *, feed: Feed[E], poll_interval_s: float = 0.5,
+                 listen_url: str | None = None) -> None:
+        self._factory = session_factory
+        self._feed = feed
+        self._poll_interval_s = poll_interval_s
+        self._listen_url = listen_url
+        self.listening = False
+        """True while the PostgreSQL LISTEN connection is up."""
+        self._subscribers: set[asyncio.Queue[E]] = set()
+        self._wake = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._cursor = 0
+        self._seen: deque[int] = deque(maxlen=4 * LOOKBACK_IDS)
+        self._seen_set: set[int] = set()
+
+    def wake(self) -> None:
+        """Ask the poller to look now (callable from any thread)."""
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._wake.set)
+
+    def subscribe(self) -> asyncio.Queue[E]:
+        """A queue receiving every new board event from now on."""
+        queue: asyncio.Queue[E] = asyncio.Queue(maxsize=SUBSCRIBER_QUEUE_SIZE)
+        self._subscribers.add(queue)
+        return queue
+
+    def unsubscribe(self, queue: asyncio.Queue[E]) -> None:
+        """Stop delivering to ``queue``."""
+        self._subscribers.discard(queue)
+
+    @property
+    def subscriber_count(self) -> int:
+        """How many live boards this process serves."""
+        return len(self._subscribers)
+
+    async def run(self) -> None:
+        """Poll (and listen, on PostgreSQL) until cancelled; a failed poll is logged and retried."""
+        self._loop = asyncio.get_running_loop()
+        listener = asyncio.create_task(self._listen(), name="live-board-listen") if self._listen_url else None
+        try:
+            await self._poll_forever()
+        finally:
+            if listener is not None:
+                listener.cancel()
+                await asyncio.gather(listener, return_exceptions=True)
+
+    async def _listen(self) -> None:
+        """Wake the poller on every NOTIFY; reconnect after a lost connection."""
+        import psycopg  # only PostgreSQL deployments need it
+
+        while True:
+            try:
+                async with await psycopg.AsyncConnection.connect(self._listen_url or "", autocommit=True) as conn:
+                    await conn.execute(f"LISTEN {self._feed.channel}")
+                    self.listening = True
+                    self._wake.set()  # catch up on whatever was committed while not listening
+                    async for _notify in conn.notifies():
+                        self._wake.set()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("live-board LISTEN connection failed (%s); polling until it is back", exc)
+            finally:
+                self.listening = False
+            await asyncio.sleep(LISTEN_RETRY_S)
+
+    async def _poll_forever(self) -> None:
+        while True:  # the database may be locked or down at start: keep trying
+            try:
+                self._cursor = await asyncio.to_thread(self._max_id)
+                await asyncio.to_thread(self._poll)  # mark what is already stored as seen
+                break
+            except Exception:
+                log.exception("live-board hub cannot read the timeline yet; retrying")
+                await asyncio.sleep(self._poll_interval_s)
+        while True:
+            try:
+                # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation
+                # that arrives as the event is set, and the portal would then never shut down.
+                async with asyncio.timeout(self._poll_interval_s):
+                    await self._wake.wait()
+            except TimeoutError:
+                pass
+            self._wake.clear()
+            try:
+                events = await asyncio.to_thread(self._poll)
+            except Exception:
+                log.exception("live-board poll failed; retrying")
+                await asyncio.sleep(self._poll_interval_s)
+                continue
+            for event in self._feed.merge(events):
+                self._broadcast(event)
+
+    def _max_id(self) -> int:
+        with self._factory() as session:
+            return int(session.scalar(select(func.max(self._feed.model.id))) or 0)
+
+    def _poll(self) -> list[E]:
+        with self._factory() as session:
+            candidates = self._feed.read_after(session, max(0, self._cursor - LOOKBACK_IDS))
+        fresh = [event for event in candidates if event.id not in self._seen_set]
+        for event in fresh:
+            if len(self._seen) == self._seen.maxlen:
+                self._seen_set.discard(self._seen[0])
+            self._seen.append(event.id)
+            self._seen_set.add(event.id)
+            self._cursor = max(self._cursor, event.id)
+        return fresh
+
+    def _broadcast(self, event: E) -> None:
+        for queue in list(self._subscribers):
+            try:
+                queue.put_nowait(event)
+            except asyncio.QueueFull:
+                log.warning("a live board is not reading its events; dropping it")
+                self._subscribers.discard(queue)

@@ -1,0 +1,209 @@
+"""Health trend charts drawn on the server: readings bucketed into a line, alerts marked, all as plain
+numbers a template turns into SVG (no JavaScript, no user text in markup)."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, Integer, cast, func, select
+from sqlalchemy.orm import Session
+
+from caregiver_portal.alerts.models import KIND_LABELS, Alert
+from caregiver_portal.bands.models import Wristband
+from caregiver_portal.core.clock import CHINA_TIME
+from caregiver_portal.health.models import Reading
+
+WIDTH, HEIGHT = 640, 240
+LEFT, RIGHT, TOP, BOTTOM = 58, 12, 14, 30
+WINDOWS = {"24h": (timedelta(hours=24), timedelta(minutes=15)), "7d": (timedelta(days=7), timedelta(hours=1))}
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """How one reading kind is shown: label, unit, normal band and the y range it always covers."""
+
+    label: str
+    unit: str
+    normal: tuple[float, float] | None
+    y_range: tuple[float, float]
+    decimals: int
+
+
+KINDS = {
+    "heart_rate": KindSpec("心率", "次/分", (50, 110), (40, 140), 0),
+    "spo2": KindSpec("血氧", "%", (94, 100), (85, 100), 0),
+    "temperature": KindSpec("体温", "°C", (36.0, 37.3), (35.0, 39.0), 1),
+    "battery": KindSpec("手环电量", "%", None, (0, 100), 0),
+}
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Plain-text figures shown under a chart (colour is never the only cue)."""
+
+    count: int
+    minimum: float
+    maximum: float
+    average: float
+    latest: float
+    latest_at: datetime
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Everything a template needs to draw one chart."""
+
+    kind: str
+    title: str
+    unit: str
+    width: int
+    height: int
+    segments: tuple[str, ...]
+    """SVG polyline ``points`` strings; a gap in the data starts a new segment."""
+    dots: tuple[tuple[float, float], ...]
+    """Lone bucket averages (a segment of one point) drawn as dots."""
+    x_ticks: tuple[tuple[float, str], ...]
+    y_ticks: tuple[tuple[float, str], ...]
+    normal_band: tuple[float, float] | None
+    """(top y, height) of the shaded normal range."""
+    alert_marks: tuple[tuple[float, str], ...]
+    """(x, label) of alerts inside the window."""
+    plot: tuple[float, float, float, float]
+    """(left, top, right, bottom) of the plotting area."""
+    summary: Summary | None
+
+
+def bucket_means(samples: Iterable[tuple[datetime, float]], start: datetime, step: timedelta) -> dict[int, float]:
+    """Average of the samples in each ``step``-long bucket after ``start`` (bucket index -> mean)."""
+    sums: dict[int, float] = defaultdict(float)
+    counts: dict[int, int] = defaultdict(int)
+    for at, value in samples:
+        index = int((at - start) / step)
+        if index >= 0:
+            sums[index] += value
+            counts[index] += 1
+    return {index: sums[index] / counts[index] for index in sums}
+
+
+def summarize(samples: Sequence[tuple[datetime, float]]) -> Summary | None:
+    """Count, minimum, maximum, average and latest of raw samples (None when there are none)."""
+    if not samples:
+        return None
+    values = [v for _, v in samples]
+    latest_at, latest = max(samples, key=lambda s: s[0])
+    return Summary(len(values), min(values), max(values), sum(values) / len(values), latest, latest_at)
+
+
+def _x_ticks(start: datetime, end: datetime, x_of: Callable[[datetime], float]) -> tuple[tuple[float, str], ...]:
+    local_start = start.astimezone(CHINA_TIME)
+    if end - start <= timedelta(days=1):
+        first = local_start.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+        step, fmt = timedelta(hours=4), "%H:00"
+        first += timedelta(hours=(-first.hour) % 4)
+    else:
+        first = local_start.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+        step, fmt = timedelta(days=1), "%m-%d"
+    ticks, at = [], first
+    while at <= end:
+        ticks.append((round(x_of(at), 1), at.strftime(fmt)))
+        at += step
+    return tuple(ticks)
+
+
+def build_chart(kind: str, means: dict[int, float], summary: Summary | None, alerts: Sequence[tuple[datetime, str]],
+                *, start: datetime, end: datetime, step: timedelta) -> Chart:
+    """Lay out one kind's bucket averages (index -> mean, ``step`` apart from ``start``) up to ``end``."""
+    spec = KINDS[kind]
+    values = list(means.values())
+    low = min([spec.y_range[0], *values])
+    high = max([spec.y_range[1], *values])
+    left, top, right, bottom = LEFT, TOP, WIDTH - RIGHT, HEIGHT - BOTTOM
+    span = (end - start).total_seconds()
+
+    def x_of(at: datetime) -> float:
+        return left + (right - left) * (at - start).total_seconds() / span
+
+    def y_of(value: float) -> float:
+        return bottom - (bottom - top) * (value - low) / (high - low or 1)
+
+    segments: list[list[tuple[float, float]]] = [[]]
+    for index in range(max(1, math.ceil((end - start) / step))):
+        if index not in means:
+            if segments[-1]:
+                segments.append([])
+            continue
+        center = min(end, start + step * index + step / 2)
+        segments[-1].append((round(x_of(center), 1), round(y_of(means[index]), 1)))
+    lines = tuple(" ".join(f"{x},{y}" for x, y in seg) for seg in segments if len(seg) > 1)
+    dots = tuple(seg[0] for seg in segments if len(seg) == 1)
+    y_ticks = tuple((round(y_of(v), 1), f"{v:.{spec.decimals}f}") for v in _nice_ticks(low, high))
+    band = None
+    if spec.normal is not None:
+        band_top, band_bottom = y_of(min(spec.normal[1], high)), y_of(max(spec.normal[0], low))
+        band = (round(band_top, 1), round(band_bottom - band_top, 1))
+    marks = tuple((round(x_of(at), 1), label) for at, label in alerts if start <= at <= end)
+    return Chart(kind=kind, title=spec.label, unit=spec.unit, width=WIDTH, height=HEIGHT, segments=lines, dots=dots,
+                 x_ticks=_x_ticks(start, end, x_of), y_ticks=y_ticks, normal_band=band, alert_marks=marks,
+                 plot=(left, top, right, bottom), summary=summary)
+
+
+def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    raw = (high - low) / (count - 1)
+    step = next(s for s in (0.5, 1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000, float("inf")) if s >= raw)
+    first = (low // step + (1 if low % step else 0)) * step
+    ticks, value = [], first
+    while value <= high + 1e-9:
+        ticks.append(value)
+        value += step
+    return ticks
+
+
+def _seconds_since(session: Session, start: datetime) -> ColumnElement[float]:
+    """Seconds from ``start`` to each reading, computed by the database (SQLite stores naive UTC text)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.extract("epoch", Reading.measured_at) - start.timestamp()
+    return cast(func.strftime("%s", Reading.measured_at), Integer) - int(start.timestamp())
+
+
+def _kind_series(session: Session, band_ids: list[int], start: datetime, end: datetime,
+                 step: timedelta) -> dict[str, tuple[dict[int, float], Summary | None]]:
+    """Per kind: bucket averages and a summary, aggregated in the database (raw rows can be ~30,000 a day)."""
+    window = (Reading.wristband_id.in_(band_ids), Reading.measured_at >= start, Reading.measured_at <= end)
+    bucket = func.floor(_seconds_since(session, start) / step.total_seconds())
+    rows = session.execute(select(Reading.kind, bucket, func.avg(Reading.value), func.count(),
+                                  func.min(Reading.value), func.max(Reading.value))
+                           .where(*window).group_by(Reading.kind, bucket))
+    means: dict[str, dict[int, float]] = defaultdict(dict)
+    totals: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, math.inf, -math.inf])
+    for kind, index, mean, count, low, high in rows:
+        means[kind][int(index)] = float(mean)
+        total = totals[kind]
+        total[0] += count
+        total[1] += float(mean) * count
+        total[2], total[3] = min(total[2], low), max(total[3], high)
+    series: dict[str, tuple[dict[int, float], Summary | None]] = {}
+    for kind in KINDS:
+        summary = None
+        if kind in totals:
+            count, weighted, low, high = totals[kind]
+            latest = session.execute(select(Reading.measured_at, Reading.value)
+                                     .where(*window, Reading.kind == kind)
+                                     .order_by(Reading.measured_at.desc()).limit(1)).one()
+            summary = Summary(int(count), low, high, weighted / count, latest.value, latest.measured_at)
+        series[kind] = (means.get(kind, {}), summary)
+    return series
+
+
+def resident_charts(session: Session, *, resident_id: int, window: str, now: datetime) -> list[Chart]:
+    """One chart per reading kind for the resident's paired wristbands over ``window`` ("24h" or "7d")."""
+    length, step = WINDOWS[window]
+    start = now - length
+    band_ids = list(session.scalars(select(Wristband.id).where(Wristband.resident_id == resident_id)))
+    series = _kind_series(session, band_ids, start, now, step) if band_ids else {k: ({}, None) for k in KINDS}
+    alerts = [(a.created_at, KIND_LABELS.get(a.kind, a.kind)) for a in session.scalars(
+        select(Alert).where(Alert.resident_id == resident_id, Alert.created_at >= start, Alert.created_at <= now))]
+    return [build_chart(kind, *series[kind], alerts, start=start, end=now, step=step) for kind in KINDS]

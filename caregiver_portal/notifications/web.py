@@ -1,0 +1,81 @@
+"""The bots' admin page: chat bots and webhooks that carry alarms, pausing one, and a test message."""
+
+from __future__ import annotations
+
+import requests
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+
+from caregiver_portal.accounts.access import ROLE_LABELS
+from caregiver_portal.accounts.admin import managed_site, managed_sites
+from caregiver_portal.accounts.deps import AdminUser
+from caregiver_portal.accounts.models import Site, User
+from caregiver_portal.core.clock import utcnow
+from caregiver_portal.core.csrf import require_csrf
+from caregiver_portal.core.deps import SessionDep
+from caregiver_portal.core.errors import NotFound
+from caregiver_portal.core.web import attempt, flash, redirect, render
+from caregiver_portal.notifications import service as channel_service
+from caregiver_portal.notifications.models import NotificationChannel
+
+router = APIRouter(include_in_schema=False)
+CSRF = [Depends(require_csrf)]
+
+
+def _channel(session: SessionDep, admin: User, channel_id: int) -> NotificationChannel:
+    channel = session.get(NotificationChannel, channel_id)
+    if channel is None or (admin.site_id is not None and channel.site_id != admin.site_id):
+        raise NotFound("找不到这个通知渠道")
+    return channel
+
+
+@router.get("/admin/channels")
+def channels_page(request: Request, user: AdminUser, session: SessionDep) -> Response:
+    """Chat bots and webhooks that carry alarms."""
+    sites = managed_sites(session, admin=user)
+    channels = list(session.scalars(select(NotificationChannel)
+                                    .where(NotificationChannel.site_id.in_([s.id for s in sites]))
+                                    .order_by(NotificationChannel.name)))
+    return render(request, "admin_channels.html", user, channels=channels, sites=sites,
+                  CHANNEL_LABELS=channel_service.CHANNEL_LABELS, ROLE_LABELS=ROLE_LABELS)
+
+
+@router.post("/admin/channels", dependencies=CSRF)
+async def add_channel(request: Request, user: AdminUser, session: SessionDep) -> Response:
+    """Add a chat bot or webhook."""
+    form = await request.form()
+
+    def action() -> None:
+        site_raw = str(form.get("site_id") or "")
+        site = managed_site(session, admin=user, site_id=int(site_raw) if site_raw.isdigit() else 0)
+        channel_service.create_channel(session=session, site_id=site.id, kind=str(form.get("kind") or ""),
+                                     name=str(form.get("name") or ""), url=str(form.get("url") or ""),
+                                     secret=str(form.get("secret") or ""),
+                                     audience=[str(v) for v in form.getlist("audience")])
+
+    return attempt(request, session, action, done="通知渠道已添加，可以先发一条测试消息", then="/admin/channels")
+
+
+@router.post("/admin/channels/{channel_id}/toggle", dependencies=CSRF)
+def toggle_channel(request: Request, channel_id: int, user: AdminUser, session: SessionDep) -> Response:
+    """Pause a channel or use it again."""
+    def action() -> None:
+        channel = _channel(session, user, channel_id)
+        channel.enabled = not channel.enabled
+
+    return attempt(request, session, action, done="已更新", then="/admin/channels")
+
+
+@router.post("/admin/channels/{channel_id}/test", dependencies=CSRF)
+def test_channel(request: Request, channel_id: int, user: AdminUser, session: SessionDep) -> Response:
+    """Send a test message now and show how the bot answered."""
+    channel = _channel(session, user, channel_id)
+    site = session.get(Site, channel.site_id)
+    with requests.Session() as http:
+        result = channel_service.send_test_message(channel, site_name=site.name if site else "", now=utcnow(),
+                                                   http=http)
+    flash(request, f"测试消息已送达“{channel.name}”" if result.ok else f"测试消息没有送达：{result.reason}",
+          "ok" if result.ok else "error")
+    return redirect("/admin/channels")
+

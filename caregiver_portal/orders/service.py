@@ -1,0 +1,272 @@
+"""Grocery proxy orders (代购): placed at a kiosk (idempotently) or by a grid worker, claimed, bought,
+delivered by a volunteer, and confirmed by the resident at the kiosk.
+
+    submitted ──claim──> claimed ──bought──> bought ──delivered──> delivered ──confirm──> received
+        │  ^                │                   └────────────confirm (resident got it)───────┘
+        │  └────release─────┘
+        └──cancel (also from claimed)──> cancelled
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from caregiver_portal.accounts.models import Device, User
+from caregiver_portal.core.errors import Forbidden, InvalidTransition, NotFound
+from caregiver_portal.orders.catalog import list_items, match_item
+from caregiver_portal.orders.models import GroceryOrder, GroceryOrderLine
+from caregiver_portal.residents.models import Resident
+from caregiver_portal.residents.scope import Scope
+from caregiver_portal.residents.service import resident_of_site
+from caregiver_portal.timebank import service as timebank
+
+STATE_LABELS = {
+    "submitted": "待认领",
+    "claimed": "已认领，采购中",
+    "bought": "已买好，配送中",
+    "delivered": "已送达，待老人确认",
+    "received": "老人已确认收货",
+    "cancelled": "已取消",
+}
+ACTIVE_STATES = ("submitted", "claimed", "bought", "delivered")
+MAX_LINES = 30
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    """One wanted item: a catalog id or a name (synonyms are matched), how much, optionally a unit."""
+
+    quantity: float
+    item_id: int | None = None
+    name: str | None = None
+    unit: str | None = None
+
+
+@dataclass(frozen=True)
+class PlacedOrder:
+    """Result of placing an order from a device: the order and whether it was a re-send."""
+
+    order: GroceryOrder
+    duplicate: bool
+
+
+def find_by_event(session: Session, *, device: Device, client_event_id: str) -> GroceryOrder | None:
+    """The order a device placed with ``client_event_id``, if stored."""
+    return session.scalar(select(GroceryOrder).where(GroceryOrder.source_device_id == device.id,
+                                                     GroceryOrder.client_event_id == client_event_id))
+
+
+def _build_lines(session: Session, site_id: int, requests: list[LineRequest]) -> list[GroceryOrderLine]:
+    if not requests:
+        raise InvalidTransition("订单里没有商品")
+    if len(requests) > MAX_LINES:
+        raise InvalidTransition(f"一张订单最多 {MAX_LINES} 样商品")
+    catalog = list_items(session, site_id=site_id)
+    by_id = {item.id: item for item in catalog}
+    lines = []
+    for wanted in requests:
+        item = by_id.get(wanted.item_id) if wanted.item_id is not None else None
+        if wanted.item_id is not None and item is None:
+            raise NotFound(f"目录里没有商品 {wanted.item_id}")
+        if item is None and wanted.name:
+            item = match_item(catalog, wanted.name)
+        if item is None and not (wanted.name or "").strip():
+            raise InvalidTransition("每样商品要有目录编号或名称")
+        if not 0 < wanted.quantity <= 1000:
+            raise InvalidTransition("数量不合理")
+        lines.append(GroceryOrderLine(
+            item_id=item.id if item else None, name=item.name if item else (wanted.name or "").strip()[:50],
+            quantity=wanted.quantity, unit=(wanted.unit or (item.unit if item else "份"))[:10],
+            unit_price_fen=item.usual_price_fen if item else None))
+    return lines
+
+
+def place_order(*, session: Session, device: Device, client_event_id: str, resident_id: int | None,
+                lines: list[LineRequest], note: str, now: datetime) -> PlacedOrder:
+    """Store a kiosk's order once per ``client_event_id``; the caller commits."""
+    existing = find_by_event(session, device=device, client_event_id=client_event_id)
+    if existing is not None:
+        return PlacedOrder(existing, duplicate=True)
+    resident = resident_of_site(session, resident_id, device.site_id) if resident_id is not None else None
+    order = GroceryOrder(site_id=device.site_id, resident_id=resident.id if resident else None, state="submitted",
+                         note=note[:500], source_device_id=device.id, client_event_id=client_event_id,
+                         created_at=now, lines=_build_lines(session, device.site_id, lines))
+    try:
+        with session.begin_nested():
+            session.add(order)
+            session.flush()
+    except IntegrityError:
+        stored = find_by_event(session, device=device, client_event_id=client_event_id)
+        if stored is None:
+            raise
+        return PlacedOrder(stored, duplicate=True)
+    return PlacedOrder(order, duplicate=False)
+
+
+def create_order_for_resident(*, session: Session, user: User, resident: Resident, lines: list[LineRequest],
+                              note: str, now: datetime) -> GroceryOrder:
+    """A grid worker or admin orders for a resident (e.g. a need found on a home visit)."""
+    order = GroceryOrder(site_id=resident.site_id, resident_id=resident.id, state="submitted", note=note[:500],
+                         created_by_id=user.id, created_at=now,
+                         lines=_build_lines(session, resident.site_id, lines))
+    session.add(order)
+    session.flush()
+    return order
+
+
+def get_order(session: Session, order_id: int, *, scope: Scope | None = None) -> GroceryOrder:
+    """An order (inside ``scope`` when given), or :class:`NotFound`."""
+    order = session.get(GroceryOrder, order_id)
+    if order is None:
+        raise NotFound("找不到这张订单")
+    grid_id = order.resident.grid_id if order.resident else None
+    if scope is not None and not scope.allows(site_id=order.site_id, grid_id=grid_id):
+        raise NotFound("找不到这张订单")
+    return order
+
+
+def _move(session: Session, order: GroceryOrder, *, from_states: tuple[str, ...], values: dict[str, Any]) -> None:
+    """Change the order's state only if nobody else changed it first (a compare-and-set UPDATE)."""
+    result = session.execute(update(GroceryOrder)
+                             .where(GroceryOrder.id == order.id, GroceryOrder.state.in_(from_states))
+                             .values(**values).execution_options(synchronize_session=False))
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        session.refresh(order)
+        raise InvalidTransition(f"订单现在是“{STATE_LABELS.get(order.state, order.state)}”，不能这样操作")
+    session.refresh(order)
+
+
+def claim_order(*, session: Session, order_id: int, user: User, now: datetime, scope: Scope) -> GroceryOrder:
+    """``user`` takes an order from the queue; two volunteers cannot both claim it."""
+    order = get_order(session, order_id, scope=scope)
+    if order.state == "claimed" and order.claimed_by_id == user.id:
+        return order
+    _move(session, order, from_states=("submitted",),
+          values={"state": "claimed", "claimed_by_id": user.id, "claimed_at": now})
+    return order
+
+
+def _require_claimer(order: GroceryOrder, user: User) -> None:
+    if order.claimed_by_id != user.id and user.role != "admin":
+        raise Forbidden("这张订单由其他志愿者负责")
+
+
+def release_order(*, session: Session, order_id: int, user: User, scope: Scope) -> GroceryOrder:
+    """Give a claimed order back to the queue (the volunteer cannot go after all)."""
+    order = get_order(session, order_id, scope=scope)
+    _require_claimer(order, user)
+    _move(session, order, from_states=("claimed",),
+          values={"state": "submitted", "claimed_by_id": None, "claimed_at": None})
+    return order
+
+
+def mark_bought(*, session: Session, order_id: int, user: User, amount_paid_fen: int, receipt_file: str | None,
+                now: datetime, scope: Scope) -> GroceryOrder:
+    """The volunteer has bought the goods and paid ``amount_paid_fen``."""
+    if not 0 <= amount_paid_fen <= 10_000_000:
+        raise InvalidTransition("金额不合理")
+    order = get_order(session, order_id, scope=scope)
+    _require_claimer(order, user)
+    values: dict[str, Any] = {"state": "bought", "bought_at": now, "amount_paid_fen": amount_paid_fen}
+    if receipt_file:
+        values["receipt_file"] = receipt_file
+    _move(session, order, from_states=("claimed",), values=values)
+    return order
+
+
+def mark_delivered(*, session: Session, order_id: int, user: User, now: datetime, scope: Scope) -> GroceryOrder:
+    """The goods are at the resident's door; the volunteer earns the delivery points."""
+    order = get_order(session, order_id, scope=scope)
+    _require_claimer(order, user)
+    _move(session, order, from_states=("bought",), values={"state": "delivered", "delivered_at": now})
+    if order.claimed_by_id is not None:
+        timebank.award(session=session, user_id=order.claimed_by_id, site_id=order.site_id, service="delivery",
+                       ref_id=order.id, now=now, note=f"代购 #{order.id} 送达")
+    return order
+
+
+def confirm_received(*, session: Session, order: GroceryOrder, now: datetime) -> GroceryOrder:
+    """The resident confirms at the kiosk that the goods arrived (idempotent)."""
+    if order.state == "received":
+        return order
+    values: dict[str, Any] = {"state": "received", "received_at": now}
+    if order.delivered_at is None:
+        values["delivered_at"] = now
+    _move(session, order, from_states=("bought", "delivered"), values=values)
+    if order.claimed_by_id is not None:
+        timebank.award(session=session, user_id=order.claimed_by_id, site_id=order.site_id, service="delivery",
+                       ref_id=order.id, now=now, note=f"代购 #{order.id} 送达")
+    return order
+
+
+def cancel_order(*, session: Session, order_id: int, reason: str, now: datetime, scope: Scope | None) -> GroceryOrder:
+    """Cancel an order nobody has bought yet."""
+    order = get_order(session, order_id, scope=scope)
+    if order.state == "cancelled":
+        return order
+    _move(session, order, from_states=("submitted", "claimed"),
+          values={"state": "cancelled", "cancelled_at": now, "cancel_reason": reason[:200] or "已取消"})
+    return order
+
+
+def queue(session: Session, *, scope: Scope, states: tuple[str, ...] = ACTIVE_STATES,
+          limit: int = 200) -> list[GroceryOrder]:
+    """Orders in ``states`` inside ``scope``, oldest first."""
+    query = (select(GroceryOrder).outerjoin(Resident, GroceryOrder.resident_id == Resident.id)
+             .where(GroceryOrder.state.in_(states))
+             .options(selectinload(GroceryOrder.lines).selectinload(GroceryOrderLine.item),
+                      selectinload(GroceryOrder.resident), selectinload(GroceryOrder.claimed_by)))
+    if scope.site_id is not None:
+        query = query.where(GroceryOrder.site_id == scope.site_id)
+    if scope.grid_ids is not None:
+        query = query.where(Resident.grid_id.in_(scope.grid_ids))
+    return list(session.scalars(query.order_by(GroceryOrder.created_at, GroceryOrder.id).limit(limit)))
+
+
+def recent_finished(session: Session, *, scope: Scope, limit: int = 20) -> list[GroceryOrder]:
+    """The latest received or cancelled orders inside ``scope``, newest first."""
+    orders = queue(session, scope=scope, states=("received", "cancelled"), limit=1000)
+    return sorted(orders, key=lambda o: o.received_at or o.cancelled_at or o.created_at, reverse=True)[:limit]
+
+
+def estimated_total_fen(order: GroceryOrder) -> int | None:
+    """What the order should cost at usual prices (None when some item has no price)."""
+    total = 0.0
+    for line in order.lines:
+        if line.unit_price_fen is None:
+            return None
+        total += line.unit_price_fen * line.quantity
+    return round(total)
+
+
+def format_quantity(quantity: float) -> str:
+    """2.0 -> "2", 1.5 -> "1.5"."""
+    return f"{quantity:g}"
+
+
+def order_public(order: GroceryOrder) -> dict[str, Any]:
+    """The order as a kiosk sees it: items, state, who is bringing it, no receipt."""
+    return {
+        "id": order.id,
+        "state": order.state,
+        "state_label": STATE_LABELS.get(order.state, order.state),
+        "resident_id": order.resident_id,
+        "items": [{"item_id": line.item_id, "name": line.name, "quantity": line.quantity, "unit": line.unit}
+                  for line in order.lines],
+        "note": order.note,
+        "estimated_total_fen": estimated_total_fen(order),
+        "created_at": order.created_at,
+        "claimed_by": order.claimed_by.display_name if order.claimed_by else None,
+        "claimed_at": order.claimed_at,
+        "bought_at": order.bought_at,
+        "amount_paid_fen": order.amount_paid_fen,
+        "delivered_at": order.delivered_at,
+        "received_at": order.received_at,
+        "cancelled_at": order.cancelled_at,
+    }

@@ -1,1 +1,0 @@
-"""Services: keyword-only functions that own one unit of work on a session."""

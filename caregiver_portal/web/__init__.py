@@ -1,1 +1,0 @@
-"""Browser pages: sign-in and the live alert board."""
