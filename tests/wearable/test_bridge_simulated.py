@@ -11,6 +11,7 @@ from tests.wearable.fakes import RecordingPortal, wait_until
 from wearable import uuids
 from wearable.bridge import WristbandBridge
 from wearable.config import BridgeSettings
+from wearable.frames import BTHOME_UUID
 from wearable.simulator import SimulatedWorld, simulated_address
 
 BAND1, BAND2, BAND3, ITAG = (simulated_address(i) for i in range(1, 5))
@@ -283,3 +284,12 @@ async def test_band_in_heart_rate_broadcast_mode_gives_readings_only(
             band.press_sos()  # such bands have no way to call for help
     finally:
         await bridge.stop()
+
+
+def test_simulated_band_advertises_only_its_latest_frame() -> None:
+    """An older counter in the advertisement is what a replay looks like (docs/wristband-protocol.md 2.4)."""
+    band = SimulatedWorld(1).band(BAND1)
+    status = band.service_data()[BTHOME_UUID]  # sealed before any central subscribed
+    band.press_sos()
+    band.subscribe(uuids.ANXIN_EVENT, lambda _data: None)  # a central arrives: the SOS is re-sent, a new frame
+    assert band.counter == 3 and band.service_data()[BTHOME_UUID] == band.last_frame != status
