@@ -33,6 +33,9 @@ class BandReport:
     last_seen_at: datetime | None
     rssi: int | None
     battery_percent: int | None
+    radio: str | None = None
+    suspicious: int = 0
+    suspicious_radio: str | None = None
 
 
 @dataclass(frozen=True)
@@ -91,9 +94,11 @@ def _record(session: Session, device: Device, reports: Sequence[BandReport], now
         seen = min(report.last_seen_at, now) if report.last_seen_at is not None else None
         row = rows.get(band.id)
         if row is None:
-            row = BandStatus(wristband_id=band.id, site_id=band.site_id, device_id=device.id, reported_at=now)
+            row = BandStatus(wristband_id=band.id, site_id=band.site_id, device_id=device.id, reported_at=now,
+                             suspicious_total=0)
             session.add(row)
-        elif row.device_id != device.id and not _newer(seen, row.last_seen_at):
+        _note_suspicious(row, report, now)
+        if row.device_id != device.id and not _newer(seen, row.last_seen_at):
             stale += 1
             continue
         _apply(row, report, seen=seen, device=device, site_id=band.site_id, now=now)
@@ -117,6 +122,13 @@ def implausible_fields(report: BandReport, now: datetime) -> list[str]:
     return wrong
 
 
+def _note_suspicious(row: BandStatus, report: BandReport, now: datetime) -> None:
+    """Suspicious frames are increments from each bridge: added whatever report wins the row."""
+    if report.suspicious > 0:
+        row.suspicious_total = (row.suspicious_total or 0) + report.suspicious
+        row.suspicious_radio, row.suspicious_at = report.suspicious_radio, now
+
+
 def _newer(seen: datetime | None, stored: datetime | None) -> bool:
     return seen is not None and (stored is None or seen > stored)
 
@@ -128,6 +140,7 @@ def _apply(row: BandStatus, report: BandReport, *, seen: datetime | None, device
     row.rssi = report.rssi
     if _newer(seen, row.last_seen_at):
         row.last_seen_at = seen
+        row.radio = report.radio or row.radio
     if report.battery_percent is not None:
         row.battery_percent = report.battery_percent
 

@@ -38,7 +38,7 @@ RULES: list[tuple[str, str, frozenset[str]]] = [
     ("*", r"^/(login|logout)$", ANYONE),  # checked by the sign-in tests
     ("POST", r"^/logout/everywhere$", USERS),
     ("*", r"^/api/v1/(alerts|site/alerts|device)", DEVICES),  # device: who am I, dead letters
-    ("*", r"^/api/v1/(readings|wristbands|bands/status)$", BRIDGE),  # health data comes from bridges only
+    ("*", r"^/api/v1/(readings|wristbands|bands/status|bands/keys)$", BRIDGE),  # health data and keys: bridges only
     ("*", r"^/api/v1/(catalog|orders|activities|residents|ratings|site/nearby)", KIOSK),  # no orders from bridges
     ("*", r"^/(board|alerts)(/|$)", USERS),
     ("*", r"^/orders/new$", STAFF),
