@@ -48,8 +48,9 @@ def test_alert_stored_while_portal_is_down_is_delivered_once_when_it_returns(
         wait_until(lambda: client.online is False)
         assert client.pending_count() == 1
         live_portal.start()
-        answer = client.wait_delivered(event_id, timeout=20)
-        assert answer is not None and answer["kind"] == "sos" and answer["duplicate"] is False
+        answer = client.wait_delivered(event_id, timeout=30)
+        # duplicate may be true: under load the first answer can miss the 1 s timeout and the retry finds it stored
+        assert answer is not None and answer["kind"] == "sos"
         assert client.pending_count() == 0
         assert [a["id"] for a in client.site_alerts()] == [answer["id"]]
     finally:

@@ -68,9 +68,12 @@ def deadlocks_so_far(engine: Engine) -> int:
                    or 0)
 
 
-def run_contention(world: World, *, seconds: float, acceptors: int = 2, sweepers: int = 2) -> ContentionReport:
+def run_contention(world: World, *, seconds: float, acceptors: int = 2, sweepers: int = 2,
+                   enough: Callable[[ContentionReport], bool] = lambda _report: True,
+                   max_seconds: float | None = None) -> ContentionReport:
     """Raise SOS alerts, accept and cancel them from several threads, and sweep from ``sweepers`` more, for
-    ``seconds``; the sweepers' clock runs 31 minutes ahead per sweep, so every claimed alert fires a step."""
+    ``seconds`` — longer, up to ``max_seconds``, until ``enough(report)`` (a loaded machine does less per
+    second); the sweepers' clock runs 31 minutes ahead per sweep, so every claimed alert fires a step."""
     report = ContentionReport()
     before = deadlocks_so_far(world.engine)
     stop = threading.Event()
@@ -83,6 +86,9 @@ def run_contention(world: World, *, seconds: float, acceptors: int = 2, sweepers
     for thread in threads:
         thread.start()
     time.sleep(seconds)
+    deadline = started + max(seconds, max_seconds or seconds)
+    while not enough(report) and time.monotonic() < deadline:
+        time.sleep(0.5)
     stop.set()
     for thread in threads:
         thread.join(60)
