@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,6 +16,7 @@ from fastapi.testclient import TestClient
 from caregiver_portal.app import create_app
 from caregiver_portal.core.settings import PortalSettings
 from tests.portal.conftest import SeededPortal
+from tests.reliability.conftest import tmpfs
 from tests.security.access import sign_in
 from tests.support.community import seed_community_for_tests
 from tests.support.seeding import seed_for_tests
@@ -136,10 +136,7 @@ def test_database_outage_gives_a_browser_a_chinese_503_page(database_url: str) -
 @pytest.fixture
 def full_disk(tmp_path: Path) -> Iterator[Path]:
     """A 1 MiB tmpfs filled to the last byte (needs root, as CI has)."""
-    mount_point = tmp_path / "full-disk"
-    mount_point.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount_point)], check=True)
-    try:
+    with tmpfs(tmp_path / "full-disk", "1m") as mount_point:
         (mount_point / "receipts").mkdir()
         with (mount_point / "filler").open("wb", buffering=0) as filler:
             try:
@@ -148,8 +145,6 @@ def full_disk(tmp_path: Path) -> Iterator[Path]:
             except OSError:
                 pass  # no space left on device: full
         yield mount_point
-    finally:
-        subprocess.run(["umount", "-l", str(mount_point)], check=False)
 
 
 def test_receipt_upload_on_a_full_disk_answers_503_and_leaves_nothing(tmp_path: Path, full_disk: Path) -> None:

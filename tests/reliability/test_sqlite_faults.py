@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from caregiver_portal.app import create_app
 from caregiver_portal.core.settings import PortalSettings
 from tests.conftest import ROOT, LivePortal, free_port, start_portal_process
+from tests.reliability.conftest import tmpfs
 from tests.support.seeding import seed_for_tests
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -59,13 +60,8 @@ def test_locked_database_answers_503_with_a_clear_reason(database_url: str) -> N
 @pytest.fixture
 def tiny_disk(tmp_path: Path) -> Iterator[Path]:
     """A 2 MiB tmpfs (needs root, as CI has): the portal's disk fills up for real."""
-    mount_point = tmp_path / "tiny-disk"
-    mount_point.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount_point)], check=True)
-    try:
+    with tmpfs(tmp_path / "tiny-disk", "2m") as mount_point:
         yield mount_point
-    finally:
-        subprocess.run(["umount", "-l", str(mount_point)], check=False)
 
 
 def test_full_disk_gives_a_clear_error_and_keeps_what_was_confirmed(tiny_disk: Path) -> None:
