@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from kiosk.core.prompts import default_unit, order_summary, prompt, say_when
+
 from .activities import match_activity
 from .intents import Intent
 from .messages import (
@@ -39,7 +41,6 @@ from .messages import (
 )
 from .normalise import normalise
 from .numbers import first_quantity
-from .prompts import default_unit, order_summary, prompt, say_when
 
 __all__ = [
     "DialogState",

@@ -15,8 +15,8 @@ import pytest
 
 from kiosk.app_voice import VOICE_UNAVAILABLE
 from kiosk.chrome import caption_text
+from kiosk.core.prompts import prompt
 from kiosk.voice.models import packaged_model_path
-from kiosk.voice.prompts import prompt
 from tests.voice.test_recognizer import SENTENCE, speech_wav
 
 pytestmark = pytest.mark.kivy

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kiosk.core.prompts import prompt
 from kiosk.voice.dialog import (
     ActivitiesChanged,
     CancelAlert,
@@ -26,7 +27,6 @@ from kiosk.voice.dialog import (
     handle,
 )
 from kiosk.voice.intents import parse
-from kiosk.voice.prompts import prompt
 
 from .conftest import ACTIVITIES, CATALOG, NOW
 from .test_corpus import load_corpus

@@ -1,4 +1,4 @@
-"""Everything the voice dialog can say, in one place (user-facing text is Chinese).
+"""Everything the kiosk says in conversation, in one place (user-facing text is Chinese).
 
 Screens register their own texts elsewhere; :data:`PROMPTS` covers the dialog only. Numbers
 are spoken as Chinese words (两斤, 一斤半) because the TTS voice reads digits unevenly.
