@@ -17,7 +17,7 @@ from dataclasses import replace
 from kiosk.core.effects import StartTimer, Then
 from kiosk.core.events import Heard, Tapped
 from kiosk.core.flows import help_call, rating, settings
-from kiosk.core.flows.activities import LIST
+from kiosk.core.flows.activities import LIST, upcoming_activities
 from kiosk.core.flows.common import Outcome
 from kiosk.core.prompts import default_unit, order_summary, prompt
 from kiosk.core.state import Dialog, KioskState, Question, ask, go, say, with_data, with_visit
@@ -185,7 +185,7 @@ def _activity(state: KioskState, event: Heard) -> Outcome:
 
 
 def _offer(state: KioskState) -> Outcome:
-    upcoming = [a for a in state.data.activities if not a.cancelled]
+    upcoming = upcoming_activities(state)
     if not upcoming:
         return say(state, prompt("no_activities")), ()
     choices = "，".join(a.title for a in upcoming[:4])

@@ -120,7 +120,7 @@ def handle(state: KioskState, event: Event) -> Result:
     state = replace(state, now=event.now)
     state, steps = _dispatch(state, event)
     state, effects = _run(state, steps, event.now, said_from=before_said)
-    if state.screen != before.screen:
+    if view_of(state).screen != before.screen:
         at = event.now.timestamp()
         state = replace(state, guard_until=at + state.site.tap_guard_s,
                         idle=state.idle if state.screen == IDLE_WARNING else state.idle.dismissed(at))
@@ -128,6 +128,8 @@ def handle(state: KioskState, event: Event) -> Result:
         return state, effects
     after = view_of(state)
     text = after.speech if after.screen != before.screen else changed_speech(before, after)
+    if isinstance(event, Listening) and event.done and not event.partial:
+        text = "没有听清楚，请再按“说话”说一遍。"
     if not text and isinstance(event, Heard):
         text = after.speech  # heard, but nothing changed: say where we are, so the person knows
     if not text:

@@ -42,6 +42,8 @@ class Site:
     greeting_wait_s: float = 1.5
     tap_guard_s: float = 0.6
     portrait: bool = False
+    timezone: str = "Asia/Shanghai"
+    """The site's time zone: the header clock and activity times are in it, whatever the machine's."""
     voice: bool = True
     """The 说话 button is wanted (it still needs a model: :attr:`Data.voice_ready`)."""
 

@@ -14,17 +14,21 @@ from dataclasses import dataclass, field
 
 import cn2an
 
+from kiosk.state.cart import yuan_words
+
 MAX_MAIN_CHOICES = 4
 """At most four choices on a screen besides the bottom bar (keys and stars count as one)."""
 
 _SPACES = re.compile(r"\s+")
+_MONEY = re.compile(r"(\d+)(?:\.(\d{1,2}))?\s*元")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})")
 
 
 def spoken_form(text: str) -> str:
-    """A shown text as it is said: numbers in words, ``/`` as 每, ``·`` as a pause, no spaces."""
+    """A shown text as it is said: money as 元角分, numbers in words, ``/`` as 每, ``·`` as a pause, no spaces."""
     text = _TIME.sub(lambda m: f"{int(m.group(1))}点{int(m.group(2))}分" if int(m.group(2)) else
                      f"{int(m.group(1))}点", text)
+    text = _MONEY.sub(lambda m: yuan_words(int(m.group(1)) * 100 + int((m.group(2) or "0").ljust(2, "0"))), text)
     text = text.replace("/", "每").replace(" · ", "，").replace("·", "，").replace("\n", "，")
     text = _SPACES.sub("", text)
     return str(cn2an.transform(text, "an2cn")) if any(ch.isdigit() for ch in text) else text
@@ -70,7 +74,7 @@ class Choice:
 
     ``kind``: button, tile (a picture tile; ``picture`` is the portal's path), card (several
     ``lines``, the first bold), key (a keypad key) or star. ``style``: primary, confirm,
-    neutral, emergency, danger. ``said``: how the choice is named in speech.
+    neutral, emergency. ``said``: how the choice is named in speech.
     """
 
     id: str
@@ -82,6 +86,13 @@ class Choice:
     picture: str | None = None
     said: str = ""
     selected: bool = False
+    name: str = ""
+    """The widget's id for tests and the harness (default ``id`` or ``id.arg``)."""
+
+    @property
+    def widget_id(self) -> str:
+        """``home.help``, ``confirm_help.yes``, ``groceries.add.3``."""
+        return self.name or (f"{self.id}.{self.arg}" if self.arg else self.id)
 
     @property
     def shown(self) -> str:
@@ -106,6 +117,12 @@ class Bar:
     tool: Choice | None = None
     mic_ready: bool = True
     listening: bool = False
+    site: str = ""
+    """The header: 安心服务 · 幸福社区 · 社区中心大厅."""
+    clock: str = ""
+    """The header's clock, in the site's time zone (09:30)."""
+    heard: str = ""
+    """What the microphone hears, shown in the header while listening (not said back)."""
 
     @property
     def choices(self) -> tuple[Choice, ...]:
@@ -119,7 +136,7 @@ class Bar:
     @property
     def speech(self) -> str:
         """The bar named aloud (再听一遍 ends with it)."""
-        parts = []
+        parts = [f"这里是{spoken_form(self.site)}，现在是{spoken_form(self.clock)}"] if self.site else []
         if self.home:
             parts.append("左下角是“返回首页”")
         if self.tool is not None:
@@ -154,7 +171,9 @@ class View:
     def shown(self) -> tuple[str, ...]:
         """Every visible text: pieces, choices, keys and the bottom bar."""
         controls = (*self.choices, *self.keys, *self.bar.choices)
-        return tuple(p.text for p in self.pieces if p.shown) + tuple(c.shown for c in controls if c.shown)
+        header = tuple(t for t in (self.bar.site, self.bar.clock) if t)
+        return (header + tuple(p.text for p in self.pieces if p.shown)
+                + tuple(c.shown for c in controls if c.shown))
 
     @property
     def choices_speech(self) -> str:

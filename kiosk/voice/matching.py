@@ -43,7 +43,7 @@ class Lexicon:
 
 def syllables(text: str) -> list[str]:
     """Toneless pinyin, one item per character (non-Chinese characters stand for themselves)."""
-    return lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars))
+    return lazy_pinyin(text, style=Style.NORMAL, errors=list)  # type: ignore[arg-type]  # pypinyin accepts a list
 
 
 @lru_cache(maxsize=4096)

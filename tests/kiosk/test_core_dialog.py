@@ -90,6 +90,15 @@ def test_an_unknown_order_is_not_made_anonymous_the_person_is_asked_for() -> Non
     assert of_type(effects, StartTimer) and of_type(effects, PlaceOrder) == []
 
 
+def test_a_spoken_order_adds_to_what_touch_put_in_the_cart() -> None:
+    state, _ = run(kiosk(), tap("home.groceries", now=NOW), tap("groceries.category", "其他", now=NOW),
+                   tap("groceries.add", "2", now=NOW))
+    state, spoken, effects = talk(state, "再要两斤鸡蛋", "对")
+    assert "确定要下单吗？一袋大米，两斤鸡蛋" in spoken[0]
+    assert of_type(effects, PlaceOrder)[0].items == ({"item_id": 2, "quantity": 1.0, "unit": "袋"},
+                                                     {"item_id": 1, "quantity": 2.0, "unit": "斤"})
+
+
 def test_repeat_reads_the_screen_again() -> None:
     _, spoken, _ = talk(kiosk(), "买两斤鸡蛋", "再说一遍")
     assert "确定要下单吗" in spoken[1] and "再听一遍" in spoken[1]

@@ -31,7 +31,7 @@ from kiosk.core.events import (
     Touched,
 )
 from kiosk.core.handle import SCREENS, TAPS, handle, view_of
-from kiosk.core.samples import NOW, SITE, WANG, all_views, known, started
+from kiosk.core.samples import NOW, SITE, WANG, all_views, known, sample_states, started
 from kiosk.core.state import Visit
 from kiosk.core.view import MAX_MAIN_CHOICES
 from kiosk.state.help_call import HelpCallSnapshot
@@ -45,7 +45,7 @@ def kiosk():
 
 
 def test_every_screen_is_reached_by_the_samples() -> None:
-    reached = {view.screen for _label, view in all_views()}
+    reached = {state.screen for _label, state in sample_states()}
     assert reached == set(SCREENS)
 
 
@@ -97,7 +97,7 @@ def test_help_status_news_is_spoken_when_it_changes(kiosk) -> None:
 def test_a_call_that_cannot_be_delivered_says_the_duty_phone_digit_by_digit(kiosk) -> None:
     state, _ = run(kiosk, tap("home.help"), tap("question.answer", "yes"))
     _, turns = run(state, Tick(later(20)))
-    assert "值班电话：零 幺 零，六 五 幺 二，三 四 五 六" in said(turns[0])
+    assert "值班电话。零 幺 零，六 五 幺 二，三 四 五 六" in said(turns[0])
 
 
 def test_restart_follows_the_call_raised_before(kiosk) -> None:
@@ -155,8 +155,9 @@ def test_not_me_declines_that_band_and_shows_the_keypad(kiosk) -> None:
     assert state.screen == "resident" and state.visit.declined == frozenset({7})
 
 
-@pytest.mark.parametrize(("outcome", "note", "spoken"), [("unknown", "没有找到 3201", "没有找到 三 二 零 幺"),
-                                                       ("offline", "网络中断", "现在查不到这个号码")])
+@pytest.mark.parametrize(("outcome", "note", "spoken"), [
+    ("unknown", "没有找到号码 3201", "没有找到号码 三 二 零 幺"),
+    ("offline", "暂时联系不上服务中心", "查不到号码 三 二 零 幺。请稍后再试，或拨打值班电话 零 幺 零")])
 def test_keypad_says_why_a_code_was_not_accepted(kiosk, outcome: str, note: str, spoken: str) -> None:
     state, _ = run(kiosk, tap("home.requests"), TimerFired("greeting", 1, later(2)),
                    *[tap("resident.key", k) for k in "3201"], tap("resident.key", "确定"))

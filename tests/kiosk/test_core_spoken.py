@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import pytest
 
+from kiosk.core.flows.visitor import DIGIT_RUN
 from kiosk.core.samples import SITE, all_spoken_texts, all_views
 from kiosk.core.view import View, spoken_form
 from kiosk.state.text import spoken_phone
@@ -23,9 +24,8 @@ def canonical(text: str) -> str:
 
 def readings(text: str) -> set[str]:
     """How a visible text may be read aloud: numbers as numbers, or digit by digit (codes, phones)."""
-    return {canonical(spoken_form(text)), canonical(spoken_phone(text) if text.strip().replace(" ", "").isdigit()
-                                                     else re.sub(r"[\d\- ]{4,}", lambda m: spoken_phone(m.group()),
-                                                                 text))}
+    digit_by_digit = DIGIT_RUN.sub(lambda m: spoken_phone(m.group()), text)
+    return {canonical(spoken_form(text)), canonical(spoken_form(digit_by_digit))}
 
 
 def visible_lines(view: View) -> list[str]:

@@ -48,11 +48,13 @@ def ask_signup(state: KioskState, tap: Tapped) -> Outcome:
     when = when_and_place(activity.starts_at, activity.place, state.now)
     if mine is not None:
         question = Question("confirm_cancel_signup", f"确定要取消报名“{activity.title}”吗？",
-                            on_yes="activities.signup", on_no="activities.detail", detail=when,
+                            on_yes="activities.signup", on_no="activities.detail",
+                            detail=f"{activity.title}，{when}。取消以后，名额会让给别人。",
                             yes="是，取消报名", no="不，保留", arg=f"cancel:{activity.id}")
     else:
         question = Question("confirm_signup", f"确定要报名“{activity.title}”吗？", on_yes="activities.signup",
-                            on_no="activities.detail", detail=when, yes="是，报名", no="不，返回",
+                            on_no="activities.detail", detail=f"{when}。{activity.spots_text}。", yes="是，报名",
+                            no="不，返回",
                             arg=f"signup:{activity.id}")
     return ask(state, question), ()
 
@@ -93,6 +95,11 @@ def show_mine(state: KioskState, tap: Tapped) -> Outcome:
     return go(with_visit(state, task_done=True), MINE), ()
 
 
+def upcoming_activities(state: KioskState) -> list[Activity]:
+    """Activities not started yet and not cancelled."""
+    return [a for a in state.data.activities if not a.cancelled and a.starts_at > state.now]
+
+
 def my_signup(state: KioskState, activity_id: int) -> Signup | None:
     """The person's active sign-up for an activity."""
     return next((s for s in state.visit.signups if s.activity_id == activity_id and s.active), None)
@@ -124,7 +131,7 @@ def _notes(state: KioskState, empty: str, has_items: bool) -> tuple[Piece, ...]:
 
 def list_view(state: KioskState) -> View:
     """Two cards a page: title, when and where, places or the person's state."""
-    upcoming = [a for a in state.data.activities if not a.cancelled]
+    upcoming = upcoming_activities(state)
     shown = page(state, upcoming, CARDS_PER_PAGE)
     cards = tuple(_card(state, a) for a in shown.items)
     pieces = (*caption(state), Piece("activities.title", "活动报名：点一个活动看详细", style="title"),

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from kiosk.core.effects import Step
 from kiosk.core.events import Tapped
 from kiosk.core.state import KioskState, with_visit
 from kiosk.core.view import Bar, Choice, Piece, spoken_form
 from kiosk.state.paging import Page, page_of
+from kiosk.state.text import spoken_phone
 
 T = TypeVar("T")
 
@@ -47,19 +49,29 @@ def turn_page(state: KioskState, tap: Tapped) -> Outcome:
 
 def bar(state: KioskState, *, home: bool = True, tool: Choice | None = None) -> Bar:
     """The bottom bar for this state."""
-    return Bar(home=home, tool=tool, mic_ready=state.site.voice and state.data.voice_ready,
-               listening=state.data.listening)
+    site = state.site
+    clock = state.now.astimezone(ZoneInfo(site.timezone)).strftime("%H:%M")
+    return Bar(home=home, tool=tool, mic_ready=site.voice and state.data.voice_ready, listening=state.data.listening,
+               site=f"安心服务 · {site.site_name} · {site.place}", clock=clock, heard=state.data.heard)
 
 
 def caption(state: KioskState) -> tuple[Piece, ...]:
     """What the kiosk just said in conversation (shown, so it is said with the screen)."""
-    return (Piece("said", state.visit.said, style="caption"),) if state.visit.said else ()
+    visit = state.visit  # a new id each time, so the same words said again are said again
+    return (Piece(f"said.{visit.said_serial}", visit.said, style="caption"),) if visit.said else ()
 
 
 def cart_tool(state: KioskState) -> Choice:
     """购物车（n 样） in the bottom bar while shopping."""
     n = len(state.visit.cart.lines)
     return Choice("groceries.cart", f"购物车（{n} 样）", style="neutral")
+
+
+def duty_phone(state: KioskState, screen: str) -> tuple[Piece, ...]:
+    """值班电话 and the number in large digits, read digit by digit."""
+    phone = state.site.duty_phone
+    return (Piece(f"{screen}.phone_label", "值班电话", style="title"),
+            Piece(f"{screen}.phone", phone, style="phone", said=spoken_phone(phone)))
 
 
 def set_page(state: KioskState, index: int) -> KioskState:

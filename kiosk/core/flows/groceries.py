@@ -10,13 +10,12 @@ from dataclasses import replace
 
 from kiosk.core.effects import ConfirmReceived, FetchCatalog, PlaceOrder
 from kiosk.core.events import CatalogLoaded, OrderChanged, Tapped
-from kiosk.core.flows.common import Outcome, bar, caption, cart_tool, page, paging_choice, turn_page
+from kiosk.core.flows.common import Outcome, bar, caption, cart_tool, duty_phone, page, paging_choice, turn_page
 from kiosk.core.flows.visitor import require
 from kiosk.core.state import KioskState, Question, Rating, ask, go, say, with_data, with_visit
 from kiosk.core.view import Choice, Piece, View
 from kiosk.state.cart import CartLine, categories, yuan_text
 from kiosk.state.orders import OrderSnapshot, items_text, order_view
-from kiosk.state.text import spoken_phone
 
 CATEGORIES, ITEMS, CART, LINE, STATUS = "grocery_categories", "grocery_items", "cart", "cart_line", "order_status"
 TILES_PER_PAGE = 2
@@ -174,9 +173,18 @@ def categories_view(state: KioskState) -> View:
     shown = page(state, names, per_page)
     pieces = (*caption(state), Piece("groceries.title", "买菜代购：请选一类", style="title"), *_note(state))
     if not names:
-        pieces += (Piece("groceries.empty", "暂时没有商品。请稍后再试，或者问工作人员。"),)
-    tiles = tuple(Choice("groceries.category", name, kind="tile", arg=name) for name in shown.items)
+        missing = "商品目录还没有下载好" if state.data.catalog_reachable is False else "暂时没有商品"
+        pieces += (Piece("groceries.empty", f"{missing}。请稍后再试，或者问工作人员。"),)
+    tiles = tuple(_category_tile(state, name) for name in shown.items)
     return View(CATEGORIES, pieces, tiles + paging_choice(CATEGORIES, shown), bar=bar(state, tool=cart_tool(state)))
+
+
+def _category_tile(state: KioskState, name: str) -> Choice:
+    """A category: its name, how many things are in it, the first one's picture."""
+    items = [i for i in state.data.catalog if i.category == name]
+    picture = next((i.picture_url for i in items if i.picture_url), None)
+    return Choice("groceries.category", name, kind="tile", arg=name, lines=(name, f"（{len(items)} 样）"),
+                  picture=picture)
 
 
 def items_view(state: KioskState) -> View:
@@ -221,7 +229,7 @@ def line_view(state: KioskState) -> View:
               Piece("line.amount", f"现在是 {line.text}", style="panel-info"))
     choices = (Choice("groceries.change", "少一点", style="neutral", arg="less"),
                Choice("groceries.change", "多一点", style="primary", arg="more"),
-               Choice("groceries.ask_delete", "不要了", style="danger"),
+               Choice("groceries.ask_delete", "不要了", style="emergency"),
                Choice("groceries.cart", "好了", style="confirm"))
     return View(LINE, pieces, choices, bar=bar(state))
 
@@ -242,7 +250,7 @@ def status_view(state: KioskState) -> View:
         Piece("order.items", f"您买的是：{items_text(snap)}" if items_text(snap) else ""),
         Piece("order.detail", detail))
     if view.show_duty_phone:
-        pieces += (Piece("order.phone", f"值班电话：{phone}", style="phone", said=f"值班电话：{spoken_phone(phone)}"),)
+        pieces += duty_phone(state, STATUS)
     choices = []
     if view.can_confirm_receipt:
         choices.append(Choice("groceries.received", "我收到了", style="confirm"))

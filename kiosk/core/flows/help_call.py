@@ -11,11 +11,10 @@ from datetime import datetime
 
 from kiosk.core.effects import CancelHelpCall, RaiseHelpCall
 from kiosk.core.events import HelpCallChanged, Tapped
-from kiosk.core.flows.common import Outcome, bar, caption
+from kiosk.core.flows.common import Outcome, bar, caption, duty_phone
 from kiosk.core.state import KioskState, Question, Rating, ask, go, with_data, with_visit
 from kiosk.core.view import Choice, Piece, View
 from kiosk.state.help_call import HelpCallSnapshot, HelpStage, help_call_view
-from kiosk.state.text import spoken_phone
 
 STATUS = "help_status"
 
@@ -102,11 +101,11 @@ def status_view(state: KioskState) -> View:
     elapsed = max(snap.elapsed_s, (state.now - state.data.help_since).total_seconds())
     view = help_call_view(replace(snap, elapsed_s=elapsed), duty_phone=state.site.duty_phone,
                           offline_after_s=state.site.offline_after_s)
-    pieces = [*caption(state), Piece("help.step", view.step_text, style="step"),
-              Piece("help.title", view.title, style=f"panel-{view.tone}"), Piece("help.detail", view.detail)]
+    pieces = [*caption(state), Piece("help_status.step", view.step_text, style="step"),
+              Piece("help_status.title", view.title, style=f"panel-{view.tone}"),
+              Piece("help_status.detail", view.detail)]
     if view.show_duty_phone:
-        phone = state.site.duty_phone
-        pieces.append(Piece("help.phone", f"值班电话：{phone}", style="phone", said=f"值班电话：{spoken_phone(phone)}"))
+        pieces.extend(duty_phone(state, STATUS))
     choices = []
     if view.can_cancel:
         choices.append(Choice("help.ask_cancel", "我没事，取消呼叫", style="neutral"))

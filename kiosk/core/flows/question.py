@@ -35,10 +35,10 @@ def question_view(state: KioskState) -> View:
         return View("question", (Piece("question.title", "", style="title"),), bar=bar(state))
     pieces = (*caption(state), Piece("question.title", question.title, style="title"),
               Piece("question.detail", question.detail))
-    choices = (Choice("question.answer", question.no, style="neutral", arg="no"),
-               Choice("question.answer", question.yes, style="confirm", arg="yes"))
+    choices = (Choice("question.answer", question.no, style="neutral", arg="no", name=f"{question.key}.no"),
+               Choice("question.answer", question.yes, style="confirm", arg="yes", name=f"{question.key}.yes"))
     hint = f"左边是“{question.no}”，右边是“{question.yes}”，也可以说“对”或者“不对”"
-    return View("question", pieces, choices, bar=bar(state), hint=hint)
+    return View(question.key, pieces, choices, bar=bar(state), hint=hint)
 
 
 TAPS = {"question.answer": answer}

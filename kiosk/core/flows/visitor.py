@@ -7,6 +7,7 @@ A help call never waits for any of this.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from kiosk.core.effects import FindNearby, LookupResident, Remember, StartTimer, Step, Then
@@ -16,7 +17,7 @@ from kiosk.core.flows.visit import end_visit
 from kiosk.core.state import KioskState, go, say, with_visit
 from kiosk.core.view import Choice, Piece, View
 from kiosk.state.activities import Signup, reminders
-from kiosk.state.keypad import KEYS, SUBMIT
+from kiosk.state.keypad import KEYS, MIN_DIGITS, SUBMIT
 from kiosk.state.text import spoken_phone
 from kiosk.state.visitor import Visitor
 
@@ -75,28 +76,33 @@ def press_key(state: KioskState, tap: Tapped) -> Outcome:
     if tap.arg != SUBMIT:
         return with_visit(state, keypad=entry.press(tap.arg), keypad_note=""), ()
     if not entry.complete:
-        return with_visit(state, keypad_note="请至少输入三位数字。"), ()
+        return with_visit(state, keypad_note=f"请至少输入 {MIN_DIGITS} 位数字。"), ()
     return with_visit(state, keypad_note="正在查找，请稍等。"), (LookupResident(entry.digits),)
 
 
 def looked_up(state: KioskState, event: LookupAnswered) -> Outcome:
     """The keypad lookup answered."""
-    if not state.visit.pending or event.code != state.visit.keypad.digits:
+    if not state.visit.pending:
         return state, ()
     if event.visitor is not None:
         return identified(state, event.visitor, event.signups)
     if event.outcome == "offline":
-        note = "网络中断，现在查不到这个号码。请问工作人员，或者稍后再试。"
+        phone = state.site.duty_phone
+        note = f"暂时联系不上服务中心，查不到号码 {event.code}。请稍后再试，或拨打值班电话 {phone}。"
     else:
-        note = f"没有找到 {event.code}。请再输入一次，或者问工作人员。"
-    return with_visit(state, keypad_note=note), ()
+        note = f"没有找到号码 {event.code}。请看一看再输一遍。"
+    return with_visit(state, keypad=replace(state.visit.keypad, digits=""), keypad_note=note), ()
+
+
+DIGIT_RUN = re.compile(r"\d(?:[\- ]?\d){2,}")
+"""Three or more digits (a code, a phone number): read one by one."""
 
 
 def _note(state: KioskState) -> Piece:
-    """The keypad's note, with a code read digit by digit."""
-    note, digits = state.visit.keypad_note, state.visit.keypad.digits
-    said = note.replace(digits, spoken_phone(digits)) if digits and digits in note else ""
-    return Piece("resident.note", note, style="note", said=said)
+    """The keypad's note, with codes and phone numbers read digit by digit."""
+    note = state.visit.keypad_note
+    said = DIGIT_RUN.sub(lambda m: spoken_phone(m.group()), note)
+    return Piece("resident.note", note, style="note", said=said if said != note else "")
 
 
 def identified(state: KioskState, visitor: Visitor, signups: tuple[Signup, ...]) -> Outcome:
@@ -132,11 +138,12 @@ def greet_view(state: KioskState) -> View:
 def keypad_view(state: KioskState) -> View:
     """The keypad: what it is for, the digits typed, a note, twelve keys."""
     visit = state.visit
-    purpose = f"{visit.purpose}之前，" if visit.purpose else ""
+    purpose = f"{visit.purpose}之前，" if visit.purpose else ""  # 买菜代购之前，请告诉我您是谁。
     digits = visit.keypad.digits
     pieces = (*caption(state),
-              Piece("resident.title", f"{purpose}请输入您的房间号或居民编号", style="title"),
-              Piece("resident.digits", visit.keypad.display, style="phone",
+              Piece("resident.purpose", f"{purpose}请告诉我您是谁。" if purpose else ""),
+              Piece("resident.title", "请输入房间号或居民码", style="title"),
+              Piece("resident.display", visit.keypad.display, style="phone",
                     said=f"您输入的是：{spoken_phone(digits)}" if digits else "还没有输入数字"),
               _note(state))
     keys = tuple(Choice("resident.key", key, style="confirm" if key == SUBMIT else "neutral", kind="key", arg=key)

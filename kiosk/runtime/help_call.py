@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.errors import CancelNotAvailable
-from kiosk.portal import KioskPortal, cancel_help_call, is_unreachable
+from kiosk.runtime.portal import KioskPortal, cancel_help_call, is_unreachable
+from kiosk.runtime.workers import PollingWorker, UiCall, kivy_ui_call
 from kiosk.state.help_call import HelpCallSnapshot
-from kiosk.workers import PollingWorker, UiCall, kivy_ui_call
 
 logger = logging.getLogger(__name__)
 FINAL_STATES = ("resolved", "cancelled")
@@ -46,9 +46,11 @@ class HelpCallTracker:
         resume_event_id: str | None = None,
         emergency: bool = True,
         resident_id: int | None = None,
+        occurred_at: datetime | None = None,
         on_raised: Callable[[str], None] | None = None,
     ) -> None:
-        """``on_update`` runs on the UI thread with every new snapshot.
+        """``on_update`` runs on the UI thread with every new snapshot; ``occurred_at``: when the
+        senior pressed or said it (stored in the outbox and sent as the alert's ``occurred_at``).
 
         ``state_path`` remembers the running call's event id across kiosk restarts;
         ``resume_event_id`` follows such a remembered call instead of raising a new one.
@@ -59,6 +61,7 @@ class HelpCallTracker:
         self._state_path = state_path
         self._emergency = emergency
         self._resident_id = resident_id
+        self._occurred_at = occurred_at
         self._on_raised = on_raised
         self._ui_call = ui_call
         self._place = place
@@ -122,6 +125,8 @@ class HelpCallTracker:
 
     def _raise(self) -> HelpCallSnapshot:
         extra: dict[str, Any] = {} if self._resident_id is None else {"resident_id": self._resident_id}
+        if self._occurred_at is not None:
+            extra["occurred_at"] = self._occurred_at
         try:
             event_id = self._client.raise_alert(kind="help", emergency=self._emergency,
                                                 details={"place": self._place}, **extra)

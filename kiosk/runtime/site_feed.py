@@ -15,10 +15,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from kiosk.portal import KioskPortal, is_unreachable
+from kiosk.runtime.portal import KioskPortal, is_unreachable
+from kiosk.runtime.workers import PollingWorker, UiCall, kivy_ui_call
 from kiosk.state.site_alerts import active_alerts
 from kiosk.state.text import public_place
-from kiosk.workers import PollingWorker, UiCall, kivy_ui_call
 
 logger = logging.getLogger(__name__)
 

@@ -1,8 +1,8 @@
 """Kiosk building blocks that are accessible by construction.
 
-Every widget here paints flat, known colours (so kiosk.a11y can compute contrast from the
+Every widget here paints flat, known colours (so kiosk.ui.a11y can compute contrast from the
 widget tree), uses the registered CJK font, wraps its text inside its own box, and takes
-its sizes from :class:`kiosk.theme.Theme`.
+its sizes from :class:`kiosk.ui.theme.Theme`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from kivy.app import App
 from kivy.graphics import Color, Line, Rectangle
 from kivy.properties import ListProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
@@ -18,20 +17,35 @@ from kivy.uix.button import Button
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
-from kiosk import theme as th
 from kiosk.core.linebreak import wrap_text
-from kiosk.fonts import FONT_NAME, line_height_factor
+from kiosk.ui import theme as th
+from kiosk.ui.fonts import FONT_NAME, line_height_factor
 
 
 def phrase_wrapped(label: Label, text: str, width: float | None) -> str:
     """``text`` with its line breaks between phrases for a wrapping ``width`` (Kivy breaks anywhere).
 
-    Markup (the cards' bold first line) and labels without a width are left to Kivy.
+    Markup lines (the cards' bold first line, ``[b]…[/b]``) are broken the same way, a bold
+    line measured with room for its wider glyphs; labels without a width are left to Kivy.
     """
-    if not text or not width or label.markup:
+    if not text or not width:
         return text
     core = label._label
-    return wrap_text(text, lambda line: core.get_extents(line)[0] <= width)
+    if not label.markup:
+        return wrap_text(text, lambda line: core.get_extents(line)[0] <= width)
+    return "\n".join(_wrap_markup_line(core, line, width) for line in text.split("\n"))
+
+
+BOLD_ROOM = 0.9
+"""Bold glyphs are wider than the regular ones measured: a bold line gets 90 % of the width."""
+
+
+def _wrap_markup_line(core: Any, line: str, width: float) -> str:
+    bold = line.startswith("[b]") and line.endswith("[/b]")
+    plain = line[3:-4] if bold else line
+    room = width * (BOLD_ROOM if bold else 1.0)
+    lines = wrap_text(plain, lambda part: core.get_extents(part)[0] <= room).split("\n")
+    return "\n".join(f"[b]{part}[/b]" for part in lines) if bold else "\n".join(lines)
 
 
 def _render_text(label: Label, name: str | None, source: Any, value: Any) -> Any:
@@ -124,7 +138,7 @@ class TextLabel(Label):
 
 
 class BigButton(Button):
-    """A large flat button; taps go through the app's tap guard (shaky hands, double taps).
+    """A large flat button; taps are reported to the core, whose tap guard ignores shaky double taps.
 
     ``role`` is ``"main"`` for a screen's choices (at most four per screen), ``"nav"`` for
     the bottom bar and ``"key"`` for keypad keys.
@@ -184,11 +198,8 @@ class BigButton(Button):
         super()._trigger_texture_update(name, source, _render_text(self, name, source, value))
 
     def on_release(self) -> None:
-        """Run the action unless the tap guard refuses this tap."""
-        app = App.get_running_app()
-        accept = getattr(app, "accept_tap", None)
-        if accept is None or accept():
-            self._on_tap()
+        """Report the tap (the core's tap guard decides whether it counts)."""
+        self._on_tap()
 
 
 def fitted_panel(bg: th.RGBA, border_px: float, **kwargs: Any) -> Panel:

@@ -2,7 +2,7 @@
 
 Sizes are the 1080p pixel values; :class:`Theme` multiplies them by
 ``min(width, height) / 1080`` so a portrait 1080x1920 screen gets the same sizes as a
-landscape 1920x1080 one. The accessibility rules (kiosk.a11y) check the result.
+landscape 1920x1080 one. The accessibility rules (kiosk.ui.a11y) check the result.
 """
 
 from __future__ import annotations

@@ -1,9 +1,12 @@
-"""Speech output seam: the kiosk speaks whatever it shows (EN 301 549 5.1.3.1).
+"""Speech output: the kiosk speaks whatever it shows (EN 301 549 5.1.3.1).
 
-Screens only know the :class:`Speaker` protocol. The real implementation lives in
-``kiosk.voice.speaker.Pyttsx3Speaker`` (owned by the voice engineer) and is imported
-lazily by :func:`load_speaker`; when it is missing or fails to start we fall back to a
-:class:`LoggingSpeaker` and log a warning, so the kiosk still works silently.
+There is ONE speaker protocol, :class:`kiosk.voice.speaker.Speaker`: ``speak`` queues a text
+after what is being said, ``stop`` cuts it off and drops the queue. Whether a new text
+interrupts is decided by the core (:class:`kiosk.core.effects.Speak` ``interrupt``, set for
+what a tap or an utterance changed, not for news arriving on its own); the runtime then calls
+``stop()`` before ``speak()``. The real implementation is ``kiosk.voice.speaker.Pyttsx3Speaker``
+(owned by the voice engineer), built lazily by :func:`load_speaker`; when it cannot start we
+fall back to a :class:`LoggingSpeaker` and log a warning, so the kiosk still works silently.
 """
 
 from __future__ import annotations
@@ -11,33 +14,11 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Callable
-from typing import Protocol, runtime_checkable
 
 from kiosk.core.settings import SpeechSettings
+from kiosk.voice.speaker import Speaker
 
 logger = logging.getLogger(__name__)
-
-
-@runtime_checkable
-class Speaker(Protocol):
-    """Speaks text aloud. ``speak`` must not block the UI thread; a new text interrupts the old."""
-
-    def speak(self, text: str) -> None:
-        """Start speaking ``text`` (stopping anything still being spoken)."""
-
-    def stop(self) -> None:
-        """Stop speaking at once."""
-
-
-@runtime_checkable
-class AdjustableSpeaker(Speaker, Protocol):
-    """A speaker whose loudness and speed can be changed from the settings screen."""
-
-    def set_volume(self, volume: float) -> None:
-        """Set loudness from 0.0 (silent) to 1.0 (loudest)."""
-
-    def set_rate(self, words_per_minute: int) -> None:
-        """Set speaking speed in words per minute (espeak-ng counts a syllable as a word)."""
 
 
 class LoggingSpeaker:
@@ -50,7 +31,7 @@ class LoggingSpeaker:
         self.rate = 140
 
     def speak(self, text: str) -> None:
-        """Log ``text`` instead of speaking it."""
+        """Log ``text`` instead of speaking it (queued after nothing: it is instant)."""
         self.spoken.append(text)
         logger.info("speak: %s", text)
 
@@ -61,9 +42,12 @@ class LoggingSpeaker:
         """Remember the volume (for tests and the log)."""
         self.volume = volume
 
-    def set_rate(self, words_per_minute: int) -> None:
+    def set_rate(self, rate: int) -> None:
         """Remember the rate (for tests and the log)."""
-        self.rate = words_per_minute
+        self.rate = rate
+
+    def close(self) -> None:
+        """Nothing to release."""
 
 
 def load_speaker(factory: Callable[[], Speaker] | None = None) -> Speaker:
@@ -79,15 +63,20 @@ def load_speaker(factory: Callable[[], Speaker] | None = None) -> Speaker:
         return LoggingSpeaker()
 
 
-def apply_settings(speaker: Speaker, settings: SpeechSettings) -> None:
-    """Pass volume and rate to the speaker if it supports them (logs when it does not)."""
+def apply_levels(speaker: Speaker, volume: float, rate_wpm: int) -> None:
+    """Pass volume (0.2–1.0) and rate to the speaker if it supports them (logs when it does not)."""
     set_volume = getattr(speaker, "set_volume", None)
     set_rate = getattr(speaker, "set_rate", None)
     if set_volume is None or set_rate is None:
         logger.warning("speaker %s cannot change volume or speed", type(speaker).__name__)
         return
     try:
-        set_volume(settings.volume)
-        set_rate(settings.rate_wpm)
+        set_volume(volume)
+        set_rate(rate_wpm)
     except Exception:
         logger.exception("speaker %s refused new settings", type(speaker).__name__)
+
+
+def apply_settings(speaker: Speaker, settings: SpeechSettings) -> None:
+    """Pass a visit's (or the site's) speech settings to the speaker."""
+    apply_levels(speaker, settings.volume, settings.rate_wpm)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from functools import partial
 from typing import Generic, TypeVar
 
 logger = logging.getLogger(__name__)
@@ -76,7 +77,7 @@ class PollingWorker(Generic[T]):
             else:
                 if self._stop.is_set():
                     break
-                self._ui_call(lambda r=result: self._deliver(r))
+                self._ui_call(partial(self._deliver, result))
                 if self._done(result):
                     break
             self._wake.wait(self._interval_s)

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from kiosk.workers import UiCall, kivy_ui_call
+from kiosk.runtime.workers import UiCall, kivy_ui_call
 
 logger = logging.getLogger(__name__)
 MAX_LISTEN_S = 12.0

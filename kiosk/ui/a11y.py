@@ -1,10 +1,10 @@
 """Accessibility rules of the kiosk (issue 7.6) and an audit over a live Kivy widget tree.
 
-The rules are stated at 1080p and scaled like :class:`kiosk.theme.Theme`. The audit reads
+The rules are stated at 1080p and scaled like :class:`kiosk.ui.theme.Theme`. The audit reads
 only widget attributes (text, font_size, color, background_color, size, position), so it
 needs no Kivy import here; the tests run it on every screen of the real app at 1920x1080.
 
-Conventions the audit relies on (by construction in :mod:`kiosk.widgets`):
+Conventions the audit relies on (by construction in :mod:`kiosk.ui.widgets`):
 
 - a widget that paints a background exposes it as ``bg_rgba``;
 - buttons paint a flat colour (``background_normal == ""``) so ``background_color`` is
@@ -52,7 +52,7 @@ class A11yRules:
     min_button_height_px: float = 150
     min_button_font_px: float = 48
     min_target_mm: float = 15
-    min_gap_px: float = 24
+    min_gap_px: float = 40
     min_contrast: float = 7.0
     max_main_choices: int = 4
     min_line_height: float = 1.3
@@ -129,7 +129,7 @@ def rendered_text_size(widget: Any) -> tuple[float, float]:
 
 def line_spacing(widget: Any) -> float:
     """Distance between the baselines of the widget's wrapped lines, per font size (as rendered)."""
-    from kiosk.fonts import measure_pitch
+    from kiosk.ui.fonts import measure_pitch
 
     return measure_pitch(widget.font_name, getattr(widget, "line_height", 1.0))
 

@@ -1,4 +1,4 @@
-"""Large picture tiles and rating stars, built on :class:`kiosk.widgets.BigButton`.
+"""Large picture tiles and rating stars, built on :class:`kiosk.ui.widgets.BigButton`.
 
 Both draw their shape on top of the flat button (``canvas.after``) in the upper part and keep
 the text at the bottom, so the accessibility audit still reads colours and text as usual.
@@ -12,10 +12,10 @@ from typing import Any
 
 from kivy.graphics import Color, InstructionGroup, Line, Mesh, PopMatrix, PushMatrix, Scale, Translate
 
-from kiosk import theme as th
-from kiosk.a11y import rendered_text_size
-from kiosk.pictures import load_svg
-from kiosk.widgets import BigButton
+from kiosk.runtime.pictures import load_svg
+from kiosk.ui import theme as th
+from kiosk.ui.a11y import rendered_text_size
+from kiosk.ui.widgets import BigButton
 
 STAR_POINTS = 5
 
