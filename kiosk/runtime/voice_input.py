@@ -20,13 +20,14 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from kiosk.runtime.workers import UiCall, kivy_ui_call
 
 logger = logging.getLogger(__name__)
 MAX_LISTEN_S = 12.0
-FinalHandler = Callable[[str], None]
+FinalHandler = Callable[[str, tuple[Any, ...]], None]
+"""Called with the best transcript and every alternative Vosk considered (``kiosk.voice.choose.Alternative``)."""
 
 
 class VoiceInput:
@@ -111,18 +112,18 @@ class VoiceInput:
     def _listen(self, on_final: FinalHandler) -> None:
         from kiosk.voice.recognizer import VoskRecognizer, listen_once
 
-        text = ""
+        text, alternatives = "", cast(tuple[Any, ...], ())
         try:
             recognizer = VoskRecognizer(self._model, phrases=self._phrases() or None, on_partial=self._partial)
             final = listen_once(recognizer, self._chunks(), max_seconds=MAX_LISTEN_S)
-            text = final.text
+            text, alternatives = final.text, tuple(final.alternatives)
             self.last_end_of_speech = time.monotonic()
         except Exception:
             logger.exception("listening failed")
         finally:
             self._source = None
             self._set_state("ready")
-        self._ui_call(lambda: on_final(text))
+        self._ui_call(lambda: on_final(text, alternatives))
 
     def _partial(self, text: str) -> None:
         self._ui_call(lambda: self._on_partial(text))

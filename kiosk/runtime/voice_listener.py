@@ -12,6 +12,7 @@ from kiosk.config import KioskConfig
 from kiosk.core.events import Event, Heard, Listening, VoiceReady
 from kiosk.runtime.voice_input import VoiceInput, find_voice_model
 from kiosk.runtime.workers import UiCall
+from kiosk.voice.choose import Alternative, choose
 from kiosk.voice.intents import parse
 
 READY_STATES = ("ready", "listening")
@@ -74,10 +75,14 @@ class VoiceListener:
     def _state(self, state: str) -> None:
         self.post(VoiceReady(state in READY_STATES, self.clock()))
 
-    def heard(self, text: str) -> None:
-        """The recogniser's final text (UI thread): parsed against the shop and the activities."""
+    def heard(self, text: str, alternatives: Sequence[Alternative] = ()) -> None:
+        """The recogniser's final result (UI thread): Vosk's alternatives go through the voice
+        engineer's chooser (the best text alone through the parser), against the shop and activities."""
         now = self.clock()
         self.post(Listening(now, partial=text, done=True))
-        if text:
-            intent = parse(text, catalog=self.context.catalog, activities=self.context.activities, now=now)
-            self.post(Heard(text, intent, now))
+        if not text:
+            return
+        catalog, activities = self.context.catalog, self.context.activities
+        intent = (choose(alternatives, catalog=catalog, activities=activities, now=now) if alternatives
+                  else parse(text, catalog=catalog, activities=activities, now=now))
+        self.post(Heard(text, intent, now))

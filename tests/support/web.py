@@ -3,6 +3,7 @@ on phone and desktop viewports, CSP watching, screenshots and an axe-core access
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -75,8 +76,10 @@ def open_page(chromium: Any, portal: LivePortal, username: str, password: str, v
 
 
 def shoot(page: Any, portal: LivePortal, name: str) -> None:
-    """Save a full-page screenshot as docs/screenshots/portal-<name>.png (from the SQLite run only)."""
-    if not portal.database_url.startswith("sqlite"):
+    """Render a full-page screenshot; with ``ANXIN_UPDATE_SCREENSHOTS=1`` (SQLite run only) save it as
+    docs/screenshots/portal-<name>.png, so a normal test run never rewrites the tracked pictures."""
+    if os.environ.get("ANXIN_UPDATE_SCREENSHOTS") != "1" or not portal.database_url.startswith("sqlite"):
+        page.screenshot(full_page=True)
         return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"portal-{name}.png"), full_page=True)
