@@ -41,12 +41,12 @@ from kiosk.state.visitor import Visitor
 NOW = datetime(2026, 12, 7, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
 SITE = Site(site_name="幸福社区", place="社区中心大厅", duty_phone="010-6512 3456", greeting_wait_s=1.5)
 CATALOG = (
-    CatalogItem(1, "西红柿", "蔬菜", "斤", 400, picture_url="/static/catalog/tomato.svg"),
-    CatalogItem(2, "大白菜", "蔬菜", "斤", 150),
-    CatalogItem(3, "土豆", "蔬菜", "斤", 250),
-    CatalogItem(4, "鸡蛋", "肉蛋", "斤", 650),
-    CatalogItem(5, "大米", "粮油", "袋", 4250),
-    CatalogItem(6, "卫生纸", "日用", "提", 1890),
+    CatalogItem(1, "西红柿", "蔬菜", "斤", 400, picture_url="/static/catalog/1f345.svg"),
+    CatalogItem(2, "大白菜", "蔬菜", "斤", 150, picture_url="/static/catalog/1f96c.svg"),
+    CatalogItem(3, "土豆", "蔬菜", "斤", 250, picture_url="/static/catalog/1f954.svg"),
+    CatalogItem(4, "鸡蛋", "肉蛋", "斤", 650, picture_url="/static/catalog/1f95a.svg"),
+    CatalogItem(5, "大米", "粮油", "袋", 4250, picture_url="/static/catalog/1f35a.svg"),
+    CatalogItem(6, "卫生纸", "日用", "提", 1890, picture_url="/static/catalog/1f9fb.svg"),
 )
 ACTIVITIES = (
     Activity(11, "社区义诊", "社区服务中心一楼大厅", NOW + timedelta(days=5, hours=-0.5),

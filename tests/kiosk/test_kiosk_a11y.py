@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.samples import NOW, sample_states
+from kiosk.core.samples import CATALOG, NOW, sample_states
 from kiosk.core.state import Site
 from kiosk.ui import theme as th
 from kiosk.ui.a11y import A11yRules, audit, contrast_ratio, window_rect
@@ -64,7 +64,9 @@ def _walk(h: KioskHarness, site: Site, shots: Path | None) -> tuple[int, int, di
     """Draw every sample state of the core: no rule broken, every visible text said.
 
     Returns how many states and visible lines were checked, and where 返回首页 was."""
-    h.app._tick_event.cancel()  # the samples are frozen in time: no ticks, no idle timer
+    h.app._tick_event.cancel()  # the samples are frozen in time: no ticks, no idle timer, no portal news
+    h.app.runtime.stop()
+    h.app.runtime.pictures.fetch_missing([item.picture_url or "" for item in CATALOG])
     home_rects: dict[str, tuple] = {}
     states = lines = 0
     for label, state in sample_states(site):
