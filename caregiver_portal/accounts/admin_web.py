@@ -18,6 +18,7 @@ from caregiver_portal.core.csrf import require_csrf
 from caregiver_portal.core.deps import SessionDep, StateDep
 from caregiver_portal.core.errors import InvalidTransition, NotFound
 from caregiver_portal.core.web import attempt, flash, redirect, render
+from caregiver_portal.roster.service import start_on_call
 
 router = APIRouter(include_in_schema=False)
 CSRF = [Depends(require_csrf)]
@@ -79,9 +80,11 @@ def add_user(request: Request, user: AdminUser, session: SessionDep, state: Stat
             raise InvalidTransition("请填写用户名和显示名")
         if len(password) < 8:
             raise InvalidTransition("密码至少 8 个字符")
-        create_user(session=session, hasher=state.hasher, username=username.strip()[:64],
-                    password=password, role=admin_service.check_role(role), display_name=display_name.strip()[:100],
-                    site=admin_service.managed_site(session, admin=user, site_id=site_id))
+        created = create_user(session=session, hasher=state.hasher, username=username.strip()[:64],
+                              password=password, role=admin_service.check_role(role),
+                              display_name=display_name.strip()[:100],
+                              site=admin_service.managed_site(session, admin=user, site_id=site_id))
+        start_on_call(session=session, user=created)
 
     return attempt(request, session, action, done=f"已创建账号 {username}", then="/admin/users")
 

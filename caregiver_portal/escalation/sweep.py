@@ -61,7 +61,7 @@ def _advance_all(session: Session, rows: Sequence[Escalation], by_id: dict[int, 
     """
     try:
         with session.begin_nested():
-            directory = Directory(session)
+            directory = Directory(session, now=now)
             fired = sum(advance(session, row, by_id.get(row.alert_id), policies=policies, directory=directory,
                                 now=now) for row in rows)
             session.flush()
@@ -69,7 +69,7 @@ def _advance_all(session: Session, rows: Sequence[Escalation], by_id: dict[int, 
     except Exception:
         log.warning("escalation batch of %d alerts failed; retrying them one by one", len(rows), exc_info=True)
     fired = failed = 0
-    directory = Directory(session)
+    directory = Directory(session, now=now)
     for row in rows:
         try:
             with session.begin_nested():
