@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from caregiver_portal.accounts.models import Device, Grid, User
 from caregiver_portal.accounts.service import create_device, create_user, get_or_create_site
 from caregiver_portal.bands.models import Wristband
+from caregiver_portal.core.clock import utcnow
 from caregiver_portal.escalation.setup import add_emergency_contact, add_to_grid
 from caregiver_portal.residents.models import EmergencyContact, Resident
 from caregiver_portal.roster.service import start_on_call
@@ -66,7 +67,7 @@ def seed_demo(*, session: Session, hasher: PasswordHasher, wristband_addresses: 
         resident = session.scalar(select(Resident).where(Resident.resident_code == code))
         if resident is None:
             resident = Resident(site_id=site.id, grid_id=grids[index % 2].id, name=name, room=room,
-                                resident_code=code, health_consent=True)
+                                resident_code=code, health_consent=True, consent_recorded_at=utcnow())
             session.add(resident)
             session.flush()
         residents.append(resident)

@@ -68,6 +68,7 @@ def resident_detail(request: Request, resident_id: int, user: StaffUser, session
     return render(request, "resident_detail.html", user, resident=resident,
                   profile=resident_service.profile_of(session, resident.id),
                   greeting=resident_service.greeting_name(session, resident, now=now),
+                  consent=resident_service.consent_of(resident),
                   grids=[g for g in _grids(session, resident.site_id)],
                   my_bands=[b for b in bands if b.resident_id == resident.id],
                   free_bands=[b for b in bands if b.resident_id is None], orders=orders, visits=visits,
@@ -92,7 +93,7 @@ def save_profile(request: Request, resident_id: int, user: StaffUser, session: S
         spec = resident_service.ProfileSpec(
             name=name, room=room, grid_id=int(grid_id) if grid_id.isdigit() else None, gender=gender,
             birth_year=int(birth_year) if birth_year.strip() else None, phone=phone,
-            health_consent=health_consent == "yes", notes=notes)
+            consent=health_consent or "unknown", notes=notes)
         resident_service.update_profile(session=session, resident=resident, spec=spec, now=utcnow())
 
     return attempt(request, session, action, done="已保存", then=f"/residents/{resident_id}")
