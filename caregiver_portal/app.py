@@ -28,6 +28,7 @@ from caregiver_portal.core.security import password_hasher
 from caregiver_portal.core.settings import PortalSettings
 from caregiver_portal.escalation.config import load_policy_file
 from caregiver_portal.escalation.policy import DEFAULT_POLICIES, PolicySet
+from caregiver_portal.imports.web import UPLOAD_PREFIX
 from caregiver_portal.migrate import upgrade_to_head
 from caregiver_portal.routers import include_routers
 from caregiver_portal.ticker import Ticker
@@ -78,7 +79,8 @@ def create_app(settings: PortalSettings, *, migrate: bool = True) -> FastAPI:
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="anxin_session",
                        max_age=settings.session_max_age_s, same_site="lax", https_only=settings.secure_cookies)
     app.add_middleware(SecurityHeadersMiddleware)
-    app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes,
+                       path_limits={UPLOAD_PREFIX: settings.max_upload_bytes})
     # alert.wav and catalog/*.svg live in the top-level assets package (sounds/, pictures/)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, packages=[("assets", "sounds"), ("assets", "pictures")]),
               name="static")

@@ -16,6 +16,7 @@ from caregiver_portal.alerts import web as alerts_web
 from caregiver_portal.bands import api as bands_api
 from caregiver_portal.health import api as health_api
 from caregiver_portal.health import web as health_web
+from caregiver_portal.imports import web as imports_web
 from caregiver_portal.notifications import web as notifications_web
 from caregiver_portal.orders import api as orders_api
 from caregiver_portal.orders import catalog_web as orders_catalog_web
@@ -48,4 +49,5 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(visits_web.router)
     app.include_router(accounts_admin_web.router)
     app.include_router(notifications_web.router)
+    app.include_router(imports_web.router)
     app.include_router(orders_catalog_web.router)

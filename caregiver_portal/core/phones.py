@@ -27,7 +27,7 @@ def normalise_phone(text: str) -> str:
     digits = _SEPARATORS.sub("", raw)
     extension = ""
     if match := re.fullmatch(r"(\d+)(?:转|ext|#)(\d{1,6})", digits, flags=re.IGNORECASE):
-        digits, extension = match.group(1), "-" + match.group(2)
+        digits, extension = match.group(1), "转" + match.group(2)
     digits = re.sub(r"^(?:\+86|0086|86)(?=1\d{10}$)", "", digits)
     if not digits.isdigit():
         raise PhoneError(f"“{raw}”里有不是数字的字符")
@@ -43,7 +43,13 @@ def normalise_phone(text: str) -> str:
     raise PhoneError(f"“{raw}”位数不对：手机号是 1 开头的 11 位数字，座机请带区号，如 010-65001234")
 
 
+_WELL_FORMED = re.compile(r"(?<!\d)(?:(?:\+|00)?86[\s-]?)?(?:1[3-9]\d(?:[\s-]?\d{4}){2}"
+                          r"|0\d{2,3}[\s\-－]?\d{7,8}(?:转\d{1,6})?|[2-9]\d{6,7}(?:转\d{1,6})?)(?!\d)")
+_DIGIT_RUN = re.compile(r"\d[\d\s\-－—()（）]{3,}\d")
+
+
 def phones_in(text: str) -> list[str]:
-    """The runs of text in ``text`` that look like phone numbers (digits with separators), in order."""
-    return [match.group(0).strip() for match in re.finditer(r"(?:\+?86[\s-]?)?\d[\d\s\-－—()（）]{5,}\d(?:转\d+)?",
-                                                              text)]
+    """The phone numbers written in ``text``, in order; if none looks right, the runs of digits that
+    were meant as one (so :func:`normalise_phone` can say what is wrong with them)."""
+    return [m.group(0).strip() for m in _WELL_FORMED.finditer(text)] or [
+        m.group(0).strip() for m in _DIGIT_RUN.finditer(text)]

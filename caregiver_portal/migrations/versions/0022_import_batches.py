@@ -22,6 +22,7 @@ def upgrade() -> None:
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('state', sa.String(length=12), nullable=False),
+    sa.Column('content', sa.LargeBinary(), nullable=False),
     sa.Column('plan', sa.JSON(), nullable=False),
     sa.Column('applied_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('secrets', sa.JSON(), nullable=True),
