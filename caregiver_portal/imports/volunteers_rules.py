@@ -79,7 +79,7 @@ def read_row(row: Row, columns: Collection[str], *, today: date) -> VolunteerRow
                 problems.append(str(exc))
     if not row.text(NAME) and not cell_problem(row, NAME):
         problems.append("「姓名」是空的")
-    if PHONE in values and not values["phone"]:
+    if values.get("phone") == "":
         problems.append("「电话」是空的：值班的人必须能打通电话")
     if problems:
         raise CellError("；".join(problems))
