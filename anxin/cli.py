@@ -12,6 +12,8 @@ from pathlib import Path
 from anxin.models_command import add_models_parser
 
 DEFAULT_DATA_DIR = Path("anxin-data")
+# Libraries that talk a lot at INFO: one line per request, per scheduler run, per migration.
+CHATTY_LOGGERS = ("uvicorn.access", "apscheduler", "alembic", "httpx", "bleak", "urllib3")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,12 +29,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--wristbands", type=int, default=3, help="how many simulated wristbands")
     demo.add_argument("--sos-after", type=float, default=None,
                       help="the first simulated wristband presses SOS this many seconds after connecting")
+    _verbose_arg(demo)
 
     portal = commands.add_parser("portal", help="run the caregiver portal")
     _database_args(portal)
     portal.add_argument("--host", default="127.0.0.1")
     portal.add_argument("--port", type=int, default=8000)
     portal.add_argument("--public-url", default=None, help="address volunteers use (default http://HOST:PORT)")
+    _verbose_arg(portal)
 
     bridge = commands.add_parser("bridge", help="run the wristband bridge")
     bridge.add_argument("--portal", default=os.environ.get("ANXIN_PORTAL_URL", "http://127.0.0.1:8000"))
@@ -78,6 +82,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _verbose_arg(parser: argparse.ArgumentParser) -> None:
+    # SUPPRESS: without the flag the subcommand leaves the top-level -v/--verbose as it was.
+    parser.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                        help="log every request and scheduler run (default: warnings and the start-up line only)")
+
+
+def configure_logging(command: str, *, verbose: bool) -> None:
+    """Quiet by default: the services log their own INFO lines but not the libraries' chatter; admin and
+    models commands print only their answer. ``--verbose`` shows everything."""
+    if verbose:
+        logging.basicConfig(level=logging.DEBUG, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        return
+    quiet = command in ("admin", "models")
+    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for name in CHATTY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def _database_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
     parser.add_argument("--database-url", default=None, help="default: $ANXIN_DATABASE_URL or SQLite in data dir")
@@ -86,8 +109,7 @@ def _database_args(parser: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``anxin`` console script."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(args.command, verbose=args.verbose)
     handlers = {"demo": _demo, "portal": _portal, "bridge": _bridge, "kiosk": _kiosk, "models": _models,
                 "admin": _admin}
     try:
@@ -101,7 +123,7 @@ def _demo(args: argparse.Namespace) -> int:
     from anxin.demo import DemoOptions, run_demo
 
     return run_demo(DemoOptions(data_dir=args.data_dir, port=args.port, headless=args.headless,
-                                wristbands=args.wristbands, sos_after=args.sos_after))
+                                wristbands=args.wristbands, sos_after=args.sos_after, verbose=args.verbose))
 
 
 def _portal(args: argparse.Namespace) -> int:
@@ -110,7 +132,7 @@ def _portal(args: argparse.Namespace) -> int:
 
     public_url = args.public_url or f"http://{args.host}:{args.port}"
     settings = settings_for_data_dir(args.data_dir, database_url=args.database_url, public_url=public_url)
-    serve(settings, host=args.host, port=args.port)
+    serve(settings, host=args.host, port=args.port, verbose=args.verbose)
     return 0
 
 
