@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from anxin.models_command import add_models_parser
 
@@ -58,14 +59,20 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("username")
     user.add_argument("--role", choices=("volunteer", "caregiver", "admin"), required=True)
     user.add_argument("--display-name", required=True)
-    user.add_argument("--site", required=True, help="site name")
+    user.add_argument("--site", default=None, help="site name (an admin without one manages every site)")
     user.add_argument("--password", default=None, help="default: $ANXIN_NEW_PASSWORD or asked")
+    user.add_argument("--phone", default="", help="mobile or landline: escalation messages @-mention it")
+    user.add_argument("--grid", action="append", default=[], metavar="NAME", help="a grid they serve (repeatable)")
+    user.add_argument("--on-call", default="每天 全天", metavar="ROSTER",
+                      help="when a volunteer or grid worker is called, e.g. \"周一至周五 08:00-18:00；周六 全天\" "
+                           "(default: around the clock)")
     device = admin_commands.add_parser("create-device", help="create a kiosk or bridge and print its token once")
     device.add_argument("--site", required=True)
     device.add_argument("--kind", choices=("kiosk", "bridge"), required=True)
     device.add_argument("--name", required=True)
-    revoke = admin_commands.add_parser("revoke-device", help="revoke a device token at once")
+    revoke = admin_commands.add_parser("revoke-device", help="revoke a device token at once (asks first)")
     revoke.add_argument("device_id", type=int)
+    revoke.add_argument("--yes", action="store_true", help="do not ask")
     backup = admin_commands.add_parser("backup", help="copy the SQLite database while the portal runs")
     backup.add_argument("destination", type=Path)
     export = admin_commands.add_parser("export-resident", help="write everything held about a resident to JSON")
@@ -79,7 +86,29 @@ def build_parser() -> argparse.ArgumentParser:
     site = admin_commands.add_parser("create-site", help="create a community centre")
     site.add_argument("name")
     site.add_argument("--duty-phone", default="")
+    _people_parsers(admin_commands)
     return parser
+
+
+def _people_parsers(commands: Any) -> None:
+    """The people subcommands of ``anxin admin``."""
+    for kind, label in (("residents", "residents"), ("volunteers", "volunteers and grid workers")):
+        parser = commands.add_parser(f"import-{kind}", help=f"import {label} from an .xlsx or .csv (see "
+                                     "docs/operations.md); shows every row's outcome, imports with --yes")
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--site", required=True, help="site name")
+        parser.add_argument("--yes", action="store_true", help="import (without it: only the preview)")
+        parser = commands.add_parser(f"export-{kind}", help=f"write the site's {label} to an .xlsx in the import's "
+                                     "columns")
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--site", required=True, help="site name")
+    roster = commands.add_parser("set-roster", help="set when a volunteer is on call, e.g. \"周一至周五 08:00-18:00\"")
+    roster.add_argument("username")
+    roster.add_argument("roster", help="每天 全天 / 工作日 08:00-18:00；周六 全天 / 不值班")
+    leave = commands.add_parser("add-leave", help="record leave (请假): not called on those days")
+    leave.add_argument("username")
+    leave.add_argument("days", help="2026-12-24至2026-12-26, or one day")
+    leave.add_argument("--reason", default="")
 
 
 def _verbose_arg(parser: argparse.ArgumentParser) -> None:

@@ -160,7 +160,8 @@ def run_demo(options: DemoOptions) -> int:
 
 
 def _print_banner(url: str, options: DemoOptions) -> None:
-    accounts = "\n".join(f"    {name} / {password}  （{ROLE_LABELS[role]}）" for name, password, role, *_ in DEMO_ACCOUNTS)
+    accounts = "\n".join(f"    {name} / {password}  （{ROLE_LABELS[role]}）"
+                         for name, password, role, *_ in DEMO_ACCOUNTS)
     print(f"""
 安心 Anxin 演示已启动
   志愿者平台（报警看板）: {url}/board
