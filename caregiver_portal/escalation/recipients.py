@@ -43,6 +43,11 @@ class Recipients:
         """True when nobody would be told."""
         return not self.users and not self.contacts
 
+    def names(self) -> list[str]:
+        """Who is called, for the bots: staff by name, the resident's family only counted (PIPL)."""
+        family = [f"{len(self.contacts)} 位紧急联系人"] if self.contacts else []
+        return [user.display_name for user in self.users] + family
+
 
 @dataclass
 class Route:

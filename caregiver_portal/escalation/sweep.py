@@ -120,8 +120,9 @@ def fire_step(session: Session, alert: Alert, due: DueStep, *, phase: str, direc
                  message=f"{number}：{label}")
     add_timeline(session, alert, type="notified", now=now, message=describe(recipients, routes))
     waited_s = int((now - alert.created_at).total_seconds())
+    called = recipients.names()
     for route in routes:
         payload = {"step": label, "number": due.number, "repeat": due.repeat, "mentions": route.mentions,
-                   "waited_s": waited_s}
+                   "waited_s": waited_s, "called": called}
         enqueue(session, alert=alert, channel_id=route.channel.id, event="alarm" if phase == "open" else "reminder",
                 payload=payload, now=now)
