@@ -45,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     bridge.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
     bridge.add_argument("--simulate", type=int, default=0, metavar="N", help="use N simulated wristbands")
     bridge.add_argument("--sos-after", type=float, default=None, help="simulated band 1 presses SOS after S s")
+    bridge.add_argument("--proxy", action="append", default=[], metavar="NAME=HOST[:PORT][#KEY]",
+                        help="an ESPHome Bluetooth proxy, e.g. 王阿姨家=10.8.0.12 (repeat for more; also "
+                             "$ANXIN_PROXIES, comma-separated); KEY is its API encryption key")
 
     kiosk = commands.add_parser("kiosk", help="open the kiosk window")
     kiosk.add_argument("--config", type=Path, default=DEFAULT_DATA_DIR / "kiosk.toml")
@@ -173,8 +176,16 @@ def _bridge(args: argparse.Namespace) -> int:
         print("缺少设备令牌：请用 --token 或环境变量 ANXIN_DEVICE_TOKEN（anxin admin create-device 生成）",
               file=sys.stderr)
         return 2
+    from wearable.proxies import ProxyConfig
+
+    listed = [*args.proxy, *filter(None, os.environ.get("ANXIN_PROXIES", "").split(","))]
+    try:
+        proxies = [ProxyConfig.parse(text.strip()) for text in listed]
+    except ValueError as exc:
+        print(f"代理设置有误：{exc}（格式：名称=地址[:端口][#密钥]）", file=sys.stderr)
+        return 2
     run_bridge(portal_url=args.portal, token=token, data_dir=args.data_dir, simulate=args.simulate,
-               sos_after=args.sos_after)
+               sos_after=args.sos_after, proxies=proxies)
     return 0
 
 

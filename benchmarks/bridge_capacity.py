@@ -86,7 +86,7 @@ async def one_run(portal: Portal, work_dir: Path, bands: int, seconds: float, pr
     client = bridge_client(portal, work_dir)
     state = BridgeState.in_dir(work_dir)
     world = SimulatedWorld(bands, reading_interval=1.0, advertise_interval=1.0, connect_latency=0.02)
-    bridge = WristbandBridge(client, world.addresses, BridgeSettings(max_connections=bands),
+    bridge = WristbandBridge(client, world.enrolments(), BridgeSettings(max_connections=bands),
                              scanner_backend=world.scanner_backend, client_backend=world.client_backend,
                              state=state, status_sink=client)
     samples = Samples()

@@ -43,7 +43,7 @@ async def run(bands: int, seconds: float, interval: float) -> None:
     world = SimulatedWorld(bands, reading_interval=interval, advertise_interval=0.1, connect_latency=0.01)
     portal = TimingPortal()
     settings = BridgeSettings(batch_interval=1.0, max_connections=bands, fall_cancel_window=0)
-    bridge = WristbandBridge(portal, world.addresses, settings,
+    bridge = WristbandBridge(portal, world.enrolments(), settings,
                              scanner_backend=world.scanner_backend, client_backend=world.client_backend)
     started = time.perf_counter()
     await bridge.start()

@@ -104,7 +104,7 @@ async def run(bands: int, presses: int, gap: float, warmup: int, two_clients: bo
         timed = TimedClient(client, second)
         world = SimulatedWorld(bands, reading_interval=1.0, advertise_interval=1.0, connect_latency=0.02)
         state = BridgeState.in_dir(Path(tmp) / "bridge")
-        bridge = WristbandBridge(timed, world.addresses, BridgeSettings(max_connections=bands),
+        bridge = WristbandBridge(timed, world.enrolments(), BridgeSettings(max_connections=bands),
                                  scanner_backend=world.scanner_backend, client_backend=world.client_backend,
                                  state=state, status_sink=timed)
         await bridge.start()

@@ -1,11 +1,13 @@
-"""The BLE bridge: scan, keep registered wristbands connected, forward to the portal.
+"""The BLE bridge: hear enrolled bands on every radio, keep GATT bands connected, forward to the portal.
 
 Wiring (each piece in its own module)::
 
-    BleakScanner ──adverts──> WristbandBridge._on_advertisement ──┐ (SOS mirror)
-    BandLink (one per band) ──notifications──> asyncio.Queue <────┘
-    Forwarder (one task) ──> EventProcessor (pure) ──> PortalClient.raise_alert / post_readings
-                                                   └─> BridgeState (falls in their cancel window)
+    BleakScanner (own adapter) ──adverts──> WristbandBridge._on_advertisement ──┐
+    ProxyHub (ESPHome proxies in homes) ──adverts───────────────────────────────┤
+    BandLink (one per GATT band) ──notifications──> asyncio.Queue <──────────────┘
+    Forwarder (one task) ──> EventProcessor (pure: keys, replay, one event model)
+                               ──> PortalClient.raise_alert / cancel_alert / post_readings
+                               └─> BridgeState (falls in their cancel window, frame counters)
     StatusReporter (one task) ──every 10 s──> PortalClient.report_band_status
 
 The scanner and client backends are injectable (``backend=`` in bleak), so the
@@ -20,7 +22,7 @@ import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bleak import BleakScanner
@@ -30,12 +32,24 @@ from bleak.backends.scanner import AdvertisementData, BaseBleakScanner
 
 from wearable import uuids
 from wearable.config import BridgeSettings
+from wearable.decoders import Refusal
 from wearable.events import BandStats, EventProcessor, Notification
-from wearable.forwarder import Forwarder
+from wearable.forwarder import CheckInSink, Forwarder
+from wearable.frames import BTHOME_UUID, MIBEACON_UUID
+from wearable.keys import Enrolment, Scheme, enrolments
 from wearable.links import BandLink
+from wearable.messages import Advert
+from wearable.model import LOCAL_RADIO
 from wearable.portal import PortalSink
+from wearable.proxies import ProxyConfig, ProxyHub
 from wearable.state import BridgeState
 from wearable.status import BandStatus, StatusReporter, StatusSink
+
+GATT_SCHEMES = frozenset({Scheme.ANXIN, Scheme.HRS, Scheme.ITAG})
+"""Bands the bridge keeps a GATT link to; BTHome and MiBeacon buttons only advertise."""
+FRAME_SERVICES = frozenset({BTHOME_UUID, MIBEACON_UUID})
+REPEAT_THROTTLE_S = 1.0
+"""The same advertisement from the same radio is passed on at most once a second."""
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +78,8 @@ class _Sighting:
     adv: AdvertisementData
     seen_at: datetime
     monotonic: float
+    passed_on: float = -1.0
+    """When this advertisement's content was last queued for the processor (monotonic)."""
 
 
 class WristbandBridge:
@@ -72,26 +88,35 @@ class WristbandBridge:
     def __init__(
         self,
         portal: PortalSink,
-        wristbands: Iterable[str],
+        wristbands: Iterable[str | Enrolment],
         settings: BridgeSettings | None = None,
         *,
         scanner_backend: type[BaseBleakScanner] | None = None,
         client_backend: type[BaseBleakClient] | None = None,
         state: BridgeState | None = None,
         status_sink: StatusSink | None = None,
+        proxies: Iterable[ProxyConfig] = (),
+        checkins: CheckInSink | None = None,
     ) -> None:
         self.settings = settings or BridgeSettings()
         self.portal = portal
         self.scanner_backend = scanner_backend
         self.client_backend = client_backend
+        self.local_radio = f"{LOCAL_RADIO}:{self.settings.adapter}" if self.settings.adapter else LOCAL_RADIO
         self.processor = EventProcessor(
-            fall_cancel_window=self.settings.fall_cancel_window, itag_debounce=self.settings.itag_debounce
+            fall_cancel_window=self.settings.fall_cancel_window, itag_debounce=self.settings.itag_debounce,
+            reorder_window=self.settings.reorder_window,
         )
-        self.queue: asyncio.Queue[Notification] = asyncio.Queue()
+        self.queue: asyncio.Queue[Notification | Advert] = asyncio.Queue()
         self.forwarder = Forwarder(portal, self.processor, self.queue, batch_interval=self.settings.batch_interval,
-                                   state=state)
-        self.reporter = (StatusReporter(status_sink, self.band_statuses, interval=self.settings.status_interval)
+                                   state=state, checkins=checkins)
+        self.reporter = (StatusReporter(status_sink, self.band_statuses, interval=self.settings.status_interval,
+                                        acknowledge=self._reported)
                          if status_sink is not None else None)
+        proxy_list = list(proxies)
+        self.proxies = ProxyHub(proxy_list, self.queue.put_nowait) if proxy_list else None
+        self._enrolments: dict[str, Enrolment] = {}
+        self._suspicious_reported: dict[str, int] = {}
         self._registered: set[str] = set()
         self._links: dict[str, BandLink] = {}
         self._link_tasks: dict[str, asyncio.Task[None]] = {}
@@ -101,14 +126,17 @@ class WristbandBridge:
         self._scanner: BleakScanner | None = None
         self._forwarder_task: asyncio.Task[None] | None = None
         self._reporter_task: asyncio.Task[None] | None = None
-        for address in wristbands:
-            self._registered.add(address.upper())
+        for enrolment in enrolments(wristbands).values():
+            self._enrol(enrolment)
 
     # ----- lifecycle ------------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Restore held falls, start scanning, the consumer task, the status reports and the links."""
+        """Restore held falls and counters, start scanning (own adapter and proxies), the consumer task,
+        the status reports and the links."""
         await self.forwarder.restore()
+        if self.proxies is not None:
+            await self.proxies.start()
         kwargs: dict[str, Any] = {} if self.scanner_backend is None else {"backend": self.scanner_backend}
         if self.settings.adapter:
             kwargs["bluez"] = {"adapter": self.settings.adapter}
@@ -119,8 +147,9 @@ class WristbandBridge:
             self._reporter_task = asyncio.create_task(self.reporter.run(), name="bridge-status-reporter")
         for address in sorted(self._registered):
             self._start_link(address)
-        logger.info("bridge started: %d registered wristband(s), max %d connections",
-                    len(self._registered), self.settings.max_connections)
+        logger.info("bridge started: %d registered wristband(s), max %d connections, %d proxy(ies)",
+                    len(self._registered), self.settings.max_connections,
+                    len(self.proxies.proxies) if self.proxies else 0)
 
     async def stop(self) -> None:
         """Stop links and scanning, then forward what is still queued (falls included)."""
@@ -136,6 +165,8 @@ class WristbandBridge:
         if self._scanner is not None:
             await self._scanner.stop()
             self._scanner = None
+        if self.proxies is not None:
+            await self.proxies.stop()
         await self.forwarder.drain()
         logger.info("bridge stopped")
 
@@ -156,14 +187,22 @@ class WristbandBridge:
 
     # ----- registration ---------------------------------------------------------------------------
 
-    def register(self, address: str) -> None:
-        """Start serving a newly registered band (no-op if already registered)."""
-        address = address.upper()
-        if address in self._registered:
+    def register(self, band: str | Enrolment) -> None:
+        """Start serving a newly registered band, or take its new key (no-op when nothing changed)."""
+        enrolment = next(iter(enrolments([band]).values()))
+        known = enrolment.address in self._registered
+        if self._enrolments.get(enrolment.address) == enrolment:
             return
-        self._registered.add(address)
-        if self._forwarder_task is not None:
-            self._start_link(address)
+        self._enrol(enrolment)
+        if not known and self._forwarder_task is not None:
+            self._start_link(enrolment.address)
+
+    def _enrol(self, enrolment: Enrolment) -> None:
+        self._enrolments[enrolment.address] = enrolment
+        self._registered.add(enrolment.address)
+        self.processor.enrol(enrolment)
+        if self.proxies is not None:
+            self.proxies.enrol(enrolment.address)
 
     @property
     def registered(self) -> frozenset[str]:
@@ -171,6 +210,8 @@ class WristbandBridge:
         return frozenset(self._registered)
 
     def _start_link(self, address: str) -> None:
+        if self._enrolments[address].scheme not in GATT_SCHEMES:
+            return
         link = BandLink(
             address,
             settings=self.settings,
@@ -187,19 +228,24 @@ class WristbandBridge:
     def _on_advertisement(self, device: BLEDevice, adv: AdvertisementData) -> None:
         address = device.address.upper()
         registered = address in self._registered
-        if not registered and not uuids.WRISTBAND_SERVICES.intersection(adv.service_uuids):
+        if not registered and not (uuids.WRISTBAND_SERVICES.intersection(adv.service_uuids)
+                                   or FRAME_SERVICES.intersection(adv.service_data)):
             return
-        now = datetime.now(UTC)
-        self._sightings[address] = _Sighting(device, adv, now, time.monotonic())
+        now, monotonic = datetime.now(UTC), time.monotonic()
+        previous = self._sightings.get(address)
+        sighting = self._sightings[address] = _Sighting(device, adv, now, monotonic)
         if not registered:
             return
         heard = self._heard.get(address)
         if heard is None:
             heard = self._heard[address] = asyncio.Event()
         heard.set()
-        mirror = adv.service_data.get(uuids.ANXIN_SERVICE)
-        if mirror is not None:
-            self.queue.put_nowait(Notification(address, uuids.ANXIN_EVENT, bytes(mirror), now, "advertisement"))
+        if previous is not None and previous.adv.service_data == adv.service_data \
+                and monotonic - previous.passed_on < REPEAT_THROTTLE_S:
+            sighting.passed_on = previous.passed_on  # a repeat: the processor has it already
+            return
+        sighting.passed_on = monotonic
+        self.queue.put_nowait(Advert(address, dict(adv.service_data), adv.rssi, self.local_radio, now))
 
     async def _wait_for_device(self, address: str) -> BLEDevice:
         """Wait until the band's advertisement is fresh (it is in range), return its BLEDevice."""
@@ -231,17 +277,25 @@ class WristbandBridge:
         return sorted(bands, key=lambda b: b.rssi, reverse=True)
 
     def band_statuses(self) -> list[BandStatus]:
-        """Status of every registered band (what the status reporter sends to the portal)."""
-        fresh_after = time.monotonic() - self.settings.advert_fresh
+        """Status of every registered band (what the status reporter sends to the portal): last seen,
+        signal and radio of the last time the band was heard for sure, and new suspicious frames."""
+        fresh_after = datetime.now(UTC) - timedelta(seconds=self.settings.advert_fresh)
         statuses = []
         for address in sorted(self._registered):
-            sighting = self._sightings.get(address)
             stats = self.processor.stats(address)
-            seen = [t for t in (sighting.seen_at if sighting else None, stats.last_heard_at) if t is not None]
-            rssi = sighting.adv.rssi if sighting and sighting.monotonic >= fresh_after else None
-            statuses.append(BandStatus(address, self.is_connected(address), max(seen, default=None), rssi,
-                                       stats.battery_percent))
+            fresh = stats.rssi_at is not None and stats.rssi_at >= fresh_after
+            suspicious = _suspicious(stats) - self._suspicious_reported.get(address, 0)
+            statuses.append(BandStatus(address, self.is_connected(address), stats.last_heard_at,
+                                       stats.rssi if fresh else None, stats.battery_percent, stats.radio,
+                                       suspicious, stats.suspicious_radio if suspicious else None))
         return statuses
+
+    def _reported(self, statuses: list[BandStatus]) -> None:
+        """The portal took these statuses: their suspicious counts are reported."""
+        for status in statuses:
+            if status.suspicious:
+                self._suspicious_reported[status.address] = (self._suspicious_reported.get(status.address, 0)
+                                                             + status.suspicious)
 
     def is_connected(self, address: str) -> bool:
         """True while the bridge holds a GATT link to the band."""
@@ -259,3 +313,8 @@ class WristbandBridge:
     def link(self, address: str) -> BandLink | None:
         """The link object of a registered band (connection / failure counters)."""
         return self._links.get(address.upper())
+
+
+def _suspicious(stats: BandStats) -> int:
+    """Suspicious frames of a band so far (forged, plaintext from a keyed band, replayed, ahead)."""
+    return sum(count for reason, count in stats.refused.items() if Refusal(reason).suspicious)

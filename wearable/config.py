@@ -35,6 +35,9 @@ class BridgeSettings:
     """Band statuses (connected, last seen, RSSI, battery) are reported to the portal this often."""
     adapter: str | None = None
     """BlueZ adapter to use (e.g. ``"hci0"``); None lets bleak choose. Ignored by other backends."""
+    reorder_window: float = 5.0
+    """A frame older than a band's newest is a late copy through a slower radio only this long after
+    the newest arrived; later it is a replay (``wearable.replay``)."""
 
     def __post_init__(self) -> None:
         if self.max_connections < 1:
@@ -42,7 +45,7 @@ class BridgeSettings:
         if self.connect_attempts < 1:
             raise ValueError("connect_attempts must be at least 1")
         for name in ("batch_interval", "reconnect_initial", "reconnect_max", "connect_timeout", "advert_fresh",
-                     "status_interval"):
+                     "status_interval", "reorder_window"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive")
         if self.fall_cancel_window < 0:

@@ -1,32 +1,36 @@
-"""Pure core of the bridge: raw notifications in, portal alerts and readings out.
+"""Pure core of the bridge: notifications and advertisements in, portal requests out.
 
-:class:`EventProcessor` decodes each :class:`Notification`, tracks sequence
-numbers per band (duplicates dropped, gaps counted), holds falls for a cancel
-window and debounces iTAG buttons. Time is passed in (``now``: monotonic
-seconds); nothing here does I/O.
+:class:`EventProcessor` hands each :class:`Notification` or :class:`Advert` to the band's
+:class:`~wearable.decoders.BandDecoder` (authentication, replay protection, decoding into
+:class:`~wearable.model.BandEvent`), then applies one policy to the events of every kind of
+device: SOS at once, falls held for a cancel window, cancellations, check-ins, readings;
+Anxin sequence numbers (duplicates dropped, gaps counted), iTAG debounce. Refused frames are
+counted per band — the suspicious ones with the radio that heard them. Time is passed in
+(``now``: monotonic seconds); nothing here does I/O.
 
 What must survive a crash is announced as outputs, not written here: a held fall
-(:class:`FallHeld`, then :class:`FallSettled` once handed to the portal client) and
-the last iTAG press (:class:`ItagPressed`). The forwarder writes them to the
-bridge's state file; :meth:`EventProcessor.restore_fall` and
-:meth:`EventProcessor.restore_itag_press` take them back after a restart.
+(:class:`FallHeld`, then :class:`FallSettled`) and the last iTAG press (:class:`ItagPressed`);
+the highest frame counter per band is collected with :meth:`EventProcessor.take_counters`.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from wearable import gatt, uuids
-from wearable.errors import MalformedPayload
+from wearable import uuids
+from wearable.decoders import BandDecoder, Decoded, Refusal
+from wearable.keys import Enrolment
 from wearable.messages import (
+    Advert,
     AlertOut,
     BandStats,
     CancelOut,
+    CheckInOut,
     FallHeld,
     FallSettled,
     ItagPressed,
@@ -34,12 +38,13 @@ from wearable.messages import (
     Output,
     ReadingOut,
 )
+from wearable.model import ALERT_KINDS, BandEvent, EventKind
 from wearable.sequence import SequenceTracker
-from wearable.vendor import WristbandEvent, WristbandEventKind
+from wearable.vendor import WristbandEvent
 
 __all__ = [
-    "AlertOut", "BandStats", "CancelOut", "EventProcessor", "FallHeld", "FallSettled", "ItagPressed",
-    "Notification", "Output", "ReadingOut", "event_id_for",
+    "Advert", "AlertOut", "BandStats", "CancelOut", "CheckInOut", "EventProcessor", "FallHeld", "FallSettled",
+    "ItagPressed", "Notification", "Output", "ReadingOut", "event_id_for",
 ]
 
 logger = logging.getLogger(__name__)
@@ -47,6 +52,7 @@ logger = logging.getLogger(__name__)
 
 FALL_CANCELLED_REASON = "佩戴者在手环上取消了跌倒报警"
 SOS_CANCELLED_REASON = "佩戴者在手环上取消了紧急呼叫"
+DEVICE_EVENTS = frozenset({EventKind.OFF_WRIST, EventKind.ON_WRIST, EventKind.LOW_BATTERY})
 
 
 @dataclass(slots=True)
@@ -57,61 +63,171 @@ class _PendingFall:
 
 
 def event_id_for(address: str, event: WristbandEvent) -> str:
-    """Deterministic idempotency key of a band event: ``"<address>:<seq>:<band clock>"``."""
+    """Idempotency key of an Anxin band event: ``"<address>:<seq>:<band clock>"``."""
     return f"{address}:{event.sequence}:{event.band_clock}"
 
 
 class EventProcessor:
-    """Turns notifications into alerts and readings (see module docstring)."""
+    """Turns what bands send into alerts, check-ins and readings (see module docstring)."""
 
-    def __init__(self, *, fall_cancel_window: float = 30.0, itag_debounce: float = 2.0) -> None:
+    def __init__(self, *, fall_cancel_window: float = 30.0, itag_debounce: float = 2.0,
+                 reorder_window: float = 5.0, enrolments: Iterable[Enrolment] = ()) -> None:
         self.fall_cancel_window = fall_cancel_window
         self.itag_debounce = itag_debounce
+        self.reorder_window = reorder_window
+        self._decoders: dict[str, BandDecoder] = {}
         self._stats: dict[str, BandStats] = {}
         self._sequences: dict[str, SequenceTracker] = {}
         self._pending_falls: dict[str, list[_PendingFall]] = {}
         self._last_forwarded: dict[tuple[str, str], str] = {}
         self._last_itag: dict[str, float] = {}
-        self._decoders: dict[str, Callable[[Notification, float], list[Output]]] = {
-            uuids.HEART_RATE_MEASUREMENT: self._heart_rate,
-            uuids.PLX_CONTINUOUS: self._plx_continuous,
-            uuids.PLX_SPOT_CHECK: self._plx_spot_check,
-            uuids.TEMPERATURE_MEASUREMENT: self._temperature,
-            uuids.BATTERY_LEVEL: self._battery,
-            uuids.ANXIN_EVENT: self._vendor_event,
-            uuids.ITAG_BUTTON: self._itag,
-        }
+        self._counters: dict[tuple[str, str], int] = {}
+        self._stored: dict[tuple[str, str], int] = {}
+        for enrolment in enrolments:
+            self.enrol(enrolment)
 
     @staticmethod
     def handles(characteristic: str) -> bool:
-        """True for characteristics the processor can decode (the bridge subscribes to these)."""
+        """True for characteristics the bridge decodes (it subscribes to these)."""
         return characteristic in KNOWN_CHARACTERISTICS
+
+    # ----- enrolment ------------------------------------------------------------------------------
+
+    def enrol(self, enrolment: Enrolment) -> None:
+        """Serve a band (again, e.g. with a new key: its counters then start over)."""
+        current = self._decoders.get(enrolment.address)
+        if current is not None and current.enrolment == enrolment:
+            return
+        highest = self._stored.get((enrolment.address, enrolment.key_id or ""))
+        if current is not None and current.enrolment.key == enrolment.key and current.guard.highest is not None:
+            highest = max(highest or 0, current.guard.highest)
+        self._decoders[enrolment.address] = BandDecoder(enrolment, highest=highest,
+                                                        reorder_window=self.reorder_window)
+
+    def give_back_counters(self, counters: Mapping[tuple[str, str], int]) -> None:
+        """Counters from :meth:`take_counters` that could not be stored: hand them out again next time."""
+        for key, highest in counters.items():
+            self._counters[key] = max(highest, self._counters.get(key, highest))
+
+    def restore_counters(self, counters: Mapping[tuple[str, str], int]) -> None:
+        """Highest frame counters per (band, key fingerprint) a previous run stored."""
+        self._stored.update(counters)
+        for decoder in self._decoders.values():
+            stored = counters.get((decoder.address, decoder.enrolment.key_id or ""))
+            if stored is not None and (decoder.guard.highest is None or stored > decoder.guard.highest):
+                decoder.guard.highest = stored
+
+    def enrolment(self, address: str) -> Enrolment | None:
+        """How a band is enrolled, None when the bridge does not serve it."""
+        decoder = self._decoders.get(address)
+        return decoder.enrolment if decoder else None
+
+    def take_counters(self) -> dict[tuple[str, str], int]:
+        """Highest frame counters per (band, key fingerprint) that went up since the last call."""
+        counters, self._counters = self._counters, {}
+        return counters
 
     def stats(self, address: str) -> BandStats:
         """Counters of one band (zeros for a band never heard)."""
         return self._stats.setdefault(address, BandStats())
 
-    def handle(self, note: Notification, now: float) -> list[Output]:
-        """Decode one notification; malformed payloads are counted and logged, never raised."""
-        stats = self.stats(note.address)
-        stats.notifications += 1
-        if stats.last_heard_at is None or note.received_at > stats.last_heard_at:
-            stats.last_heard_at = note.received_at
-        decoder = self._decoders.get(note.characteristic)
+    # ----- input ----------------------------------------------------------------------------------
+
+    def handle(self, item: Notification | Advert, now: float) -> list[Output]:
+        """Decode one notification or advertisement and apply its events; refusals are counted and logged."""
+        decoder = self._decoders.get(item.address)
         if decoder is None:
-            stats.unknown_characteristic += 1
-            logger.debug("%s: ignoring characteristic %s", note.address, note.characteristic)
             return []
-        try:
-            outputs = decoder(note, now)
-        except MalformedPayload as exc:
+        stats = self.stats(item.address)
+        if isinstance(item, Notification):
+            stats.notifications += 1
+            decoded = decoder.notification(item, now)
+        else:
+            stats.adverts += 1
+            decoded = decoder.advert(item, now)
+        self._note(item, decoded, stats)
+        outputs: list[Output] = []
+        for event in decoded.events:
+            outputs.extend(self._apply(event, now))
+        return self._count(item.address, outputs)
+
+    def _note(self, item: Notification | Advert, decoded: Decoded, stats: BandStats) -> None:
+        if decoded.heard and (stats.last_heard_at is None or item.received_at >= stats.last_heard_at):
+            stats.last_heard_at, stats.radio = item.received_at, item.radio
+            if isinstance(item, Advert) and item.rssi is not None:
+                stats.rssi, stats.rssi_at = item.rssi, item.received_at
+        if decoded.counter is not None:
+            key_id = self._decoders[item.address].enrolment.key_id or ""
+            self._counters[(item.address, key_id)] = decoded.counter
+        if decoded.duplicate and isinstance(item, Notification) and item.source == "gatt":
+            stats.duplicates += 1
+        if decoded.refusal is not None:
+            self._refused(item, decoded, stats)
+
+    def _refused(self, item: Notification | Advert, decoded: Decoded, stats: BandStats) -> None:
+        refusal = decoded.refusal
+        assert refusal is not None
+        if refusal is Refusal.MALFORMED:
             stats.malformed += 1
-            logger.warning(
-                "%s: malformed %s payload %s (%d malformed so far): %s",
-                note.address, note.source, note.data.hex(), stats.malformed, exc,
-            )
+        elif refusal is Refusal.UNSUPPORTED and isinstance(item, Notification):
+            stats.unknown_characteristic += 1
+        else:
+            stats.refused[refusal.value] += 1
+        if refusal.suspicious:
+            stats.suspicious_radio, stats.suspicious_at = item.radio, item.received_at
+            logger.warning("%s: suspicious frame dropped (%s) heard by %s: %s (%d suspicious so far)",
+                           item.address, refusal.value, item.radio, decoded.detail,
+                           sum(stats.refused[r.value] for r in Refusal if r.suspicious))
+        else:
+            logger.info("%s: frame dropped (%s): %s", item.address, refusal.value, decoded.detail)
+
+    # ----- policy ---------------------------------------------------------------------------------
+
+    def _apply(self, event: BandEvent, now: float) -> list[Output]:
+        stats = self.stats(event.band)
+        if event.battery_percent is not None:
+            stats.battery_percent = event.battery_percent
+        if event.kind in (EventKind.READING, EventKind.BATTERY):
+            assert event.reading is not None and event.value is not None
+            return [ReadingOut(event.band, event.reading, event.value, event.occurred_at)]
+        extra: dict[str, Any] = {}
+        if event.device == "anxin":
+            missed = self._track_sequence(event)
+            if missed is None:
+                return []
+            if missed:
+                extra["missed_events"] = missed
+        if event.kind is EventKind.PRESENCE:
             return []
-        return self._count(note.address, outputs)
+        if event.kind is EventKind.CHECK_IN:
+            stats.check_ins += 1
+            return [CheckInOut(event.band, event.event_id, event.occurred_at, event.heard.radio)]
+        if event.device == "itag" and not self._debounced(event, now):
+            return []
+        alert = AlertOut(ALERT_KINDS[event.kind], event.band, event.event_id, _details(event, extra),
+                         occurred_at=event.occurred_at)
+        return self._dispatch(event, alert, now)
+
+    def _dispatch(self, event: BandEvent, alert: AlertOut, now: float) -> list[Output]:
+        if event.kind is EventKind.FALL:
+            return self._hold_fall(alert, event, now)
+        if event.kind is EventKind.FALL_CANCELLED:
+            return self._fall_cancelled(alert, now)
+        if event.kind is EventKind.SOS_CANCELLED:
+            return self._cancel_forwarded(alert.wristband, "sos", SOS_CANCELLED_REASON)
+        if event.kind in DEVICE_EVENTS:
+            return [self._forwarded(_with(alert, event=event.kind.value))]
+        if event.device == "itag":
+            return [self._forwarded(alert), ItagPressed(event.band, alert.event_id, event.occurred_at)]
+        return [self._forwarded(alert)]
+
+    def _debounced(self, event: BandEvent, now: float) -> bool:
+        """True for an iTAG press that is new (not within ``itag_debounce`` of the last one)."""
+        last = self._last_itag.get(event.band)
+        if last is not None and now - last < self.itag_debounce:
+            return False
+        self._last_itag[event.band] = now
+        return True
 
     def due(self, now: float) -> list[Output]:
         """Falls whose cancel window has ended: forward them now (each followed by its FallSettled)."""
@@ -162,83 +278,16 @@ class EventProcessor:
         if 0 <= age < self.itag_debounce:
             self._last_itag[address] = now - age
 
-    # ----- standard characteristics ---------------------------------------------------------------
+    # ----- falls and cancellations ----------------------------------------------------------------
 
-    def _heart_rate(self, note: Notification, now: float) -> list[Output]:
-        hr = gatt.parse_heart_rate_measurement(note.data)
-        if hr.sensor_contact is False or hr.bpm == 0:
-            return []  # band not on a wrist: no reading rather than a false 0 bpm
-        return [ReadingOut(note.address, "heart_rate", float(hr.bpm), note.received_at)]
-
-    def _plx_continuous(self, note: Notification, now: float) -> list[Output]:
-        return _spo2_reading(note, gatt.parse_plx_continuous(note.data).spo2)
-
-    def _plx_spot_check(self, note: Notification, now: float) -> list[Output]:
-        return _spo2_reading(note, gatt.parse_plx_spot_check(note.data).spo2)
-
-    def _temperature(self, note: Notification, now: float) -> list[Output]:
-        celsius = gatt.parse_temperature_measurement(note.data).celsius
-        if celsius is None or not math.isfinite(celsius):
-            return []
-        return [ReadingOut(note.address, "temperature", round(celsius, 2), note.received_at)]
-
-    def _battery(self, note: Notification, now: float) -> list[Output]:
-        percent = gatt.parse_battery_level(note.data).percent
-        self.stats(note.address).battery_percent = percent
-        return [ReadingOut(note.address, "battery", float(percent), note.received_at)]
-
-    def _itag(self, note: Notification, now: float) -> list[Output]:
-        press = gatt.parse_itag_button(note.data)
-        last = self._last_itag.get(note.address)
-        if last is not None and now - last < self.itag_debounce:
-            return []
-        self._last_itag[note.address] = now
-        millis = int(note.received_at.timestamp() * 1000)
-        alert = AlertOut("sos", note.address, f"{note.address}:itag:{millis}",
-                         {"source": "itag", "button_code": press.code})
-        return [self._forwarded(alert), ItagPressed(note.address, alert.event_id, note.received_at)]
-
-    # ----- vendor events --------------------------------------------------------------------------
-
-    def _vendor_event(self, note: Notification, now: float) -> list[Output]:
-        event = gatt.parse_wristband_event(note.data)
-        missed = self._track_sequence(note, event)
-        if missed is None:
-            return []
-        if event.battery_percent is not None:
-            self.stats(note.address).battery_percent = event.battery_percent
-        details: dict[str, Any] = {
-            "seq": event.sequence,
-            "band_clock": event.band_clock,
-            "battery": event.battery_percent,
-            "worn": event.worn,
-            "via": note.source,
-        }
-        if missed:
-            details["missed_events"] = missed
-        alert = AlertOut(_ALERT_KIND[event.kind], note.address, event_id_for(note.address, event), details)
-        return self._dispatch_event(event.kind, alert, note, now)
-
-    def _dispatch_event(self, kind: WristbandEventKind, alert: AlertOut, note: Notification,
-                        now: float) -> list[Output]:
-        if kind is WristbandEventKind.FALL:
-            return self._hold_fall(alert, note, now)
-        if kind is WristbandEventKind.FALL_CANCELLED:
-            return self._fall_cancelled(alert, now)
-        if kind is WristbandEventKind.SOS_CANCELLED:
-            return self._cancel_forwarded(alert.wristband, "sos", SOS_CANCELLED_REASON)
-        if alert.kind == "device":
-            return [self._forwarded(_with(alert, event=kind.slug))]
-        return [self._forwarded(alert)]
-
-    def _hold_fall(self, alert: AlertOut, note: Notification, now: float) -> list[Output]:
+    def _hold_fall(self, alert: AlertOut, event: BandEvent, now: float) -> list[Output]:
         if self.fall_cancel_window <= 0:
             return [self._forwarded(_with(alert, cancelled=False))]
         fall = _PendingFall(alert, deadline=now + self.fall_cancel_window, started=now)
         self._pending_falls.setdefault(alert.wristband, []).append(fall)
         logger.info("%s: fall detected, waiting %.0f s for a cancel", alert.wristband, self.fall_cancel_window)
-        deadline_at = note.received_at + timedelta(seconds=self.fall_cancel_window)
-        return [FallHeld(alert, note.received_at, deadline_at)]
+        received_at = event.heard.received_at
+        return [FallHeld(alert, received_at, received_at + timedelta(seconds=self.fall_cancel_window))]
 
     def _fall_cancelled(self, cancel: AlertOut, now: float) -> list[Output]:
         pending = self._pending_falls.pop(cancel.wristband, [])
@@ -248,7 +297,8 @@ class EventProcessor:
         for fall in pending:  # cancelled in time: recorded at the portal, but as a cancelled non-emergency
             after = round(now - fall.started, 1)
             raised = _with(fall.alert, cancelled=True, cancelled_after_s=after)
-            outputs.append(AlertOut(raised.kind, raised.wristband, raised.event_id, raised.details, emergency=False))
+            outputs.append(AlertOut(raised.kind, raised.wristband, raised.event_id, raised.details, emergency=False,
+                                    occurred_at=raised.occurred_at))
             outputs.append(CancelOut(fall.alert.wristband, fall.alert.event_id, FALL_CANCELLED_REASON))
             outputs.append(FallSettled(fall.alert.wristband, fall.alert.event_id))
         logger.info("%s: fall cancelled by the wearer within the window", cancel.wristband)
@@ -261,21 +311,22 @@ class EventProcessor:
             return []
         return [CancelOut(address, event_id, reason)]
 
-    def _track_sequence(self, note: Notification, event: WristbandEvent) -> int | None:
-        """Return the number of events missed before this one, or None for a duplicate."""
-        seen = self._sequences.setdefault(note.address, SequenceTracker()).observe(event.sequence, event.band_clock)
-        stats = self.stats(note.address)
+    def _track_sequence(self, event: BandEvent) -> int | None:
+        """Return the number of Anxin events missed before this one, or None for a duplicate."""
+        seq, clock = int(event.details["seq"]), int(event.details["band_clock"])
+        seen = self._sequences.setdefault(event.band, SequenceTracker()).observe(seq, clock)
+        stats = self.stats(event.band)
         if seen.duplicate:
-            if note.source == "gatt":  # the advertisement mirror repeats by design
+            if event.details.get("via") == "gatt":  # the advertisement mirror repeats by design
                 stats.duplicates += 1
-                logger.info("%s: duplicate event seq %d dropped", note.address, event.sequence)
+                logger.info("%s: duplicate event seq %d dropped", event.band, seq)
             return None
         if seen.late:
             stats.late_events += 1
-            logger.info("%s: late event seq %d", note.address, event.sequence)
+            logger.info("%s: late event seq %d", event.band, seq)
         if seen.missed:
             stats.missed_events += seen.missed
-            logger.warning("%s: %d event(s) missing before seq %d", note.address, seen.missed, event.sequence)
+            logger.warning("%s: %d event(s) missing before seq %d", event.band, seen.missed, seq)
         return seen.missed
 
     # ----- bookkeeping ----------------------------------------------------------------------------
@@ -298,34 +349,23 @@ class EventProcessor:
         return outputs
 
 
-KNOWN_CHARACTERISTICS = frozenset(
-    {
-        uuids.HEART_RATE_MEASUREMENT,
-        uuids.PLX_CONTINUOUS,
-        uuids.PLX_SPOT_CHECK,
-        uuids.TEMPERATURE_MEASUREMENT,
-        uuids.BATTERY_LEVEL,
-        uuids.ANXIN_EVENT,
-        uuids.ITAG_BUTTON,
-    }
-)
+KNOWN_CHARACTERISTICS = frozenset({
+    uuids.HEART_RATE_MEASUREMENT, uuids.PLX_CONTINUOUS, uuids.PLX_SPOT_CHECK, uuids.TEMPERATURE_MEASUREMENT,
+    uuids.BATTERY_LEVEL, uuids.ANXIN_EVENT, uuids.ITAG_BUTTON,
+})
 
-_ALERT_KIND: dict[WristbandEventKind, str] = {
-    WristbandEventKind.SOS: "sos",
-    WristbandEventKind.SOS_CANCELLED: "sos",
-    WristbandEventKind.FALL: "fall",
-    WristbandEventKind.FALL_CANCELLED: "fall",
-    WristbandEventKind.OFF_WRIST: "device",
-    WristbandEventKind.ON_WRIST: "device",
-    WristbandEventKind.LOW_BATTERY: "device",
-}
+
+def _details(event: BandEvent, extra: dict[str, Any]) -> dict[str, Any]:
+    """What an alert carries: the decoder's facts, the radio that heard it and whether it was authenticated."""
+    details = {**event.details, **extra}
+    details.update(radio=event.heard.radio, authenticated=event.authenticated)
+    if event.heard.rssi is not None:
+        details["rssi"] = event.heard.rssi
+    if event.device not in ("anxin", "itag"):
+        details["device"] = event.device
+    return details
 
 
 def _with(alert: AlertOut, **details: Any) -> AlertOut:
-    return AlertOut(alert.kind, alert.wristband, alert.event_id, {**alert.details, **details}, alert.emergency)
-
-
-def _spo2_reading(note: Notification, spo2: float | None) -> list[Output]:
-    if spo2 is None or not 0 < spo2 <= 100:
-        return []
-    return [ReadingOut(note.address, "spo2", spo2, note.received_at)]
+    return AlertOut(alert.kind, alert.wristband, alert.event_id, {**alert.details, **details}, alert.emergency,
+                    alert.occurred_at)

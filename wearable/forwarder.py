@@ -1,4 +1,4 @@
-"""The consumer task: notifications from the queue -> EventProcessor -> portal client.
+"""The consumer task: notifications and advertisements from the queue -> EventProcessor -> portal client.
 
 Alerts are handed to the portal client at once; readings are batched every
 ``batch_interval`` seconds. The portal client writes to a local SQLite outbox,
@@ -9,7 +9,11 @@ meanwhile instead of waiting for those writes.
 
 State outputs (a fall held in its cancel window, its settlement, an iTAG press) go to
 the bridge's state file (:mod:`wearable.state`) in the order the processor produced
-them, so a fall is forgotten there only after its alert is in the outbox.
+them, so a fall is forgotten there only after its alert is in the outbox. The highest frame
+counter of each band goes there every ``batch_interval``.
+
+Check-ins (a double press) go to a :class:`CheckInSink` when the bridge has one (the
+portal's ``POST /api/v1/checkins``); without one they are logged and counted only.
 """
 
 from __future__ import annotations
@@ -20,10 +24,13 @@ import math
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Protocol
 
 from wearable.events import (
+    Advert,
     AlertOut,
     CancelOut,
+    CheckInOut,
     EventProcessor,
     FallHeld,
     FallSettled,
@@ -43,8 +50,16 @@ MAX_BATCH_READINGS = 1_000
 """Readings per ``post_readings`` call: the portal refuses batches over 5,000 readings or 1 MB (~110 B
 a reading), so a large bridge (600+ bands at one tick a second) posts several batches per interval."""
 
-Pending = AlertOut | CancelOut | FallHeld | FallSettled | ItagPressed
+Pending = AlertOut | CancelOut | CheckInOut | FallHeld | FallSettled | ItagPressed
 """Outputs that are retried at the next flush when they could not be stored."""
+
+
+class CheckInSink(Protocol):
+    """Where check-ins go: a durable portal-client call (``POST /api/v1/checkins``)."""
+
+    def check_in(self, *, wristband: str, event_id: str, occurred_at: datetime, radio: str) -> str:
+        """Queue a check-in; returns its event id at once."""
+        ...
 
 
 class Forwarder:
@@ -54,12 +69,13 @@ class Forwarder:
         self,
         portal: PortalSink,
         processor: EventProcessor,
-        queue: asyncio.Queue[Notification],
+        queue: asyncio.Queue[Notification | Advert],
         *,
         batch_interval: float,
         clock: Callable[[], float] = time.monotonic,
         state: BridgeState | None = None,
         wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        checkins: CheckInSink | None = None,
     ) -> None:
         self.portal = portal
         self.processor = processor
@@ -68,18 +84,24 @@ class Forwarder:
         self.clock = clock
         self.state = state
         self.wall_clock = wall_clock
+        self.checkins = checkins
+        self.check_ins_not_forwarded = 0
+        """Check-ins taken while the bridge had no check-in sink."""
         self.processed = 0
         """Notifications taken from the queue so far (for benchmarks and health checks)."""
         self._readings: list[ReadingOut] = []
         self._failed: list[Pending] = []
         self._posting: asyncio.Task[None] | None = None
+        self._counting: asyncio.Task[None] | None = None
 
     async def restore(self) -> int:
-        """Hold again the falls a previous run left in the state file; returns how many."""
+        """Hold again the falls a previous run left in the state file, take back the frame counters;
+        returns how many falls."""
         if self.state is None:
             return 0
         falls = await asyncio.to_thread(self.state.held_falls)
         presses = await asyncio.to_thread(self.state.itag_presses)
+        self.processor.restore_counters(await asyncio.to_thread(self.state.counters))
         now, wall_now = self.clock(), self.wall_clock()
         for fall in falls:
             left = self.processor.restore_fall(fall.alert, detected_at=fall.detected_at,
@@ -103,10 +125,29 @@ class Forwarder:
             await self._dispatch(self.processor.due(self.clock()))
             if self.clock() >= next_flush:
                 await self._retry_failed()
+                self._store_counters_in_background()
                 self._post_in_background()
                 next_flush = self.clock() + self.batch_interval
 
-    async def _next(self, timeout: float) -> Notification | None:
+    def _store_counters_in_background(self) -> None:
+        """Hand the frame counters that went up to a writing task (unless one is still writing): the
+        forwarder keeps taking notifications meanwhile."""
+        if self.state is None or (self._counting is not None and not self._counting.done()):
+            return
+        counters = self.processor.take_counters()
+        if counters:
+            self._counting = asyncio.create_task(self._store_counters(counters), name="bridge-store-counters")
+
+    async def _store_counters(self, counters: dict[tuple[str, str], int]) -> None:
+        """Write frame counters (a failure gives them back for the next time)."""
+        assert self.state is not None
+        try:
+            await asyncio.to_thread(self.state.store_counters, counters)
+        except Exception:
+            logger.exception("could not store %d frame counter(s); trying again", len(counters))
+            self.processor.give_back_counters(counters)
+
+    async def _next(self, timeout: float) -> Notification | Advert | None:
         if not self.queue.empty():
             return self.queue.get_nowait()
         try:
@@ -120,6 +161,11 @@ class Forwarder:
         while not self.queue.empty():
             await self._dispatch(self.processor.handle(self.queue.get_nowait(), self.clock()))
         await self._dispatch(self.processor.flush_falls())
+        if self._counting is not None:
+            await self._counting
+        self._store_counters_in_background()
+        if self._counting is not None:
+            await self._counting
         await self.flush()
 
     async def _dispatch(self, outputs: list[Output]) -> None:
@@ -149,7 +195,7 @@ class Forwarder:
         except Exception:  # a failing outbox / state file must not stop the bridge; retried at next flush
             logger.exception("%s: could not store %s", output.wristband, output)
             return False
-        if isinstance(output, AlertOut | CancelOut):
+        if isinstance(output, AlertOut | CancelOut | CheckInOut):
             logger.info("%s: queued %s", output.wristband, output)
         return True
 
@@ -157,7 +203,10 @@ class Forwarder:
         """Blocking: one outbox or state-file write (runs in a worker thread)."""
         if isinstance(output, AlertOut):
             self.portal.raise_alert(kind=output.kind, event_id=output.event_id, emergency=output.emergency,
-                                    wristband=output.wristband, details=dict(output.details))
+                                    wristband=output.wristband, occurred_at=output.occurred_at,
+                                    details=dict(output.details))
+        elif isinstance(output, CheckInOut):
+            self._check_in(output)
         elif isinstance(output, CancelOut):
             self.portal.cancel_alert(output.event_id, reason=output.reason)
         elif self.state is None:
@@ -168,6 +217,15 @@ class Forwarder:
             self.state.settle_fall(output.event_id)
         else:
             self.state.note_itag_press(output.wristband, event_id=output.event_id, pressed_at=output.pressed_at)
+
+    def _check_in(self, output: CheckInOut) -> None:
+        if self.checkins is None:
+            self.check_ins_not_forwarded += 1
+            logger.warning("%s: check-in (double press) at %s heard by %s; this bridge has no check-in route to "
+                           "forward it to", output.wristband, output.occurred_at.isoformat(), output.radio)
+            return
+        self.checkins.check_in(wristband=output.wristband, event_id=output.event_id,
+                               occurred_at=output.occurred_at, radio=output.radio)
 
     async def flush(self) -> None:
         """Retry outputs that failed to store (in order), then post the batched readings and wait."""

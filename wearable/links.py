@@ -19,7 +19,7 @@ from bleak_retry_connector import establish_connection
 
 from wearable import uuids
 from wearable.config import BridgeSettings, backoff_delay
-from wearable.events import EventProcessor, Notification
+from wearable.events import Advert, EventProcessor, Notification
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ class BandLink:
         address: str,
         *,
         settings: BridgeSettings,
-        queue: asyncio.Queue[Notification],
+        queue: asyncio.Queue[Notification | Advert],
         slots: asyncio.Semaphore,
         wait_for_device: Callable[[str], Awaitable[BLEDevice]],
         client_backend: type[BaseBleakClient] | None = None,

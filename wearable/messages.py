@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
+
+from wearable.model import LOCAL_RADIO
 
 Source = Literal["gatt", "advertisement"]
 
@@ -23,6 +27,24 @@ class Notification:
     """When the bridge received it (timezone-aware UTC)."""
     source: Source = "gatt"
     """``"gatt"`` for notifications/indications, ``"advertisement"`` for the service-data mirror."""
+    radio: str = LOCAL_RADIO
+    """The radio that received it (GATT links are always the bridge's own adapter)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Advert:
+    """One advertisement of an enrolled band, from the bridge's adapter or an ESPHome proxy."""
+
+    address: str
+    """Band address (upper case)."""
+    service_data: Mapping[str, bytes]
+    """Service data by 128-bit UUID (bleak's form)."""
+    rssi: int | None
+    """Signal strength (dBm)."""
+    radio: str
+    """``"adapter"`` or ``"proxy:<name>"``: which radio heard it."""
+    received_at: datetime
+    """When the bridge received it (timezone-aware UTC)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +61,22 @@ class AlertOut:
     """Minimal extra facts (sequence number, battery, cancelled...)."""
     emergency: bool | None = None
     """None lets the portal decide by kind; False for a fall the wearer cancelled in time."""
+    occurred_at: datetime | None = None
+    """When the wearer pressed (the band's clock, else the bridge's first receipt)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckInOut:
+    """A daily check-in (平安打卡: a double press) for the portal."""
+
+    wristband: str
+    """Band address."""
+    event_id: str
+    """Idempotency key; the same press always gives the same id."""
+    occurred_at: datetime
+    """When the wearer pressed."""
+    radio: str
+    """Which radio heard it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,11 +153,11 @@ class ItagPressed:
     """When the bridge received the press (UTC)."""
 
 
-PortalOut = AlertOut | CancelOut
+PortalOut = AlertOut | CancelOut | CheckInOut
 """Outputs that become a durable portal request."""
 StateOut = FallHeld | FallSettled | ItagPressed
 """Outputs that update the bridge's own state file (``wearable.state``)."""
-Output = AlertOut | CancelOut | ReadingOut | FallHeld | FallSettled | ItagPressed
+Output = AlertOut | CancelOut | CheckInOut | ReadingOut | FallHeld | FallSettled | ItagPressed
 
 
 @dataclass(slots=True)
@@ -127,6 +165,7 @@ class BandStats:
     """Counters per band, for logs and health checks."""
 
     notifications: int = 0
+    adverts: int = 0
     malformed: int = 0
     duplicates: int = 0
     missed_events: int = 0
@@ -134,7 +173,21 @@ class BandStats:
     unknown_characteristic: int = 0
     alerts: int = 0
     readings: int = 0
+    check_ins: int = 0
     battery_percent: int | None = None
     """Latest battery charge the band reported (Battery Level or an event's battery byte)."""
     last_heard_at: datetime | None = None
-    """When the latest notification or indication of the band arrived (UTC)."""
+    """When the band was last heard for sure (UTC): a notification, an authenticated frame, or any
+    advertisement of a device enrolled without a key."""
+    radio: str | None = None
+    """The radio that heard it then."""
+    rssi: int | None = None
+    """Signal strength of the latest advertisement heard for sure."""
+    rssi_at: datetime | None = None
+    """When that advertisement arrived (UTC)."""
+    refused: Counter[str] = field(default_factory=Counter)
+    """Frames dropped per reason (``bad_mic``, ``plaintext``, ``replayed``, ``ahead``, ``no_key``...)."""
+    suspicious_radio: str | None = None
+    """The radio that heard the latest suspicious frame (where the spoofer is)."""
+    suspicious_at: datetime | None = None
+    """When."""

@@ -8,6 +8,7 @@ steps, where one client simply sends them one after the other (docs/benchmarks.m
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Protocol
 
 
@@ -16,7 +17,7 @@ class PortalSink(Protocol):
 
     def raise_alert(
         self, *, kind: str, event_id: str | None = None, emergency: bool | None = None,
-        wristband: str | None = None, details: dict[str, Any] | None = None,
+        wristband: str | None = None, occurred_at: datetime | None = None, details: dict[str, Any] | None = None,
     ) -> str:
         """Queue an alert; returns its event id at once."""
         ...
@@ -31,12 +32,16 @@ class PortalSink(Protocol):
 
 
 class FullPortal(PortalSink, Protocol):
-    """The whole client as the runner uses it: durable calls, status reports, the wristband list."""
+    """The whole client as the runner uses it: durable calls, status reports, the bands and their keys."""
 
     def report_band_status(self, bands: list[dict[str, Any]]) -> dict[str, Any]:
         """Send band statuses now (not durable)."""
         ...
 
+    def band_keys(self) -> list[dict[str, Any]]:
+        """This site's bands as the bridge serves them: ``[{address, scheme, key}]`` (key hex or null)."""
+        ...
+
     def wristbands(self) -> list[dict[str, Any]]:
-        """Wristbands registered at this device's site."""
+        """Wristbands registered at this device's site (a portal without band keys)."""
         ...

@@ -2,7 +2,14 @@
 
 The data directory holds the portal client's outbox (``bridge-outbox.sqlite3``) and the
 bridge's own state (``bridge-state.sqlite3``: falls inside their cancel window, last iTAG
-presses), so a bridge restarted on the same directory loses no alert.
+presses, frame counters, the bands' keys sealed under the device token), so a bridge
+restarted on the same directory loses no alert and still authenticates its bands when the
+portal cannot be reached.
+
+The bands and their keys come from the portal (``GET /api/v1/bands/keys``, this site's
+bands only); ESPHome proxies from ``--proxy`` options (docs/devices.md). With
+``--simulate N`` the bands are simulated (:mod:`wearable.simulator`), and from three bands
+on the last one lives at a simulated home heard by a fake ESPHome proxy.
 """
 
 from __future__ import annotations
@@ -13,13 +20,16 @@ import logging
 import signal
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from bleak.backends.client import BaseBleakClient
 from bleak.backends.scanner import BaseBleakScanner
 
 from wearable.bridge import WristbandBridge
 from wearable.config import BridgeSettings
+from wearable.keys import Enrolment, InvalidKey, Scheme
 from wearable.portal import FullPortal
+from wearable.proxies import ProxyConfig
 from wearable.sim_band import SimulatedBand
 from wearable.simulator import SimulatedWorld, simulated_address
 from wearable.state import BridgeState
@@ -28,6 +38,8 @@ logger = logging.getLogger(__name__)
 
 OUTBOX_FILE = "bridge-outbox.sqlite3"
 WRISTBAND_REFRESH_S = 60.0
+SIMULATED_HOME = "演示家庭"
+"""Name of the simulated home (an ESPHome proxy) where the last simulated band lives."""
 
 
 BridgePortal = FullPortal
@@ -36,7 +48,7 @@ BridgePortal = FullPortal
 
 def run_bridge(
     *, portal_url: str, token: str, data_dir: Path, simulate: int = 0, sos_after: float | None = None,
-    settings: BridgeSettings | None = None,
+    settings: BridgeSettings | None = None, proxies: list[ProxyConfig] | None = None,
 ) -> None:
     """Run the bridge (``simulate`` > 0: that many simulated bands) until SIGINT / SIGTERM."""
     from caregiver_portal.client import PortalClient  # the portal package is an edge dependency
@@ -46,7 +58,8 @@ def run_bridge(
     state = BridgeState.in_dir(data_dir)
     client.start()
     try:
-        asyncio.run(serve(client, simulate=simulate, sos_after=sos_after, settings=settings, state=state))
+        asyncio.run(serve(client, simulate=simulate, sos_after=sos_after, settings=settings, state=state,
+                          secret=token.encode(), proxies=proxies or []))
     finally:
         client.stop()
         logger.info("bridge exited; %d request(s) wait in the outbox", client.pending_count())
@@ -64,20 +77,27 @@ async def serve(
     world: SimulatedWorld | None = None,
     install_signal_handlers: bool = True,
     state: BridgeState | None = None,
+    secret: bytes = b"",
+    proxies: list[ProxyConfig] | None = None,
 ) -> None:
     """Run the bridge on the running loop until ``stop`` is set (or a signal arrives)."""
     stop = stop or asyncio.Event()
+    proxies = list(proxies or [])
     if world is None and simulate > 0:
-        world = SimulatedWorld(simulate)
+        world = simulated_world(simulate)
+    if world is not None and world.proxies:
+        await world.start_proxies()
+        proxies += world.proxy_configs()
     scanner_backend: type[BaseBleakScanner] | None = world.scanner_backend if world else None
     client_backend: type[BaseBleakClient] | None = world.client_backend if world else None
-    fallback = [simulated_address(i) for i in range(1, simulate + 1)]
-    addresses = await fetch_wristbands(portal, fallback=fallback)
+    fallback = world.enrolments() if world is not None else []
+    bands = await fetch_enrolments(portal, state=state, secret=secret, fallback=fallback)
     bridge = WristbandBridge(
-        portal, addresses, settings, scanner_backend=scanner_backend, client_backend=client_backend,
-        state=state, status_sink=portal,
+        portal, bands, settings, scanner_backend=scanner_backend, client_backend=client_backend,
+        state=state, status_sink=portal, proxies=proxies,
     )
-    helpers = [asyncio.create_task(_refresh_wristbands(portal, bridge), name="wristband-refresh")]
+    helpers = [asyncio.create_task(_refresh_wristbands(portal, bridge, state, secret, fallback),
+                                   name="wristband-refresh")]
     if world is not None and sos_after is not None and world.bands:
         helpers.append(asyncio.create_task(_press_sos_later(world.band(simulated_address(1)), sos_after)))
     try:
@@ -93,31 +113,73 @@ async def serve(
             await world.close()
 
 
-async def fetch_wristbands(portal: BridgePortal, *, fallback: list[str]) -> list[str]:
-    """Addresses registered at the portal; ``fallback`` (with a log line) when it cannot be asked."""
+def simulated_world(count: int) -> SimulatedWorld:
+    """``--simulate N``: N Anxin bands at the centre; from 3 on, band N is at a simulated home."""
+    world = SimulatedWorld(count)
+    if count >= 3:
+        world.add_proxy(SIMULATED_HOME)
+        world.band(simulated_address(count)).go_home(SIMULATED_HOME)
+    return world
+
+
+def parse_enrolments(listed: list[dict[str, Any]]) -> list[Enrolment]:
+    """The portal's band list -> enrolments; a malformed entry is logged (without its key) and skipped."""
+    bands = []
+    for item in listed:
+        try:
+            bands.append(Enrolment.from_portal(item))
+        except (InvalidKey, ValueError, KeyError) as exc:
+            logger.error("band %s from the portal skipped: %s", item.get("address"), exc)
+    return bands
+
+
+def ask_portal(portal: BridgePortal, known: list[Enrolment]) -> list[Enrolment]:
+    """Blocking: this site's bands and keys. A portal client without the key route yet (before the
+    portal part of issue 20) gives its wristband list: bands in ``known`` (the simulated ones) keep
+    their keys, the others are served without authentication."""
     try:
-        listed = await asyncio.to_thread(portal.wristbands)
+        listed = portal.band_keys()
+    except AttributeError:
+        by_address = {band.address: band for band in known}
+        legacy = [str(item["address"]).upper() for item in portal.wristbands() if item.get("address")]
+        logger.warning("this portal gives no band keys: %d band(s) served without authentication",
+                       sum(address not in by_address for address in legacy))
+        return [by_address.get(address, Enrolment(address, Scheme.ITAG)) for address in legacy]
+    return parse_enrolments(listed)
+
+
+async def fetch_enrolments(portal: BridgePortal, *, state: BridgeState | None, secret: bytes,
+                           fallback: list[Enrolment]) -> list[Enrolment]:
+    """This site's bands and keys from the portal (cached in the state file); when the portal cannot be
+    asked, the cached ones, else ``fallback`` (the simulated bands)."""
+    try:
+        bands = await asyncio.to_thread(ask_portal, portal, fallback)
     except Exception as exc:  # PortalUnavailable, RequestRejected, a bad answer: keep the bridge up
-        logger.warning("cannot get the registered wristbands from the portal (%s); using %d fallback "
-                       "address(es) %s", exc, len(fallback), ", ".join(fallback) or "-")
-        return list(fallback)
-    addresses = [str(item["address"]).upper() for item in listed if item.get("address")]
-    logger.info("portal lists %d wristband(s)", len(addresses))
-    return addresses
+        cached = await asyncio.to_thread(state.enrolments, secret=secret) if state is not None else []
+        chosen = cached or fallback
+        logger.warning("cannot get the bands and keys from the portal (%s); using %d %s band(s)", exc, len(chosen),
+                       "cached" if cached else "fallback")
+        return chosen
+    if state is not None:
+        await asyncio.to_thread(state.store_enrolments, bands, secret=secret)
+    logger.info("portal lists %d band(s), %d with a key", len(bands), sum(b.key is not None for b in bands))
+    return bands
 
 
-async def _refresh_wristbands(portal: BridgePortal, bridge: WristbandBridge) -> None:
-    """Pick up wristbands registered while the bridge runs."""
+async def _refresh_wristbands(portal: BridgePortal, bridge: WristbandBridge, state: BridgeState | None,
+                              secret: bytes, known: list[Enrolment]) -> None:
+    """Pick up bands enrolled (or given a new key) while the bridge runs."""
     while True:
         await asyncio.sleep(WRISTBAND_REFRESH_S)
         try:
-            listed = await asyncio.to_thread(portal.wristbands)
+            bands = await asyncio.to_thread(ask_portal, portal, known)
         except Exception as exc:
-            logger.debug("wristband refresh failed: %s", exc)
+            logger.debug("band refresh failed: %s", exc)
             continue
-        for item in listed:
-            if item.get("address"):
-                bridge.register(str(item["address"]))
+        if state is not None:
+            await asyncio.to_thread(state.store_enrolments, bands, secret=secret)
+        for band in bands:
+            bridge.register(band)
 
 
 async def _press_sos_later(band: SimulatedBand, delay: float) -> None:

@@ -12,30 +12,40 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from bleak.args import SizedBuffer
 from bleak.backends.characteristic import BleakGATTCharacteristic
 from bleak.backends.client import BaseBleakClient, NotifyCallback
 from bleak.backends.descriptor import BleakGATTDescriptor
 from bleak.backends.device import BLEDevice
-from bleak.backends.scanner import AdvertisementDataCallback, BaseBleakScanner
+from bleak.backends.scanner import AdvertisementData, AdvertisementDataCallback, BaseBleakScanner
 from bleak.backends.service import BleakGATTService, BleakGATTServiceCollection
 from bleak.exc import BleakError
 
-if TYPE_CHECKING:
-    from wearable.sim_band import SimulatedBand
-    from wearable.simulator import SimulatedWorld
+from wearable.sim_band import SimulatedBand
+from wearable.sim_world import World
 
 logger = logging.getLogger(__name__)
 
 SIMULATED_MTU = 247
 
 
+class Advertiser(Protocol):
+    """Anything that advertises in a simulated world (band, button, attacker)."""
+
+    address: str
+    name: str
+
+    def advertisement(self) -> AdvertisementData:
+        """The advertisement a scanner receives now."""
+        ...
+
+
 class SimulatedScanner(BaseBleakScanner):
     """A bleak scanner backend that receives the advertisements of a simulated world."""
 
-    world: ClassVar[SimulatedWorld]
+    world: ClassVar[World]
 
     def __init__(
         self,
@@ -55,7 +65,7 @@ class SimulatedScanner(BaseBleakScanner):
         """Stop receiving advertisements."""
         self.world.remove_scanner(self)
 
-    def receive(self, band: SimulatedBand) -> None:
+    def receive(self, band: Advertiser) -> None:
         """Deliver one advertisement of ``band`` to the detection callbacks."""
         adv = band.advertisement()
         if not self.is_allowed_uuid(adv.service_uuids):
@@ -69,7 +79,7 @@ class SimulatedScanner(BaseBleakScanner):
 class SimulatedClient(BaseBleakClient):
     """A bleak client backend connected to a simulated band."""
 
-    world: ClassVar[SimulatedWorld]
+    world: ClassVar[World]
 
     def __init__(
         self,
@@ -103,7 +113,7 @@ class SimulatedClient(BaseBleakClient):
         """Connect after a short latency; fail like a real stack when the band is unreachable."""
         await asyncio.sleep(self.world.connect_latency)
         band = self.world.bands.get(self.address)
-        if band is None:
+        if not isinstance(band, SimulatedBand):
             raise BleakError(f"{self.address}: no response from simulated device")
         try:
             band.check_connectable()

@@ -2,7 +2,13 @@
 
 The band knows nothing about bleak's client API; :mod:`wearable.sim_backend`
 attaches a simulated bleak client to it. Tests script a band through the
-public methods (``press_sos()``, ``fall()``, ``go_out_of_range()``...).
+public methods (``press_sos()``, ``check_in()``, ``fall()``, ``go_home()``...).
+
+An Anxin band (model ``"anxin"``) has a real AES-128 key and sends what partner firmware
+sends (docs/wristband-protocol.md): every event sealed in an encrypted frame, the same frame
+indicated on the Anxin Event characteristic and advertised as BTHome service data, a status
+frame when it has nothing newer to show. A band in heart-rate broadcast mode (``"hrs"``)
+and an iTAG button (``"itag"``) have no key. Bought buttons are in :mod:`wearable.sim_buttons`.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from bleak.backends.scanner import AdvertisementData
 
@@ -27,14 +33,13 @@ from wearable.encode import (
     encode_plx_spot_check,
     encode_temperature,
 )
-from wearable.vendor import WristbandEvent, WristbandEventKind, encode_wristband_event
-
-if TYPE_CHECKING:
-    from wearable.simulator import SimulatedWorld
+from wearable.frames import BTHOME_UUID, seal_anxin_event
+from wearable.sim_world import World
+from wearable.vendor import WristbandEvent, WristbandEventKind
 
 logger = logging.getLogger(__name__)
 
-BandModel = Literal["anxin", "itag"]
+BandModel = Literal["anxin", "itag", "hrs"]
 NotifyCallback = Callable[[bytearray], None]
 LOW_BATTERY_PERCENT = 15.0
 
@@ -51,6 +56,15 @@ GATT_TABLES: dict[str, list[tuple[str, list[tuple[str, list[str]]]]]] = {
         (uuids.ITAG_SERVICE, [(uuids.ITAG_BUTTON, ["notify"])]),
         (uuids.BATTERY_SERVICE, [(uuids.BATTERY_LEVEL, ["read"])]),
     ],
+    "hrs": [
+        (uuids.HEART_RATE_SERVICE, [(uuids.HEART_RATE_MEASUREMENT, ["notify"])]),
+        (uuids.BATTERY_SERVICE, [(uuids.BATTERY_LEVEL, ["read", "notify"])]),
+    ],
+}
+ADVERTISED_SERVICES: dict[str, list[str]] = {
+    "anxin": [uuids.ANXIN_SERVICE, uuids.HEART_RATE_SERVICE],
+    "itag": [uuids.ITAG_SERVICE],
+    "hrs": [uuids.HEART_RATE_SERVICE],
 }
 
 
@@ -76,13 +90,23 @@ class SimulatedBand:
     """A scriptable simulated wristband (model ``"anxin"``) or iTAG button (model ``"itag"``)."""
 
     def __init__(
-        self, world: SimulatedWorld, address: str, *, name: str, model: BandModel, profile: BandProfile
+        self, world: World, address: str, *, name: str, model: BandModel, profile: BandProfile,
+        key: bytes | None = None,
     ) -> None:
+        if (model == "anxin") != (key is not None):
+            raise ValueError("an Anxin band has a key; an iTAG or heart-rate band has none")
         self.world = world
         self.address = address
         self.name = name
         self.model: BandModel = model
         self.profile = profile
+        self.key = key
+        self.counter = 0
+        """Frame counter: +1 for every frame sealed (the band keeps it across restarts)."""
+        self.last_frame: bytes | None = None
+        """The latest frame sealed (what an eavesdropper can record and replay)."""
+        self.location: str | None = None
+        """None: at the centre, heard by the bridge's adapter; else the name of the proxy at home that hears it."""
         self.rng = random.Random(f"{world.seed}:{address}")
         self.in_range = True
         self.worn = True
@@ -95,6 +119,7 @@ class SimulatedBand:
         self.sent: Counter[str] = Counter()
         """Values handed to a client (notifications and reads), per characteristic UUID (for benchmarks)."""
         self._mirror_until = 0.0
+        self._status_frame: tuple[bytes, float] | None = None
         self._fail_connects = 0
         self._tick = 0
         self._rssi = float(profile.rssi)
@@ -111,6 +136,12 @@ class SimulatedBand:
             self._notify(uuids.ITAG_BUTTON, b"\x01")
         else:
             self._emit(WristbandEventKind.SOS)
+
+    def check_in(self) -> None:
+        """The wearer double-presses the key: the daily check-in (平安打卡)."""
+        if self.model == "itag":
+            raise ValueError("an iTAG button has no double press (one notification per press)")
+        self._emit(WristbandEventKind.CHECK_IN)
 
     def cancel_sos(self) -> None:
         """The wearer cancels an SOS (long press)."""
@@ -137,20 +168,27 @@ class SimulatedBand:
     def go_out_of_range(self) -> None:
         """The wearer walks away: the link drops and advertisements stop reaching the bridge."""
         self.in_range = False
+        self.location = None
         self._drop_link()
 
+    def go_home(self, proxy: str) -> None:
+        """The wearer goes home, where the ESPHome proxy ``proxy`` hears the band (the adapter does not)."""
+        self.go_out_of_range()
+        self.location = proxy
+
     def come_back(self) -> None:
-        """The wearer is back in range: advertisements resume, the bridge may reconnect."""
+        """The wearer is back at the centre: advertisements reach the adapter, the bridge may reconnect."""
         self.in_range = True
+        self.location = None
 
     def send_garbage(self, characteristic: str = uuids.HEART_RATE_MEASUREMENT, data: bytes | None = None) -> None:
         """Notify a payload that does not follow the characteristic's format."""
         self._notify(characteristic, b"\x10\x48\x00" if data is None else data)
 
     def resend_last_event(self) -> None:
-        """Indicate the last event again with the same sequence number (a duplicate)."""
-        if self.last_event is not None:
-            self._deliver_event(self.last_event)
+        """Indicate the last frame again, byte for byte (a duplicate)."""
+        if self.last_frame is not None:
+            self._notify(uuids.ANXIN_EVENT, self.last_frame)
 
     def skip_sequence(self, count: int) -> None:
         """Lose ``count`` events: the next event's sequence number jumps (a gap)."""
@@ -185,8 +223,8 @@ class SimulatedBand:
     # ----- events and notifications --------------------------------------------------------------
 
     def _emit(self, kind: WristbandEventKind) -> WristbandEvent:
-        if self.model == "itag":
-            raise ValueError(f"an iTAG button cannot report {kind.slug}")
+        if self.model != "anxin":
+            raise ValueError(f"an {self.model} device cannot report {kind.slug}")
         self.sequence = (self.sequence + 1) & 0xFFFF
         event = WristbandEvent(
             kind=kind,
@@ -196,14 +234,20 @@ class SimulatedBand:
             worn=self.worn,
         )
         self.last_event = event
-        self._mirror_until = self.world.monotonic() + self.world.mirror_seconds
+        frame = self.seal(event)
+        if kind is not WristbandEventKind.STATUS:
+            self._mirror_until = self.world.monotonic() + self.world.mirror_seconds
         logger.debug("%s: event %s seq %d", self.address, kind.slug, event.sequence)
-        if not self._deliver_event(event):
+        if not self._notify(uuids.ANXIN_EVENT, frame):
             self.pending.append(event)
         return event
 
-    def _deliver_event(self, event: WristbandEvent) -> bool:
-        return self._notify(uuids.ANXIN_EVENT, encode_wristband_event(event))
+    def seal(self, event: WristbandEvent) -> bytes:
+        """Seal an event in the next frame (new counter), as the band's firmware does."""
+        assert self.key is not None
+        self.counter += 1
+        self.last_frame = seal_anxin_event(event, address=self.address, key=self.key, counter=self.counter)
+        return self.last_frame
 
     def _notify(self, characteristic: str, data: bytes) -> bool:
         callback = self._subscriptions.get(characteristic)
@@ -219,20 +263,39 @@ class SimulatedBand:
 
     # ----- advertisement -------------------------------------------------------------------------
 
-    def advertisement(self) -> AdvertisementData:
-        """The advertisement the bridge receives now (RSSI wanders; SOS mirrored in service data)."""
+    def service_data(self) -> dict[str, bytes]:
+        """What the band advertises now: its latest event frame during the mirror time, else a status
+        frame (sealed anew every ``world.status_interval``)."""
+        if self.model != "anxin":
+            return {}
+        now = self.world.monotonic()
+        if self.last_frame is not None and now < self._mirror_until:
+            return {BTHOME_UUID: self.last_frame}
+        if self._status_frame is None or now - self._status_frame[1] >= self.world.status_interval:
+            self._emit(WristbandEventKind.STATUS)
+            assert self.last_frame is not None
+            self._status_frame = (self.last_frame, now)
+        return {BTHOME_UUID: self._status_frame[0]}
+
+    @property
+    def advertising(self) -> bool:
+        """A band advertises all the time (an iTAG too)."""
+        return True
+
+    def signal(self) -> int:
+        """RSSI of the next advertisement (wanders around the profile's mean)."""
         self._rssi += self.rng.gauss(0, 1.5) + (self.profile.rssi - self._rssi) * 0.2
-        service_data: dict[str, bytes] = {}
-        if self.last_event is not None and self.world.monotonic() < self._mirror_until:
-            service_data[uuids.ANXIN_SERVICE] = encode_wristband_event(self.last_event)
-        services = [uuids.ITAG_SERVICE] if self.model == "itag" else [uuids.ANXIN_SERVICE, uuids.HEART_RATE_SERVICE]
+        return round(self._rssi)
+
+    def advertisement(self) -> AdvertisementData:
+        """The advertisement a scanner receives now."""
         return AdvertisementData(
             local_name=self.name,
             manufacturer_data={},
-            service_data=service_data,
-            service_uuids=services,
+            service_data=self.service_data(),
+            service_uuids=ADVERTISED_SERVICES[self.model],
             tx_power=None,
-            rssi=round(self._rssi),
+            rssi=self.signal(),
             platform_data=(),
         )
 
@@ -284,7 +347,7 @@ class SimulatedBand:
         if characteristic == uuids.ANXIN_EVENT:
             while self.pending:
                 event = self.pending.popleft()
-                self._deliver_event(_as_retransmission(event))
+                self._notify(uuids.ANXIN_EVENT, self.seal(_as_retransmission(event)))
 
     def unsubscribe(self, characteristic: str) -> None:
         """Disable notifications on a characteristic."""
@@ -312,7 +375,7 @@ class SimulatedBand:
         self.battery = max(0.0, self.battery - self.profile.battery_drain_per_tick)
         if self.model == "itag":
             return
-        if not was_low and self.battery <= LOW_BATTERY_PERCENT:
+        if self.model == "anxin" and not was_low and self.battery <= LOW_BATTERY_PERCENT:
             self._emit(WristbandEventKind.LOW_BATTERY)
         bpm = self.heart_rate + 4 * math.sin(tick / 20) + self.rng.gauss(0, 1.5)
         rr = [60 / max(bpm, 30) + self.rng.gauss(0, 0.02)]
@@ -321,6 +384,10 @@ class SimulatedBand:
                                                                          rr_intervals_s=rr))
         else:
             self._notify(uuids.HEART_RATE_MEASUREMENT, encode_heart_rate(0, sensor_contact=False))
+        if self.model == "hrs":
+            if tick % 10 == 0:
+                self._notify(uuids.BATTERY_LEVEL, encode_battery(round(self.battery)))
+            return
         if tick % 2 == 0:
             spo2 = round(min(100.0, self.profile.spo2 + self.rng.gauss(0, 0.7))) if self.worn else None
             self._notify(uuids.PLX_CONTINUOUS, encode_plx_continuous(spo2, round(bpm)))

@@ -1,8 +1,10 @@
-"""Band status reports: connected, last seen, RSSI and battery of each band, every ~10 s.
+"""Band status reports: connected, last seen, signal, radio, battery and suspicious frames, every ~10 s.
 
 The portal keeps only the latest state per wristband (``POST /api/v1/bands/status``), so a
 report is not durable: it is sent directly, never through the outbox, and skipped when the
-portal cannot be reached — the next report carries fresher facts anyway.
+portal cannot be reached — the next report carries fresher facts anyway. Suspicious-frame
+counts are increments: the bridge keeps them until a report carrying them is taken
+(``acknowledge``), so none are lost to a failed report.
 """
 
 from __future__ import annotations
@@ -34,11 +36,18 @@ class BandStatus:
     """Signal strength of a recent advertisement (dBm); None when no advertisement is fresh."""
     battery_percent: int | None
     """Latest battery charge the band reported; None when unknown."""
+    radio: str | None = None
+    """The radio that heard it last (``"adapter"``, ``"proxy:<name>"``)."""
+    suspicious: int = 0
+    """Suspicious frames (forged, replayed, plaintext from a keyed band) since the last report taken."""
+    suspicious_radio: str | None = None
+    """The radio that heard the latest of them."""
 
     def as_dict(self) -> dict[str, Any]:
         """The shape ``PortalClient.report_band_status`` takes."""
         return {"address": self.address, "connected": self.connected, "last_seen_at": self.last_seen_at,
-                "rssi": self.rssi, "battery_percent": self.battery_percent}
+                "rssi": self.rssi, "battery_percent": self.battery_percent, "radio": self.radio,
+                "suspicious": self.suspicious, "suspicious_radio": self.suspicious_radio}
 
 
 class StatusSink(Protocol):
@@ -52,10 +61,12 @@ class StatusSink(Protocol):
 class StatusReporter:
     """Sends the bridge's band statuses every ``interval`` seconds; failures skip one report."""
 
-    def __init__(self, sink: StatusSink, collect: Callable[[], list[BandStatus]], *, interval: float) -> None:
+    def __init__(self, sink: StatusSink, collect: Callable[[], list[BandStatus]], *, interval: float,
+                 acknowledge: Callable[[list[BandStatus]], None] | None = None) -> None:
         self.sink = sink
         self.collect = collect
         self.interval = interval
+        self.acknowledge = acknowledge
         self.reports = 0
         """Reports the portal took."""
         self.skipped = 0
@@ -71,12 +82,15 @@ class StatusReporter:
     async def report_once(self) -> bool:
         """Send one report now (in requests of at most ``MAX_BANDS_PER_REPORT`` bands); False when
         there was nothing to send or it could not be sent."""
-        statuses = [s.as_dict() for s in self.collect()]
-        if not statuses:
+        collected = self.collect()
+        if not collected:
             return False
         try:
-            for start in range(0, len(statuses), MAX_BANDS_PER_REPORT):
-                await asyncio.to_thread(self.sink.report_band_status, statuses[start:start + MAX_BANDS_PER_REPORT])
+            for start in range(0, len(collected), MAX_BANDS_PER_REPORT):
+                part = collected[start:start + MAX_BANDS_PER_REPORT]
+                await asyncio.to_thread(self.sink.report_band_status, [s.as_dict() for s in part])
+                if self.acknowledge is not None:
+                    self.acknowledge(part)
         except Exception as exc:  # PortalUnavailable, RequestRejected...: the next report replaces this one
             self.skipped += 1
             if self._reachable:

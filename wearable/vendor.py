@@ -34,6 +34,8 @@ class WristbandEventKind(enum.IntEnum):
     OFF_WRIST = 0x05
     ON_WRIST = 0x06
     LOW_BATTERY = 0x07
+    CHECK_IN = 0x08
+    STATUS = 0x09
 
     @property
     def slug(self) -> str:

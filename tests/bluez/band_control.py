@@ -11,10 +11,24 @@ from typing import Any
 from dbus_fast import BusType, Message, MessageType
 from dbus_fast.aio import MessageBus
 
+from wearable.gatt import parse_wristband_event
+from wearable.openers import BthomeOpener
+from wearable.vendor import WristbandEvent
+
+BAND_KEY_HEX = "5f1e3a9c0b7d42e8a61c9f03d2b87e44"
+"""The virtual band's key (a test key, never a real device's)."""
 BUS_NAME = "org.anxin.VirtualWristband"
 PATH = "/org/anxin/band"
 INTERFACE = "org.anxin.VirtualWristband1"
 POLL_S = 0.02
+
+
+def open_event(address: str, frame: bytes) -> WristbandEvent:
+    """Open an encrypted frame of the virtual band with its key (bthome-ble verifies the MIC)."""
+    opened = BthomeOpener(address.upper(), bytes.fromhex(BAND_KEY_HEX)).open(frame, now=0.0)
+    if opened is None or opened.record is None:
+        raise BandControlError(f"frame {frame.hex()} does not open with the band's key")
+    return parse_wristband_event(opened.record)
 
 
 class BandControlError(RuntimeError):

@@ -43,11 +43,12 @@ def bluez(tmp_path: Path, band_address: str) -> Iterator[BluezSim]:
 
 
 @pytest.fixture
-def start_band(bluez: BluezSim) -> StartBand:
+def start_band(bluez: BluezSim, band_address: str) -> StartBand:
     """Start the virtual wristband on hci1 with extra command-line options; wait until ready."""
 
     def start(*options: str) -> Child:
-        argv = [sys.executable, str(HERE / "virtual_wristband.py"), "--adapter", "hci1", *options]
+        argv = [sys.executable, str(HERE / "virtual_wristband.py"), "--adapter", "hci1", "--address", band_address,
+                *options]
         child = bluez.spawn("virtual_wristband", argv)
 
         def ready() -> bool:

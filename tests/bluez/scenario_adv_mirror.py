@@ -1,7 +1,8 @@
 """Scenario: bleak's BlueZ scanner on hci0 sees an SOS in the band's advertisement.
 
-No connection: the band mirrors its latest event as service data of the Anxin service,
-so a bridge that is only scanning still learns of an SOS. Prints one JSON object.
+No connection: the band mirrors its latest event's encrypted frame as BTHome service data,
+so a bridge that is only scanning still learns of an SOS (opened with the band's key).
+Prints one JSON object.
 """
 
 import asyncio
@@ -9,12 +10,12 @@ import json
 import logging
 import sys
 
-from band_control import BandControl
+from band_control import BandControl, open_event
 from bleak import BleakScanner
 from bleak.backends.device import BLEDevice
 from bleak.backends.scanner import AdvertisementData
 
-from wearable.gatt import parse_wristband_event
+from wearable.frames import BTHOME_UUID
 from wearable.uuids import ANXIN_SERVICE
 
 ADAPTER = {"adapter": "hci0"}
@@ -23,21 +24,21 @@ WAIT_S = 10.0
 
 async def scenario() -> dict:
     """Scan; once the band is seen press SOS and wait for the event in its service data."""
-    adverts: asyncio.Queue[AdvertisementData] = asyncio.Queue()
+    adverts: asyncio.Queue[tuple[BLEDevice, AdvertisementData]] = asyncio.Queue()
 
-    def on_advert(_device: BLEDevice, adv: AdvertisementData) -> None:
-        adverts.put_nowait(adv)
+    def on_advert(device: BLEDevice, adv: AdvertisementData) -> None:
+        adverts.put_nowait((device, adv))
 
     result: dict = {}
     async with BleakScanner(on_advert, service_uuids=[ANXIN_SERVICE], bluez=ADAPTER):
-        first = await asyncio.wait_for(adverts.get(), WAIT_S)
+        _device, first = await asyncio.wait_for(adverts.get(), WAIT_S)
         result["before"] = {uuid: data.hex() for uuid, data in first.service_data.items()}
         async with BandControl() as band:
             pressed = await band.press_sos()
         while True:
-            adv = await asyncio.wait_for(adverts.get(), WAIT_S)
-            if ANXIN_SERVICE in adv.service_data:
-                event = parse_wristband_event(adv.service_data[ANXIN_SERVICE])
+            device, adv = await asyncio.wait_for(adverts.get(), WAIT_S)
+            if BTHOME_UUID in adv.service_data:
+                event = open_event(device.address, adv.service_data[BTHOME_UUID])
                 break
     result["after"] = {"kind": event.kind.slug, "sequence": event.sequence, "pressed": pressed}
     return result

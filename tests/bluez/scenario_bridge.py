@@ -20,10 +20,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from band_control import BandControl
+from band_control import BAND_KEY_HEX, BandControl
 
 from wearable.bridge import WristbandBridge
 from wearable.config import BridgeSettings
+from wearable.keys import Enrolment, Scheme
 from wearable.uuids import ANXIN_EVENT
 
 ADAPTER = "hci0"
@@ -75,7 +76,7 @@ async def scenario(args: argparse.Namespace, portal: RecordingPortal) -> dict:
     band_address = args.band.upper()
     # Default backends (bleak's BlueZ backend on Linux); only the adapter is pinned.
     settings = BridgeSettings(adapter=ADAPTER, batch_interval=0.3, fall_cancel_window=0, connect_timeout=20.0)
-    bridge = WristbandBridge(portal, [band_address], settings)
+    bridge = WristbandBridge(portal, [Enrolment(band_address, Scheme.ANXIN, bytes.fromhex(BAND_KEY_HEX))], settings)
     async with BandControl() as band:
         pressed = await band.press_sos() if args.press == "before-start" else None
         async with bridge:
@@ -101,14 +102,17 @@ async def scenario(args: argparse.Namespace, portal: RecordingPortal) -> dict:
         "reading_wristbands": sorted({r["wristband"] for r in portal.readings}),
         "batch_ids": portal.batch_ids,
         "cancellations": portal.cancellations,
-        "stats": {"duplicates": stats.duplicates, "malformed": stats.malformed, "alerts": stats.alerts},
+        "stats": {"duplicates": stats.duplicates, "malformed": stats.malformed, "alerts": stats.alerts,
+                  "refused": dict(stats.refused)},
     }
 
 
 def _public(alert: dict[str, Any]) -> dict[str, Any]:
     """The alert as JSON (drops the band clock, which is wall-clock time)."""
     details = {k: v for k, v in alert.get("details", {}).items() if k != "band_clock"}
-    return {"kind": alert["kind"], "wristband": alert["wristband"], "event_id": alert["event_id"], "details": details}
+    occurred_at = alert.get("occurred_at")
+    return {"kind": alert["kind"], "wristband": alert["wristband"], "event_id": alert["event_id"], "details": details,
+            "occurred_at": occurred_at.isoformat() if occurred_at else None}
 
 
 def main() -> None:

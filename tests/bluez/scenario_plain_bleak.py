@@ -10,12 +10,12 @@ import json
 import logging
 import sys
 
-from band_control import BandControl
+from band_control import BandControl, open_event
 from bleak import BleakClient, BleakScanner
 from bleak.backends.device import BLEDevice
 from bleak.backends.scanner import AdvertisementData
 
-from wearable.gatt import parse_battery_level, parse_heart_rate_measurement, parse_wristband_event
+from wearable.gatt import parse_battery_level, parse_heart_rate_measurement
 from wearable.uuids import ANXIN_EVENT, ANXIN_SERVICE, BATTERY_LEVEL, HEART_RATE_MEASUREMENT
 
 ADAPTER = {"adapter": "hci0"}
@@ -68,7 +68,7 @@ async def scenario() -> dict:
         async with BandControl() as band:
             await band.wait_subscribed(ANXIN_EVENT, WAIT_S)
             sequence = await band.press_sos()
-            event = parse_wristband_event(await asyncio.wait_for(events.get(), WAIT_S))
+            event = open_event(device.address, await asyncio.wait_for(events.get(), WAIT_S))
             result["sos"] = {"kind": event.kind.slug, "sequence": event.sequence, "pressed": sequence}
             result["confirmed"] = await band.wait_confirmed(sequence, WAIT_S)
     await asyncio.wait_for(disconnected.wait(), WAIT_S)

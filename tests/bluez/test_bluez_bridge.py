@@ -57,11 +57,12 @@ def test_bridge_forwards_sos_from_virtual_band_to_live_portal(
     assert alert["wristband"] == band_address, logs
     assert alert["details"]["seq"] == result["pressed"] == 1, logs
     assert alert["details"]["via"] == via, logs
+    assert alert["details"]["authenticated"] is True and alert["occurred_at"], logs
     assert result["reading_kinds"] == ["battery", "heart_rate"], logs
     assert result["reading_wristbands"] == [band_address], logs
     assert result["confirmed"] == [1], logs
     assert result["cancellations"] == [], logs
-    assert result["stats"] == {"duplicates": duplicates, "malformed": 0, "alerts": 1}, logs
+    assert result["stats"] == {"duplicates": duplicates, "malformed": 0, "alerts": 1, "refused": {}}, logs
     assert result["delivered"] and all(result["delivered"].values()), (result["delivered"], logs)
     checker = PortalClient(live_portal.url, live_portal.bridge_token, tmp_path / "checker-outbox.sqlite3")
     try:

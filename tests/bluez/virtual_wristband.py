@@ -10,15 +10,16 @@ It registers, on the given adapter,
   (0x180D / 0x2A37, notify), Battery (0x180F / 0x2A19, read + notify) and the Anxin
   vendor service with its event characteristic (read + indicate);
 - an LE advertisement (``org.bluez.LEAdvertisingManager1.RegisterAdvertisement``) with
-  the Anxin and Heart Rate service UUIDs and, for 30 s after each event, the event
-  mirrored as service data of the Anxin service. Service data, not manufacturer data:
-  BlueZoo mistypes manufacturer data and then breaks ``GetManagedObjects``.
+  the Anxin and Heart Rate service UUIDs and, for 30 s after each event, the event's
+  encrypted frame as BTHome service data (UUID 0xFCD2). Service data, not manufacturer
+  data: BlueZoo mistypes manufacturer data and then breaks ``GetManagedObjects``.
 
-Payloads and band behaviour follow docs/wristband-protocol.md (sequence numbers,
-retransmission of undelivered events on subscription, the 30 s advertisement mirror);
-bytes come from :mod:`wearable.encode` / :mod:`wearable.vendor` and UUIDs from
-:mod:`wearable.uuids`. While a central is subscribed to heart rate the band notifies a
-measurement every ``--hr-interval`` seconds.
+Payloads and band behaviour follow docs/wristband-protocol.md: every event is sealed in an
+encrypted frame with the band's key (``--key``) and its own address (``--address``) in the
+nonce, and the same frame is indicated and advertised; undelivered events are re-sent,
+in new frames, when a central subscribes. Bytes come from :mod:`wearable.frames` /
+:mod:`wearable.encode` and UUIDs from :mod:`wearable.uuids`. While a central is subscribed
+to heart rate the band notifies a measurement every ``--hr-interval`` seconds.
 
 Tests drive the band through ``org.anxin.VirtualWristband1`` at ``/org/anxin/band`` on
 the same bus (client: ``band_control.BandControl``). The bus name
@@ -40,6 +41,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Annotated
 
+from band_control import BAND_KEY_HEX
 from dbus_fast import BusType, Message, MessageType, Variant
 from dbus_fast.aio import MessageBus
 from dbus_fast.annotations import (
@@ -56,6 +58,7 @@ from dbus_fast.constants import PropertyAccess
 from dbus_fast.service import ServiceInterface, dbus_method, dbus_property
 
 from wearable.encode import encode_battery, encode_heart_rate
+from wearable.frames import BTHOME_UUID, seal_anxin_event
 from wearable.uuids import (
     ANXIN_EVENT,
     ANXIN_SERVICE,
@@ -64,7 +67,7 @@ from wearable.uuids import (
     HEART_RATE_MEASUREMENT,
     HEART_RATE_SERVICE,
 )
-from wearable.vendor import WristbandEvent, WristbandEventKind, encode_wristband_event
+from wearable.vendor import WristbandEvent, WristbandEventKind
 
 log = logging.getLogger("virtual_wristband")
 
@@ -226,7 +229,11 @@ class Band:
     advertisement's service data for ``mirror_seconds`` (0: no mirror).
     """
 
-    def __init__(self, name: str, battery: int, heart_rate: int, mirror_seconds: float) -> None:
+    def __init__(self, name: str, battery: int, heart_rate: int, mirror_seconds: float, *, address: str,
+                 key: bytes) -> None:
+        self.address = address
+        self.key = key
+        self.counter = 0
         self.battery = battery
         self.heart_rate = heart_rate
         self.mirror_seconds = mirror_seconds
@@ -263,14 +270,19 @@ class Band:
             kind=kind, sequence=self.sequence, band_clock=int(time.time()), battery_percent=self.battery, worn=True
         )
         log.info("event %s seq=%d", kind.slug, event.sequence)
+        frame = self._seal(event)
         if self.mirror_seconds > 0:
-            self._mirror(encode_wristband_event(event))
-        if not self._indicate(event):
+            self._mirror(frame)
+        if not self._indicate(event, frame):
             self.pending.append(event)
         return event.sequence
 
-    def _indicate(self, event: WristbandEvent) -> bool:
-        if not self.event_char.set_value(encode_wristband_event(event)):
+    def _seal(self, event: WristbandEvent) -> bytes:
+        self.counter += 1
+        return seal_anxin_event(event, address=self.address, key=self.key, counter=self.counter)
+
+    def _indicate(self, event: WristbandEvent, frame: bytes) -> bool:
+        if not self.event_char.set_value(frame):
             return False
         self.sent_sequences.append(event.sequence)
         return True
@@ -279,14 +291,14 @@ class Band:
         while self.pending:
             event = replace(self.pending.popleft(), retransmission=True)
             log.info("re-sending event seq=%d", event.sequence)
-            self._indicate(event)
+            self._indicate(event, self._seal(event))
 
-    def _mirror(self, payload: bytes) -> None:
-        self.advertisement.set_service_data(ANXIN_SERVICE, payload)
+    def _mirror(self, frame: bytes) -> None:
+        self.advertisement.set_service_data(BTHOME_UUID, frame)
         if self._mirror_expiry is not None:
             self._mirror_expiry.cancel()
         self._mirror_expiry = asyncio.get_running_loop().call_later(
-            self.mirror_seconds, self.advertisement.set_service_data, ANXIN_SERVICE, None
+            self.mirror_seconds, self.advertisement.set_service_data, BTHOME_UUID, None
         )
 
     def confirmed(self) -> list[int]:
@@ -356,7 +368,8 @@ async def call_bluez(bus: MessageBus, adapter: str, interface: str, member: str,
 
 async def run(args: argparse.Namespace) -> None:
     """Export the band, register it with BlueZ, take the bus name, serve until SIGTERM."""
-    band = Band(args.name, args.battery, args.heart_rate, args.mirror_seconds)
+    band = Band(args.name, args.battery, args.heart_rate, args.mirror_seconds, address=args.address.upper(),
+                key=bytes.fromhex(args.key))
     bus = await MessageBus(bus_type=BusType.SYSTEM).connect()
     for path, interface in band.gatt_objects().items():
         bus.export(path, interface)
@@ -389,6 +402,8 @@ def main() -> None:
         "--mirror-seconds", type=float, default=30.0, help="how long an event stays in the advertisement (0: never)"
     )
     parser.add_argument("--hr-interval", type=float, default=0.2, help="seconds between HR notifications")
+    parser.add_argument("--address", required=True, help="the adapter's address (part of every frame's nonce)")
+    parser.add_argument("--key", default=BAND_KEY_HEX, help="the band's AES-128 key, 32 hex digits")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     asyncio.run(run(parser.parse_args()))
 

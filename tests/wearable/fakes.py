@@ -9,10 +9,14 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any
 
+from wearable.bridge import WristbandBridge
 from wearable.config import BridgeSettings
+from wearable.simulator import SimulatedWorld
 
 
 class RecordingPortal:
@@ -27,18 +31,19 @@ class RecordingPortal:
         self.fail_status: Exception | None = None
         self.fail_alerts = 0
         self.fail_readings = 0
-        self.wristband_list: list[dict[str, Any]] | Exception = []
+        self.band_list: list[dict[str, Any]] | Exception = []
         self.started = False
         self.stopped = False
 
     def raise_alert(self, *, kind: str, event_id: str | None = None, emergency: bool | None = None,
-                    wristband: str | None = None, details: dict[str, Any] | None = None) -> str:
+                    wristband: str | None = None, occurred_at: datetime | None = None,
+                    details: dict[str, Any] | None = None) -> str:
         with self._lock:
             if self.fail_alerts:
                 self.fail_alerts -= 1
                 raise OSError("outbox disk full")
             self.alerts.append({"kind": kind, "wristband": wristband, "event_id": event_id,
-                                "emergency": emergency, "details": details or {}})
+                                "emergency": emergency, "occurred_at": occurred_at, "details": details or {}})
         return event_id or f"generated-{len(self.alerts)}"
 
     def cancel_alert(self, event_id: str, *, reason: str = "") -> str:
@@ -61,10 +66,10 @@ class RecordingPortal:
             self.status_reports.append(list(bands))
         return {"stored": len(bands), "stale": 0, "rejected": 0, "unknown_wristbands": []}
 
-    def wristbands(self) -> list[dict[str, Any]]:
-        if isinstance(self.wristband_list, Exception):
-            raise self.wristband_list
-        return self.wristband_list
+    def band_keys(self) -> list[dict[str, Any]]:
+        if isinstance(self.band_list, Exception):
+            raise self.band_list
+        return self.band_list
 
     def start(self) -> None:
         self.started = True
@@ -103,4 +108,22 @@ FAST_SETTINGS = BridgeSettings(
     nearby_ttl=1.0,
     itag_debounce=0.5,
     status_interval=0.1,
+    reorder_window=0.3,
 )
+
+
+@asynccontextmanager
+async def bridge_with_proxies(portal: RecordingPortal, world: SimulatedWorld, settings: BridgeSettings,
+                              timeout: float = 30.0) -> AsyncIterator[WristbandBridge]:
+    """A started bridge serving every device of ``world``, on its adapter and its started proxies (connected)."""
+    await world.start_proxies()
+    bridge = WristbandBridge(portal, world.enrolments(), settings, scanner_backend=world.scanner_backend,
+                             client_backend=world.client_backend, proxies=world.proxy_configs(), status_sink=portal)
+    await bridge.start()
+    try:
+        await wait_until(lambda: bool(bridge.proxies and len(bridge.proxies.connected()) == len(world.proxies)),
+                         timeout, "the proxies connected")
+        yield bridge
+    finally:
+        await bridge.stop()
+        await world.close()

@@ -21,7 +21,8 @@ BAND1, BAND2 = simulated_address(1), simulated_address(2)
 async def bridge(
     portal: RecordingPortal, world: SimulatedWorld, fast_settings: BridgeSettings
 ) -> AsyncIterator[WristbandBridge]:
-    bridge = WristbandBridge(portal, [BAND1, BAND2], fast_settings, scanner_backend=world.scanner_backend,
+    bridge = WristbandBridge(portal, world.enrolments([BAND1, BAND2]), fast_settings,
+                             scanner_backend=world.scanner_backend,
                              client_backend=world.client_backend, status_sink=portal)
     await bridge.start()
     yield bridge

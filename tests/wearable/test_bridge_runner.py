@@ -14,8 +14,10 @@ from pathlib import Path
 
 from tests.wearable.fakes import RecordingPortal, wait_until
 from wearable.config import BridgeSettings
+from wearable.keys import Enrolment, Scheme
 from wearable.runner import OUTBOX_FILE, serve
-from wearable.simulator import SimulatedWorld, simulated_address
+from wearable.simulator import SimulatedWorld, simulated_address, simulated_key
+from wearable.state import BridgeState
 
 BAND1, BAND2 = simulated_address(1), simulated_address(2)
 
@@ -24,10 +26,10 @@ def fast_world(count: int) -> SimulatedWorld:
     return SimulatedWorld(count, reading_interval=0.02, advertise_interval=0.02, connect_latency=0.005)
 
 
-async def test_serve_falls_back_to_simulated_addresses_and_presses_sos_after_delay(
+async def test_serve_falls_back_to_simulated_bands_and_presses_sos_after_delay(
     portal: RecordingPortal, fast_settings: BridgeSettings
 ) -> None:
-    portal.wristband_list = ConnectionError("portal down")
+    portal.band_list = ConnectionError("portal down")
     stop = asyncio.Event()
     task = asyncio.create_task(serve(portal, simulate=2, sos_after=0.1, settings=fast_settings, stop=stop,
                                      world=fast_world(2), install_signal_handlers=False))
@@ -37,17 +39,39 @@ async def test_serve_falls_back_to_simulated_addresses_and_presses_sos_after_del
     await asyncio.wait_for(task, 5)
 
 
-async def test_serve_serves_only_wristbands_the_portal_lists(
-    portal: RecordingPortal, fast_settings: BridgeSettings
+async def test_serve_serves_only_the_bands_the_portal_lists_with_their_keys(
+    portal: RecordingPortal, fast_settings: BridgeSettings, tmp_path: Path
 ) -> None:
-    portal.wristband_list = [{"address": BAND2.lower(), "resident_id": 1, "label": "王奶奶"}]
+    portal.band_list = [{"address": BAND2.lower(), "scheme": "anxin", "key": simulated_key(BAND2).hex()}]
     world = fast_world(2)
+    state = BridgeState(tmp_path / "state.sqlite3")
     stop = asyncio.Event()
     task = asyncio.create_task(serve(portal, simulate=2, settings=fast_settings, stop=stop, world=world,
-                                     install_signal_handlers=False))
+                                     install_signal_handlers=False, state=state, secret=b"token"))
     await world.band(BAND2).wait_connected()
-    await wait_until(lambda: portal.readings, what="readings")
+    world.band(BAND2).press_sos()
+    await wait_until(lambda: portal.readings and portal.alerts_of("sos"), what="readings and the SOS")
     assert {r["wristband"] for r in portal.readings} == {BAND2}
+    assert portal.alerts_of("sos")[0]["details"]["authenticated"] is True
+    assert not world.band(BAND1).is_connected
+    stop.set()
+    await asyncio.wait_for(task, 5)
+    assert state.enrolments(secret=b"token") == [Enrolment(BAND2, Scheme.ANXIN, simulated_key(BAND2))]
+
+
+async def test_serve_uses_the_cached_keys_when_the_portal_is_down(
+    portal: RecordingPortal, fast_settings: BridgeSettings, tmp_path: Path
+) -> None:
+    state = BridgeState(tmp_path / "state.sqlite3")
+    state.store_enrolments([Enrolment(BAND2, Scheme.ANXIN, simulated_key(BAND2))], secret=b"token")
+    portal.band_list = ConnectionError("portal down")
+    world = fast_world(2)
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(portal, settings=fast_settings, stop=stop, world=world,
+                                     install_signal_handlers=False, state=state, secret=b"token"))
+    await world.band(BAND2).wait_connected()
+    world.band(BAND2).press_sos()
+    await wait_until(lambda: portal.alerts_of("sos"), what="the SOS, authenticated with the cached key")
     assert not world.band(BAND1).is_connected
     stop.set()
     await asyncio.wait_for(task, 5)
@@ -87,5 +111,5 @@ def test_run_bridge_queues_sos_in_outbox_while_portal_is_down_and_stops_on_sigte
     assert process.returncode == 0, output
     [sos] = _bodies(tmp_path / OUTBOX_FILE)
     assert sos["kind"] == "sos" and sos["wristband"] == BAND1
-    assert "fallback" in output and "bridge stopped" in output
+    assert "fallback band" in output and "bridge stopped" in output
     assert _bodies(tmp_path / OUTBOX_FILE, "/api/v1/readings")  # the last readings were flushed at SIGTERM

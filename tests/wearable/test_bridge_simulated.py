@@ -27,8 +27,8 @@ async def make_bridge(
     def factory(wristbands: list[str] | None = None, **overrides: object) -> WristbandBridge:
         settings = dataclasses.replace(fast_settings, **overrides)  # type: ignore[arg-type]
         bridge = WristbandBridge(
-            portal, wristbands if wristbands is not None else [BAND1, BAND2, BAND3, ITAG], settings,
-            scanner_backend=world.scanner_backend, client_backend=world.client_backend,
+            portal, world.enrolments(wristbands if wristbands is not None else [BAND1, BAND2, BAND3, ITAG]),
+            settings, scanner_backend=world.scanner_backend, client_backend=world.client_backend,
         )
         bridges.append(bridge)
         return bridge
@@ -53,6 +53,8 @@ async def test_sos_press_reaches_portal_once_with_deterministic_event_id(
     assert alert["wristband"] == BAND1
     assert alert["event_id"] == f"{BAND1}:{event.sequence}:{event.band_clock}"
     assert alert["details"]["seq"] == event.sequence
+    assert alert["details"]["authenticated"] is True and alert["details"]["radio"] == "adapter"
+    assert alert["occurred_at"].timestamp() == event.band_clock  # the press, on the band's clock
     world.band(BAND1).resend_last_event()  # the same indication again
     await wait_until(lambda: bridge.stats(BAND1).duplicates >= 1, what="duplicate counted")
     await wait_until(lambda: len(portal.readings) > 0, what="readings")

@@ -12,6 +12,7 @@ from tests.wearable.fakes import RecordingPortal, wait_until
 from wearable import uuids
 from wearable.events import EventProcessor, Notification, ReadingOut
 from wearable.forwarder import MAX_BATCH_READINGS, Forwarder
+from wearable.keys import Enrolment, Scheme
 
 T0 = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)
 
@@ -41,7 +42,8 @@ async def test_readings_that_could_not_be_queued_are_kept_for_the_next_interval(
 
 async def test_forwarder_keeps_taking_notifications_while_batches_are_written(portal: RecordingPortal) -> None:
     queue: asyncio.Queue[Notification] = asyncio.Queue()
-    forwarder = Forwarder(portal, EventProcessor(), queue, batch_interval=0.01)
+    processor = EventProcessor(enrolments=[Enrolment("F0:00:00:00:00:01", Scheme.ITAG)])
+    forwarder = Forwarder(portal, processor, queue, batch_interval=0.01)  # type: ignore[arg-type]
     await forwarder._dispatch([ReadingOut("F0:00:00:00:00:01", "heart_rate", 70.0, T0)] * 5000)
     writing = threading.Event()
     release = threading.Event()
