@@ -25,6 +25,7 @@ from caregiver_portal.ratings import api as ratings_api
 from caregiver_portal.reports import web as reports_web
 from caregiver_portal.residents import api as residents_api
 from caregiver_portal.residents import web as residents_web
+from caregiver_portal.roster import web as roster_web
 from caregiver_portal.timebank import web as timebank_web
 from caregiver_portal.visits import web as visits_web
 
@@ -50,4 +51,5 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(accounts_admin_web.router)
     app.include_router(notifications_web.router)
     app.include_router(imports_web.router)
+    app.include_router(roster_web.router)
     app.include_router(orders_catalog_web.router)

@@ -18,7 +18,8 @@ from caregiver_portal.core.csrf import require_csrf
 from caregiver_portal.core.deps import SessionDep, StateDep
 from caregiver_portal.core.errors import InvalidTransition, NotFound
 from caregiver_portal.core.web import attempt, flash, redirect, render
-from caregiver_portal.roster.service import start_on_call
+from caregiver_portal.roster.rules import format_roster
+from caregiver_portal.roster.service import ROSTERED_ROLES, rosters, set_roster
 
 router = APIRouter(include_in_schema=False)
 CSRF = [Depends(require_csrf)]
@@ -67,14 +68,17 @@ def users_page(request: Request, user: AdminUser, session: SessionDep) -> Respon
     membership: dict[int, set[int]] = {}
     for user_id, grid_id in session.execute(select(UserGrid.user_id, UserGrid.grid_id)):
         membership.setdefault(user_id, set()).add(grid_id)
+    books = rosters(session, (u.id for u in users), now=utcnow())
     return render(request, "admin_users.html", user, users=users, sites=sites, grids=grids, membership=membership,
-                  roles=ROLES, site_names={s.id: s.name for s in sites})
+                  roles=ROLES, site_names={s.id: s.name for s in sites},
+                  roster_text={u.id: format_roster(books[u.id].shifts) for u in users}, rostered=ROSTERED_ROLES)
 
 
 @router.post("/admin/users", dependencies=CSRF)
 def add_user(request: Request, user: AdminUser, session: SessionDep, state: StateDep, username: Text,
-             display_name: Text, role: Text, password: Text, site_id: Annotated[int, Form()]) -> Response:
-    """Create a volunteer, grid worker or admin account."""
+             display_name: Text, role: Text, password: Text, site_id: Annotated[int, Form()], phone: Text = "",
+             roster: Text = "每天 全天") -> Response:
+    """Create a volunteer, grid worker or admin account; a volunteer or grid worker is on call at once."""
     def action() -> None:
         if not username.strip() or not display_name.strip():
             raise InvalidTransition("请填写用户名和显示名")
@@ -84,7 +88,9 @@ def add_user(request: Request, user: AdminUser, session: SessionDep, state: Stat
                               password=password, role=admin_service.check_role(role),
                               display_name=display_name.strip()[:100],
                               site=admin_service.managed_site(session, admin=user, site_id=site_id))
-        start_on_call(session=session, user=created)
+        admin_service.set_phone(session=session, user=created, phone=phone)
+        if created.role in ROSTERED_ROLES:
+            set_roster(session=session, user=created, text=roster)
 
     return attempt(request, session, action, done=f"已创建账号 {username}", then="/admin/users")
 
