@@ -14,6 +14,7 @@ from caregiver_portal.activities import web as activities_web
 from caregiver_portal.alerts import api as alerts_api
 from caregiver_portal.alerts import web as alerts_web
 from caregiver_portal.bands import api as bands_api
+from caregiver_portal.golive import web as golive_web
 from caregiver_portal.health import api as health_api
 from caregiver_portal.health import web as health_web
 from caregiver_portal.imports import web as imports_web
@@ -52,4 +53,5 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(notifications_web.router)
     app.include_router(imports_web.router)
     app.include_router(roster_web.router)
+    app.include_router(golive_web.router)
     app.include_router(orders_catalog_web.router)

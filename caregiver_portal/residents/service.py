@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from caregiver_portal.accounts.models import Grid, User
 from caregiver_portal.bands.models import Wristband
 from caregiver_portal.core.errors import InvalidTransition, NotFound
-from caregiver_portal.residents.models import GENDERS, HealthAccessLog, Resident, ResidentProfile
+from caregiver_portal.core.phones import PhoneError, normalise_phone
+from caregiver_portal.residents.models import GENDERS, EmergencyContact, HealthAccessLog, Resident, ResidentProfile
 from caregiver_portal.residents.privacy import forget_health_readings
 
 COMPOUND_SURNAMES = frozenset({
@@ -136,6 +137,40 @@ def set_gender(*, session: Session, resident_id: int, gender: str, birth_year: i
                                     notes=""))
     else:
         profile.gender, profile.birth_year = gender, birth_year
+
+
+def contacts_of(session: Session, resident_id: int) -> list[EmergencyContact]:
+    """The resident's emergency contacts, in the order they are called."""
+    return list(session.scalars(select(EmergencyContact).where(EmergencyContact.resident_id == resident_id)
+                                .order_by(EmergencyContact.priority, EmergencyContact.id)))
+
+
+def add_contact(*, session: Session, resident: Resident, name: str, relation: str, phone: str,
+                channel_id: int | None = None) -> EmergencyContact:
+    """Add someone to tell when the resident's emergency is not accepted in time (called after those before)."""
+    if not name.strip() and not relation.strip():
+        raise InvalidTransition("请填写联系人的称呼或姓名")
+    try:
+        number = normalise_phone(phone)
+    except PhoneError as exc:
+        raise InvalidTransition(f"电话{exc}") from exc
+    if not number:
+        raise InvalidTransition("请填写联系人的电话")
+    last = max((contact.priority for contact in contacts_of(session, resident.id)), default=-1)
+    contact = EmergencyContact(resident_id=resident.id, name=(name.strip() or relation.strip())[:100],
+                               relation=relation.strip()[:40], phone=number, channel_id=channel_id, priority=last + 1)
+    session.add(contact)
+    session.flush()
+    return contact
+
+
+def remove_contact(*, session: Session, resident: Resident, contact_id: int) -> EmergencyContact:
+    """Take a contact off the resident's list."""
+    contact = session.get(EmergencyContact, contact_id)
+    if contact is None or contact.resident_id != resident.id:
+        raise NotFound("这位居民没有这个联系人")
+    session.delete(contact)
+    return contact
 
 
 def pair_wristband(*, session: Session, resident: Resident, wristband_id: int) -> Wristband:
