@@ -1,5 +1,5 @@
-"""``anxin admin ...``: database migrations, users, sites and device tokens; people in bulk and the on-call
-roster are :mod:`anxin.admin_people`."""
+"""``anxin admin ...``: database migrations, users, sites, device tokens and band keys; people in bulk and the
+on-call roster are :mod:`anxin.admin_people`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import sys
 from contextlib import closing
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -21,6 +21,16 @@ from caregiver_portal.accounts.access import ROLE_LABELS
 from caregiver_portal.accounts.admin import set_user_grids
 from caregiver_portal.accounts.models import Device, Grid, Site, User
 from caregiver_portal.accounts.service import create_device, create_user, get_or_create_site, revoke_device
+from caregiver_portal.bands.keys import (
+    KEYED_SCHEMES,
+    SCHEME_LABELS,
+    KeyVault,
+    fingerprint,
+    generate_band_key,
+    parse_key,
+    set_band_key,
+)
+from caregiver_portal.bands.models import Wristband
 from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.db import create_db_engine, create_session_factory, transaction
 from caregiver_portal.core.errors import PortalError
@@ -78,6 +88,8 @@ def run_admin_command(args: argparse.Namespace) -> int:
                     _confirm(args, f"吊销 设备 #{found.id} {found.name}：它会立刻无法连接门户")
                     revoke_device(session=session, device_id=found.id, now=utcnow())
                     print(f"设备 #{found.id} {found.name} 的令牌已吊销")
+                case "band-key":
+                    print(_band_key(session, KeyVault(settings.secret_key), args))
                 case command if command in PEOPLE_COMMANDS:
                     code = run_people_command(session, args, _site(session, args.site) if hasattr(args, "site")
                                               else None)
@@ -139,6 +151,25 @@ def backup_sqlite(database_url: str, destination: Path) -> int:
             raise PortalError("备份的完整性检查失败")
     os.replace(partial, destination)
     return destination.stat().st_size
+
+
+def _band_key(session: Session, vault: KeyVault, args: argparse.Namespace) -> str:
+    """Enrol a band with its decoder and key; the answer names the key by its fingerprint only."""
+    band = session.scalar(select(Wristband).where(func.upper(Wristband.address) == args.address.upper()))
+    if band is None:
+        raise PortalError(f"没有登记地址为 {args.address} 的手环：请先登记")
+    if args.generate:
+        if args.scheme != "anxin":
+            raise PortalError("只有安心手环由门户生成密钥；按钮请用 --key 填写它自己的绑定密钥")
+        key = generate_band_key(session=session, vault=vault, band=band, user_id=None, now=utcnow())
+        return f"{band.address}：新密钥（只显示这一次，请写入手环）：{key.hex()}（指纹 {fingerprint(key)}）"
+    if args.no_key or args.scheme not in KEYED_SCHEMES:
+        set_band_key(session=session, vault=vault, band=band, scheme=args.scheme, key=None, user_id=None, now=utcnow())
+        return f"{band.address}：{SCHEME_LABELS[args.scheme]}，没有密钥"
+    key = parse_key(args.key if args.key is not None else getpass.getpass("绑定密钥（32 位十六进制）："))
+    key_id = set_band_key(session=session, vault=vault, band=band, scheme=args.scheme, key=key, user_id=None,
+                          now=utcnow())
+    return f"{band.address}：{SCHEME_LABELS[args.scheme]}，密钥已加密保存（指纹 {key_id}）"
 
 
 def _log_export(session: Session, username: str, resident_id: int) -> None:

@@ -89,6 +89,14 @@ def build_parser() -> argparse.ArgumentParser:
     site = admin_commands.add_parser("create-site", help="create a community centre")
     site.add_argument("name")
     site.add_argument("--duty-phone", default="")
+    band_key = admin_commands.add_parser("band-key", help="enrol a registered band's decoder and key "
+                                                          "(docs/devices.md); keys are stored encrypted")
+    band_key.add_argument("address", help="the band's Bluetooth address")
+    band_key.add_argument("--scheme", required=True, choices=("anxin", "bthome", "mibeacon", "hrs", "itag"))
+    how = band_key.add_mutually_exclusive_group()
+    how.add_argument("--generate", action="store_true", help="a new key for an Anxin band, printed once")
+    how.add_argument("--no-key", action="store_true", help="a device without a key (unauthenticated)")
+    how.add_argument("--key", default=None, help="the bind key, 32 hex digits (default: asked without echo)")
     _people_parsers(admin_commands)
     return parser
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import requests
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from caregiver_portal.accounts.access import ROLE_LABELS
 from caregiver_portal.core.clock import utcnow
@@ -51,16 +53,30 @@ def simulated_addresses(count: int) -> list[str]:
     return [simulated_address(i) for i in range(1, count + 1)]
 
 
+def seed_band_keys(session: Session, secret_key: str, addresses: list[str]) -> None:
+    """Give the demo's simulated bands their keys, as an admin would at enrolment: the demo bridge then
+    fetches them from the portal and opens every frame the simulated bands seal."""
+    from caregiver_portal.bands.keys import KeyVault, set_band_key
+    from caregiver_portal.bands.models import Wristband
+    from wearable.simulator import simulated_key
+
+    vault = KeyVault(secret_key)
+    for band in session.scalars(select(Wristband).where(Wristband.address.in_(addresses))):
+        set_band_key(session=session, vault=vault, band=band, scheme="anxin", key=simulated_key(band.address),
+                     user_id=None, now=utcnow())
+
+
 def prepare_demo(options: DemoOptions) -> tuple[str, str]:
-    """Migrate and seed the demo database; returns fresh (kiosk token, bridge token)."""
+    """Migrate and seed the demo database (bands with their keys); returns fresh (kiosk token, bridge token)."""
     url = f"http://127.0.0.1:{options.port}"
     settings = settings_for_data_dir(options.data_dir, public_url=url)
     engine = create_db_engine(settings.database_url)
     try:
         upgrade_to_head(engine)
         with transaction(create_session_factory(engine)) as session:
-            seed_demo(session=session, hasher=password_hasher(), wristband_addresses=simulated_addresses(
-                options.wristbands))
+            addresses = simulated_addresses(options.wristbands)
+            seed_demo(session=session, hasher=password_hasher(), wristband_addresses=addresses)
+            seed_band_keys(session, settings.secret_key, addresses)
             seed_demo_community(session=session, now=utcnow())
             seed_demo_duties(session=session)
             devices = create_demo_devices(session=session, now=utcnow())

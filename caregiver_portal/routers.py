@@ -14,6 +14,7 @@ from caregiver_portal.activities import web as activities_web
 from caregiver_portal.alerts import api as alerts_api
 from caregiver_portal.alerts import web as alerts_web
 from caregiver_portal.bands import api as bands_api
+from caregiver_portal.bands import web as bands_web
 from caregiver_portal.golive import web as golive_web
 from caregiver_portal.health import api as health_api
 from caregiver_portal.health import web as health_web
@@ -50,6 +51,7 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(reports_web.router)
     app.include_router(visits_web.router)
     app.include_router(accounts_admin_web.router)
+    app.include_router(bands_web.router)
     app.include_router(notifications_web.router)
     app.include_router(imports_web.router)
     app.include_router(roster_web.router)

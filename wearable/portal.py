@@ -41,7 +41,3 @@ class FullPortal(PortalSink, Protocol):
     def band_keys(self) -> list[dict[str, Any]]:
         """This site's bands as the bridge serves them: ``[{address, scheme, key}]`` (key hex or null)."""
         ...
-
-    def wristbands(self) -> list[dict[str, Any]]:
-        """Wristbands registered at this device's site (a portal without band keys)."""
-        ...

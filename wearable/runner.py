@@ -27,7 +27,7 @@ from bleak.backends.scanner import BaseBleakScanner
 
 from wearable.bridge import WristbandBridge
 from wearable.config import BridgeSettings
-from wearable.keys import Enrolment, InvalidKey, Scheme
+from wearable.keys import Enrolment, InvalidKey
 from wearable.portal import FullPortal
 from wearable.proxies import ProxyConfig
 from wearable.sim_band import SimulatedBand
@@ -134,18 +134,11 @@ def parse_enrolments(listed: list[dict[str, Any]]) -> list[Enrolment]:
 
 
 def ask_portal(portal: BridgePortal, known: list[Enrolment]) -> list[Enrolment]:
-    """Blocking: this site's bands and keys. A portal client without the key route yet (before the
-    portal part of issue 20) gives its wristband list: bands in ``known`` (the simulated ones) keep
-    their keys, the others are served without authentication."""
-    try:
-        listed = portal.band_keys()
-    except AttributeError:
-        by_address = {band.address: band for band in known}
-        legacy = [str(item["address"]).upper() for item in portal.wristbands() if item.get("address")]
-        logger.warning("this portal gives no band keys: %d band(s) served without authentication",
-                       sum(address not in by_address for address in legacy))
-        return [by_address.get(address, Enrolment(address, Scheme.ITAG)) for address in legacy]
-    return parse_enrolments(listed)
+    """Blocking: this site's bands and keys. With ``--simulate``, a simulated band the portal lists without
+    a key keeps the key the simulator gave it (``known``)."""
+    simulated = {band.address: band for band in known}
+    bands = parse_enrolments(portal.band_keys())
+    return [simulated.get(band.address, band) if band.key is None else band for band in bands]
 
 
 async def fetch_enrolments(portal: BridgePortal, *, state: BridgeState | None, secret: bytes,

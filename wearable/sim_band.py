@@ -118,8 +118,7 @@ class SimulatedBand:
         self.connect_count = 0
         self.sent: Counter[str] = Counter()
         """Values handed to a client (notifications and reads), per characteristic UUID (for benchmarks)."""
-        self._mirror_until = 0.0
-        self._status_frame: tuple[bytes, float] | None = None
+        self._sealed_at = 0.0
         self._fail_connects = 0
         self._tick = 0
         self._rssi = float(profile.rssi)
@@ -235,18 +234,18 @@ class SimulatedBand:
         )
         self.last_event = event
         frame = self.seal(event)
-        if kind is not WristbandEventKind.STATUS:
-            self._mirror_until = self.world.monotonic() + self.world.mirror_seconds
         logger.debug("%s: event %s seq %d", self.address, kind.slug, event.sequence)
-        if not self._notify(uuids.ANXIN_EVENT, frame):
-            self.pending.append(event)
+        if not self._notify(uuids.ANXIN_EVENT, frame) and kind is not WristbandEventKind.STATUS:
+            self.pending.append(event)  # a status is not worth re-sending
         return event
 
     def seal(self, event: WristbandEvent) -> bytes:
-        """Seal an event in the next frame (new counter), as the band's firmware does."""
+        """Seal an event in the next frame (new counter), as the band's firmware does; the band advertises
+        this frame from now on (it never advertises an older one)."""
         assert self.key is not None
         self.counter += 1
         self.last_frame = seal_anxin_event(event, address=self.address, key=self.key, counter=self.counter)
+        self._sealed_at = self.world.monotonic()
         return self.last_frame
 
     def _notify(self, characteristic: str, data: bytes) -> bool:
@@ -264,18 +263,15 @@ class SimulatedBand:
     # ----- advertisement -------------------------------------------------------------------------
 
     def service_data(self) -> dict[str, bytes]:
-        """What the band advertises now: its latest event frame during the mirror time, else a status
-        frame (sealed anew every ``world.status_interval``)."""
+        """What the band advertises now: the last frame it sealed; when it has sealed nothing for
+        ``world.status_interval`` (and at least ``world.mirror_seconds`` after an event), a new status frame."""
         if self.model != "anxin":
             return {}
-        now = self.world.monotonic()
-        if self.last_frame is not None and now < self._mirror_until:
-            return {BTHOME_UUID: self.last_frame}
-        if self._status_frame is None or now - self._status_frame[1] >= self.world.status_interval:
+        quiet = max(self.world.status_interval, self.world.mirror_seconds)
+        if self.last_frame is None or self.world.monotonic() - self._sealed_at >= quiet:
             self._emit(WristbandEventKind.STATUS)
-            assert self.last_frame is not None
-            self._status_frame = (self.last_frame, now)
-        return {BTHOME_UUID: self._status_frame[0]}
+        assert self.last_frame is not None
+        return {BTHOME_UUID: self.last_frame}
 
     @property
     def advertising(self) -> bool:

@@ -1,11 +1,12 @@
 """A local fake of an ESPHome Bluetooth proxy: its native API on a TCP port, fed by simulated bands.
 
 For tests, the benchmark and demos of :mod:`wearable.proxies` without an ESP32. It speaks
-the plaintext framing of ESPHome's native API (``0x00``, varint length, varint message type,
-protobuf) with the message classes of ``aioesphomeapi`` itself, and answers what
-``aioesphomeapi`` and ``bleak-esphome`` ask of a proxy: hello, login, device info (a passive
-proxy with raw advertisements), ping, disconnect, the advertisement subscription. Advertisements
-are sent the way the firmware sends them: raw AD structures, up to 16 per message.
+ESPHome's native API — plaintext, or Noise-encrypted when given an API key
+(:mod:`wearable.sim_framing`) — with the message classes of ``aioesphomeapi`` itself, and
+answers what ``aioesphomeapi`` and ``bleak-esphome`` ask of a proxy: hello, login, device
+info (a passive proxy with raw advertisements), ping, disconnect, the advertisement
+subscription. Advertisements are sent the way the firmware sends them: raw AD structures,
+up to 16 per message.
 """
 
 from __future__ import annotations
@@ -17,44 +18,17 @@ import struct
 from collections.abc import Mapping
 
 from aioesphomeapi import api_pb2
-from aioesphomeapi.core import MESSAGE_TYPE_TO_PROTO
 from aioesphomeapi.model import BluetoothProxyFeature
 from google.protobuf.message import Message
 
+from wearable.sim_framing import NoiseFraming, PlainFraming
+
 logger = logging.getLogger(__name__)
 
-PROTO_TO_TYPE = {proto: number for number, proto in MESSAGE_TYPE_TO_PROTO.items()}
 BATCH_SIZE = 16
 """Advertisements per BluetoothLERawAdvertisementsResponse, as in ESPHome's bluetooth_proxy."""
 FEATURES = BluetoothProxyFeature.PASSIVE_SCAN | BluetoothProxyFeature.RAW_ADVERTISEMENTS
 BASE_UUID_TAIL = "-0000-1000-8000-00805f9b34fb"
-
-
-def _varint(value: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte, value = value & 0x7F, value >> 7
-        out.append(byte | (0x80 if value else 0))
-        if not value:
-            return bytes(out)
-
-
-def _read_varint(data: bytes, offset: int) -> tuple[int, int] | None:
-    value = shift = 0
-    while offset < len(data):
-        byte = data[offset]
-        value |= (byte & 0x7F) << shift
-        offset += 1
-        if not byte & 0x80:
-            return value, offset
-        shift += 7
-    return None
-
-
-def frame(message: Message) -> bytes:
-    """One plaintext frame of the native API."""
-    body = message.SerializeToString()
-    return b"\x00" + _varint(len(body)) + _varint(PROTO_TO_TYPE[type(message)]) + body
 
 
 def ad_structures(service_data: Mapping[str, bytes], name: str | None = None) -> bytes:
@@ -76,8 +50,9 @@ class SimulatedProxy:
     """One fake proxy on ``host:port`` (port 0: a free one); see module docstring."""
 
     def __init__(self, name: str, *, mac: str, host: str = "127.0.0.1", port: int = 0,
-                 flush_interval: float = 0.005) -> None:
+                 flush_interval: float = 0.005, noise_psk: str | None = None) -> None:
         self.name = name
+        self.noise_psk = noise_psk
         self.mac = mac.upper()
         self.host = host
         self.port = port
@@ -86,7 +61,7 @@ class SimulatedProxy:
         self.sent = 0
         """Advertisements sent to subscribers."""
         self._server: asyncio.Server | None = None
-        self._subscribers: set[asyncio.StreamWriter] = set()
+        self._subscribers: dict[asyncio.StreamWriter, PlainFraming | NoiseFraming] = {}
         self._pending: list[Message] = []
         self._flush: asyncio.TimerHandle | None = None
 
@@ -135,40 +110,34 @@ class SimulatedProxy:
             self._flush = None
         batch, self._pending = self._pending, []
         for start in range(0, len(batch), BATCH_SIZE):
-            chunk = batch[start:start + BATCH_SIZE]
-            message = frame(api_pb2.BluetoothLERawAdvertisementsResponse(advertisements=chunk))
-            for writer in list(self._subscribers):
-                writer.write(message)
+            message = api_pb2.BluetoothLERawAdvertisementsResponse(advertisements=batch[start:start + BATCH_SIZE])
+            shared: bytes | None = None
+            for writer, framing in list(self._subscribers.items()):
+                if framing.shared:
+                    shared = shared or framing.encode(message)
+                    writer.write(shared)
+                else:
+                    writer.write(framing.encode(message))
         self.sent += len(batch) * len(self._subscribers)
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.connections += 1
-        buffer = b""
+        framing = (NoiseFraming(self.noise_psk, name=self.name, mac=self.mac) if self.noise_psk
+                   else PlainFraming())
         try:
             while data := await reader.read(4096):
-                buffer += data
-                buffer = self._handle_frames(buffer, writer)
-        except (ConnectionError, ValueError) as exc:
-            logger.debug("%s: connection ended: %s", self.name, exc)
+                messages, handshake = framing.feed(data)
+                if handshake:
+                    writer.write(handshake)
+                for message in messages:
+                    self._answer(message, writer, framing)
+        except Exception as exc:  # a client with the wrong key or framing: drop it, as the firmware does
+            logger.info("%s: connection ended: %r", self.name, exc)
         finally:
-            self._subscribers.discard(writer)
+            self._subscribers.pop(writer, None)
             writer.close()
 
-    def _handle_frames(self, buffer: bytes, writer: asyncio.StreamWriter) -> bytes:
-        while buffer:
-            if buffer[0] != 0:
-                raise ValueError("not a plaintext frame (an encrypted client?)")
-            length = _read_varint(buffer, 1)
-            kind = _read_varint(buffer, length[1]) if length else None
-            if length is None or kind is None or len(buffer) < kind[1] + length[0]:
-                return buffer
-            body, buffer = buffer[kind[1]:kind[1] + length[0]], buffer[kind[1] + length[0]:]
-            message = MESSAGE_TYPE_TO_PROTO[kind[0]]()
-            message.ParseFromString(body)
-            self._answer(message, writer)
-        return buffer
-
-    def _answer(self, message: Message, writer: asyncio.StreamWriter) -> None:
+    def _answer(self, message: Message, writer: asyncio.StreamWriter, framing: PlainFraming | NoiseFraming) -> None:
         reply: Message | None = None
         if isinstance(message, api_pb2.HelloRequest):
             reply = api_pb2.HelloResponse(api_version_major=1, api_version_minor=12, server_info="anxin fake proxy",
@@ -180,11 +149,11 @@ class SimulatedProxy:
         elif isinstance(message, api_pb2.PingRequest):
             reply = api_pb2.PingResponse()
         elif isinstance(message, api_pb2.DisconnectRequest):
-            writer.write(frame(api_pb2.DisconnectResponse()))
+            writer.write(framing.encode(api_pb2.DisconnectResponse()))
             writer.close()
         elif isinstance(message, api_pb2.SubscribeBluetoothLEAdvertisementsRequest):
-            self._subscribers.add(writer)
+            self._subscribers[writer] = framing
         elif isinstance(message, api_pb2.UnsubscribeBluetoothLEAdvertisementsRequest):
-            self._subscribers.discard(writer)
+            self._subscribers.pop(writer, None)
         if reply is not None:
-            writer.write(frame(reply))
+            writer.write(framing.encode(reply))

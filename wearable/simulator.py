@@ -135,10 +135,11 @@ class SimulatedWorld:
         self.attackers.append(attacker)
         return attacker
 
-    def add_proxy(self, name: str) -> SimulatedProxy:
-        """A fake ESPHome Bluetooth proxy at a home; start it with :meth:`start_proxies`."""
+    def add_proxy(self, name: str, *, noise_psk: str | None = None) -> SimulatedProxy:
+        """A fake ESPHome Bluetooth proxy at a home (with an API encryption key: Noise-encrypted); start it
+        with :meth:`start_proxies`."""
         index = len(self.proxies) + 1
-        proxy = SimulatedProxy(name, mac=f"A4:CF:12:00:{index >> 8:02X}:{index & 0xFF:02X}")
+        proxy = SimulatedProxy(name, mac=f"A4:CF:12:00:{index >> 8:02X}:{index & 0xFF:02X}", noise_psk=noise_psk)
         self.proxies[name] = proxy
         return proxy
 
@@ -151,7 +152,7 @@ class SimulatedWorld:
 
     def proxy_configs(self) -> list[ProxyConfig]:
         """How the bridge reaches the started proxies."""
-        return [ProxyConfig(p.host, p.port, name) for name, p in self.proxies.items()]
+        return [ProxyConfig(p.host, p.port, name, p.noise_psk) for name, p in self.proxies.items()]
 
     def _new_address(self, address: str | None) -> str:
         address = (address or simulated_address(len(self.bands) + 1)).upper()

@@ -6,13 +6,15 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Query, Response
 from sqlalchemy import select
 
 from caregiver_portal.accounts.deps import BridgeDep, KioskDep
+from caregiver_portal.bands.keys import KeyVault, site_band_keys
 from caregiver_portal.bands.models import Wristband
 from caregiver_portal.bands.schemas import (
     MAX_BANDS_PER_REPORT,
+    BandKeyPublic,
     BandStatusIn,
     BandStatusResult,
     NearbyBand,
@@ -21,7 +23,7 @@ from caregiver_portal.bands.schemas import (
 from caregiver_portal.bands.service import BandReport, nearby_bands, record_statuses
 from caregiver_portal.core.api import ERRORS, PREFIX
 from caregiver_portal.core.clock import utcnow
-from caregiver_portal.core.deps import SessionDep
+from caregiver_portal.core.deps import SessionDep, StateDep
 
 router = APIRouter(prefix=PREFIX, tags=["bands"], responses=ERRORS)
 
@@ -32,7 +34,8 @@ StatusList = Annotated[list[BandStatusIn], Body(max_length=MAX_BANDS_PER_REPORT)
 @router.post("/bands/status", response_model=BandStatusResult)
 def report_band_status(body: StatusList, device: BridgeDep, session: SessionDep) -> BandStatusResult:
     """Store the latest state of the bridge's wristbands (one row per wristband, upserted)."""
-    reports = [BandReport(b.address, b.connected, b.last_seen_at, b.rssi, b.battery_percent) for b in body]
+    reports = [BandReport(b.address, b.connected, b.last_seen_at, b.rssi, b.battery_percent, b.radio, b.suspicious,
+                          b.suspicious_radio) for b in body]
     result = record_statuses(session=session, device=device, reports=reports, now=utcnow())
     session.commit()
     return BandStatusResult(stored=result.stored, stale=result.stale, rejected=result.rejected,
@@ -60,3 +63,12 @@ def wristbands(device: BridgeDep, session: SessionDep) -> list[WristbandPublic]:
     """The wristbands registered at this device's site (what a bridge should connect to)."""
     bands = session.scalars(select(Wristband).where(Wristband.site_id == device.site_id).order_by(Wristband.id))
     return [WristbandPublic(address=b.address, resident_id=b.resident_id, label=b.label) for b in bands]
+
+
+@router.get("/bands/keys", response_model=list[BandKeyPublic])
+def band_keys(device: BridgeDep, session: SessionDep, state: StateDep, response: Response) -> list[BandKeyPublic]:
+    """The bands of this bridge's site with their decoder and key (keys go only to the site's own bridges)."""
+    response.headers["Cache-Control"] = "no-store"
+    vault = KeyVault(state.settings.secret_key)
+    return [BandKeyPublic(address=b.address, scheme=b.scheme, key=b.key.hex() if b.key else None)
+            for b in site_band_keys(session=session, vault=vault, site_id=device.site_id)]

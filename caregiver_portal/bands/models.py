@@ -1,11 +1,12 @@
-"""Tables of the wristbands: the registry (paired with residents) and the latest status bridges report
-(``band_status``, migration branch ``bands``, revision 0004)."""
+"""Tables of the wristbands: the registry (paired with residents, with the decoder each needs), their keys
+(sealed, ``band_keys``) and the latest status bridges report (``band_status``, migration branch ``bands``,
+revisions 0004 and 0060)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caregiver_portal.core.models import Base
@@ -23,9 +24,22 @@ class Wristband(Base):
     label: Mapped[str] = mapped_column(String(100), default="")
     battery_percent: Mapped[int | None] = mapped_column(default=None)
     last_seen_at: Mapped[datetime | None] = mapped_column(default=None)
+    scheme: Mapped[str] = mapped_column(String(16), default="anxin", server_default="anxin")
+    """How the bridge decodes it: anxin, bthome, mibeacon, hrs or itag (``wearable.keys.Scheme``)."""
 
     resident: Mapped[Resident | None] = relationship()
 
+
+class BandKey(Base):
+    """The AES-128 key of one band, sealed with AES-GCM under a key derived from the portal's secret
+    (``caregiver_portal.bands.keys``); only its fingerprint is ever shown."""
+
+    __tablename__ = "band_keys"
+    wristband_id: Mapped[int] = mapped_column(ForeignKey("wristbands.id"), primary_key=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    key_id: Mapped[str] = mapped_column(String(16))
+    set_at: Mapped[datetime]
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
 
 
 class BandStatus(Base):
@@ -41,3 +55,11 @@ class BandStatus(Base):
     rssi: Mapped[int | None] = mapped_column(Integer, default=None)
     battery_percent: Mapped[int | None] = mapped_column(Integer, default=None)
     reported_at: Mapped[datetime]
+    radio: Mapped[str | None] = mapped_column(String(80), default=None)
+    """The radio that heard the band last: ``adapter`` or ``proxy:<home>``."""
+    suspicious_total: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Suspicious frames under this band's address so far (forged, replayed, plaintext from a keyed band)."""
+    suspicious_radio: Mapped[str | None] = mapped_column(String(80), default=None)
+    """The radio that heard the latest of them: where the spoofer is."""
+    suspicious_at: Mapped[datetime | None] = mapped_column(default=None)
+    """When the latest of them was reported."""

@@ -10,6 +10,8 @@ from caregiver_portal.core.schemas import DeviceTimestamp
 
 MAX_BANDS_PER_REPORT = 2000
 BAND_ADDRESS = r"^[0-9A-Za-z:\-]+$"  # a MAC address (Linux) or a UUID (macOS)
+RADIO = r"^(adapter(:[0-9A-Za-z_\-]{1,20})?|proxy:[^\x00-\x1f\x7f]{1,70})$"
+"""Which radio heard a band: the bridge's adapter (``adapter``, ``adapter:hci0``) or an ESPHome proxy."""
 
 
 class BandStatusIn(BaseModel):
@@ -21,6 +23,22 @@ class BandStatusIn(BaseModel):
     last_seen_at: DeviceTimestamp | None = None
     rssi: int | None = Field(default=None, ge=-127, le=20)
     battery_percent: int | None = Field(default=None, ge=0, le=100)
+    radio: str | None = Field(default=None, max_length=80, pattern=RADIO)
+    """The radio that heard the band last."""
+    suspicious: int = Field(default=0, ge=0, le=100_000)
+    """Suspicious frames under the band's address since this bridge's last report (an increment)."""
+    suspicious_radio: str | None = Field(default=None, max_length=80, pattern=RADIO)
+    """The radio that heard the latest of them."""
+
+
+class BandKeyPublic(BaseModel):
+    """A band as a bridge of its site serves it: the decoder and the key (only ever sent to that site)."""
+
+    address: str
+    scheme: str
+    """anxin, bthome, mibeacon, hrs or itag."""
+    key: str | None
+    """32 hex digits, or null for a device without a key (or one whose key was not set yet)."""
 
 
 class BandStatusResult(BaseModel):

@@ -32,6 +32,9 @@ class BandReport:
     last_seen_at: datetime | None
     rssi: int | None
     battery_percent: int | None
+    radio: str | None = None
+    suspicious: int = 0
+    suspicious_radio: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,9 +91,11 @@ def _record(session: Session, device: Device, reports: Sequence[BandReport], now
         seen = min(report.last_seen_at, now) if report.last_seen_at is not None else None
         row = rows.get(band.id)
         if row is None:
-            row = BandStatus(wristband_id=band.id, site_id=band.site_id, device_id=device.id, reported_at=now)
+            row = BandStatus(wristband_id=band.id, site_id=band.site_id, device_id=device.id, reported_at=now,
+                             suspicious_total=0)
             session.add(row)
-        elif row.device_id != device.id and not _newer(seen, row.last_seen_at):
+        _note_suspicious(row, report, now)
+        if row.device_id != device.id and not _newer(seen, row.last_seen_at):
             stale += 1
             continue
         _apply(row, report, seen=seen, device=device, site_id=band.site_id, now=now)
@@ -98,6 +103,13 @@ def _record(session: Session, device: Device, reports: Sequence[BandReport], now
     session.flush()
     unknown = tuple(sorted(a for a in latest if a not in bands))
     return RecordResult(stored, stale, rejected, unknown)
+
+
+def _note_suspicious(row: BandStatus, report: BandReport, now: datetime) -> None:
+    """Suspicious frames are increments from each bridge: added whatever report wins the row."""
+    if report.suspicious > 0:
+        row.suspicious_total = (row.suspicious_total or 0) + report.suspicious
+        row.suspicious_radio, row.suspicious_at = report.suspicious_radio, now
 
 
 def _newer(seen: datetime | None, stored: datetime | None) -> bool:
@@ -111,6 +123,7 @@ def _apply(row: BandStatus, report: BandReport, *, seen: datetime | None, device
     row.rssi = report.rssi
     if _newer(seen, row.last_seen_at):
         row.last_seen_at = seen
+        row.radio = report.radio or row.radio
     if report.battery_percent is not None:
         row.battery_percent = report.battery_percent
 

@@ -135,10 +135,17 @@ class PortalClient:
         """Wristbands registered at this device's site."""
         return self.get_json("/api/v1/wristbands") or []
 
+    def band_keys(self) -> list[dict[str, Any]]:
+        """This bridge site's bands with their decoder and key: ``[{address, scheme, key}]`` (bridge token;
+        key: 32 hex digits or None). Never stored in the outbox; a portal without the route raises
+        RequestRejected (the bridge then keeps its cached keys)."""
+        answer = self._request_now("GET", "/api/v1/bands/keys").json()
+        return answer if isinstance(answer, list) else []
+
     def report_band_status(self, bands: Sequence[dict[str, Any]]) -> dict[str, Any]:
         """Send the bridge's wristband states now: ``[{address, connected, last_seen_at, rssi,
-        battery_percent}]``. Not stored in the outbox (only the latest state matters); raises
-        PortalUnavailable / RequestRejected when the portal cannot take it."""
+        battery_percent, radio, suspicious, suspicious_radio}]``. Not stored in the outbox (only the latest
+        state matters); raises PortalUnavailable / RequestRejected when the portal cannot take it."""
         answer = self._post_now("/api/v1/bands/status", [_band_status_json(band) for band in bands])
         return answer if isinstance(answer, dict) else {}
 
@@ -282,4 +289,5 @@ def _band_status_json(band: dict[str, Any]) -> dict[str, Any]:
     if isinstance(seen, datetime):
         seen = (seen if seen.tzinfo is not None else seen.replace(tzinfo=UTC)).isoformat()
     return {"address": band["address"], "connected": bool(band.get("connected")), "last_seen_at": seen,
-            "rssi": band.get("rssi"), "battery_percent": band.get("battery_percent")}
+            "rssi": band.get("rssi"), "battery_percent": band.get("battery_percent"), "radio": band.get("radio"),
+            "suspicious": int(band.get("suspicious") or 0), "suspicious_radio": band.get("suspicious_radio")}

@@ -71,7 +71,7 @@ def match_activity(text: str, activities: Sequence[Mapping], now: datetime) -> o
         return None
     on_day = [c for c in scored if c[1] is not None and c[1].date() in days]
     if hours:
-        on_day = [c for c in on_day if hours[0] <= c[1].hour < hours[1]] or on_day
+        on_day = [c for c in on_day if c[1] is not None and hours[0] <= c[1].hour < hours[1]] or on_day
     return on_day[0][0].get("id") if len(on_day) == 1 else None
 
 

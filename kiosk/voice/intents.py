@@ -1,25 +1,33 @@
-"""Spoken request -> :class:`Intent`. Pure and fast; no model, no clock, no I/O.
+"""Spoken request -> :class:`Intent` with a confidence. Pure and fast; no clock, no I/O.
 
-``parse`` cleans the text (spaces, fillers, dialect), repairs homophones with toneless
-pinyin, then tries the intents in order of urgency: an emergency first, then price
-questions (not handled by voice), screen controls, status questions, activities, grocery
-orders, ordinary help, and finally yes / no.
+``parse`` works in four steps:
+
+1. clean the text (:func:`~kiosk.voice.normalise.normalise`: recogniser spaces, fillers, dialect);
+2. the emergency detector (:mod:`kiosk.voice.emergency`) runs first, in fuzzy pinyin; a sure
+   danger cue (救命, 喘不上气, 嘴歪了, 着火) is an emergency at once;
+3. otherwise the intent model (:mod:`kiosk.voice.classifier`, a linear model over character
+   and pinyin n-grams and rule cues) ranks the intents; a weaker danger cue or a high model
+   probability of an emergency still makes an emergency, unsure (confidence < :data:`CONFIDENT`)
+   unless both agree, so the dialog asks "您是要紧急呼叫吗？" instead of dropping it;
+4. the slots of the chosen intent come from rules (:mod:`kiosk.voice.slots`); an intent whose
+   slots cannot be filled (an order with nothing the shop sells) gives way.
+
+The confidence is the model's probability of the answer (the detector's score for an
+emergency); below :data:`CONFIDENT` the dialog asks before acting.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 
-from . import keywords as kw
-from .activities import match_activity, names_activity
-from .dates import mentioned_days
-from .grocery import order_items
-from .matching import Lexicon, build_lexicon, repair
+from .classifier import probabilities
+from .emergency import danger_score
+from .features import features
 from .normalise import is_bare_acknowledgement, normalise
-from .synonyms import NOT_ITEMS, item_aliases
+from .rules import Context, context
+from .slots import slots_for
 
 INTENT_NAMES: tuple[str, ...] = (
     "help",
@@ -35,11 +43,19 @@ INTENT_NAMES: tuple[str, ...] = (
     "slower",
     "unknown",
 )
-
-
 CONFIDENT = 0.6
 """Below this :attr:`Intent.confidence` the dialog asks a clarifying question instead of acting
 (for an unsure emergency: "您是要紧急呼叫吗？", raising the call on yes or on silence)."""
+SURE_DANGER = 0.85
+"""A detector score from which an utterance is an emergency whatever the model says."""
+EMERGENCY_AT = 0.45
+"""A detector score from which an utterance is an emergency unless the model is sure of another intent."""
+MODEL_SURE = 0.85
+"""A model probability that overrules a detector score between EMERGENCY_AT and SURE_DANGER."""
+MODEL_EMERGENCY_AT = 0.3
+"""A model probability of an emergency from which the answer is an (unsure) emergency."""
+UNSURE = 0.55
+"""The confidence given to an emergency the detector only found a symptom for."""
 
 
 @dataclass(frozen=True)
@@ -59,93 +75,31 @@ class Intent:
 
 
 @dataclass(frozen=True)
-class _Context:
-    """Everything a rule may look at."""
+class Analysis:
+    """An utterance as the parser sees it: cleaned, repaired, its danger score and model features."""
 
-    text: str
-    aliases: dict[str, str | None]
-    activities: Sequence[Mapping]
-    now: datetime
-
-
-@lru_cache(maxsize=32)
-def _lexicon(catalog: tuple[str, ...]) -> Lexicon:
-    aliases = item_aliases(catalog)
-    items = [word for word, name in aliases.items() if name is not None]
-    return build_lexicon((*kw.FUZZY_WORDS, *items), (*kw.PROTECTED_WORDS, *NOT_ITEMS))
+    context: Context
+    danger: float
+    features: list[str]
 
 
-def _emergency(ctx: _Context) -> Intent | None:
-    text = kw.NEGATED_EMERGENCY.sub("", ctx.text)
-    return Intent("help", {"emergency": True}) if kw.EMERGENCY.search(text) else None
+def intent_class(intent: Intent) -> str:
+    """The model class of an intent: ``emergency`` or ``help`` for help, else the name."""
+    if intent.name == "help":
+        return "emergency" if intent.slots.get("emergency") else "help"
+    return intent.name
 
 
-def _price(ctx: _Context) -> Intent | None:
-    return Intent("unknown", {}) if kw.PRICE.search(ctx.text) else None
+def analyse(text: str, *, catalog: Sequence[str], activities: Sequence[Mapping], now: datetime) -> Analysis:
+    """Clean *text*, score its danger and compute its model features (used by :func:`parse` and training)."""
+    clean = normalise(text)
+    ctx = context(clean, catalog=catalog, activities=activities, now=now)
+    danger = danger_score(clean) if clean else 0.0
+    return Analysis(ctx, danger, features(ctx, danger))
 
 
-def _controls(ctx: _Context) -> Intent | None:
-    text = ctx.text
-    if kw.VOLUME_UP.search(text) and not kw.VOLUME_DOWN.search(text.replace("声音小了", "")):
-        return Intent("volume", {"direction": "up"})
-    if kw.VOLUME_DOWN.search(text):
-        return Intent("volume", {"direction": "down"})
-    for pattern, name in ((kw.SLOWER, "slower"), (kw.REPEAT, "repeat"), (kw.HOME, "home")):
-        if pattern.search(text):
-            return Intent(name, {})
-    return None
-
-
-def _status(ctx: _Context) -> Intent | None:
-    return Intent("status", {}) if kw.STATUS.search(ctx.text) else None
-
-
-def _activity(ctx: _Context) -> Intent | None:
-    text = ctx.text
-    named = names_activity(text, ctx.activities, ctx.now)
-    referred = named or bool(kw.ACTIVITY_NOUN.search(text)) or "报名" in text
-    dated = bool(mentioned_days(text, ctx.now))
-    if kw.CANCEL_ACTIVITY.search(text) or (kw.CANCEL_WORD.search(text) and (referred or dated)):
-        return Intent("activity_cancel", {"activity_id": match_activity(text, ctx.activities, ctx.now)})
-    if kw.STRONG_SIGNUP.search(text) or (kw.SIGNUP.search(text) and referred and not kw.ESCORT.search(text)):
-        return Intent("activity_signup", {"activity_id": match_activity(text, ctx.activities, ctx.now)})
-    return None
-
-
-def _grocery(ctx: _Context) -> Intent | None:
-    items = order_items(ctx.text, ctx.aliases)
-    if items and (kw.BUY.search(ctx.text) or not kw.HELP.search(ctx.text)):
-        return Intent("grocery_order", {"items": items})
-    if kw.NOT_FOUND_ORDER.search(ctx.text) and not items and not kw.DENY.search(ctx.text):
-        return Intent("unknown", {})  # an order for something the shop does not carry
-    return None
-
-
-def _help(ctx: _Context) -> Intent | None:
-    return Intent("help", {"emergency": False}) if kw.HELP.search(ctx.text) else None
-
-
-def _yes_no(ctx: _Context) -> Intent | None:
-    text = ctx.text
-    if kw.SURE.search(text):
-        return Intent("confirm", {})
-    if kw.DENY.search(text):
-        return Intent("deny", {})
-    if kw.CONFIRM.match(text) or kw.CONFIRM_LOOSE.search(text):
-        return Intent("confirm", {})
-    return None
-
-
-_RULES: tuple[Callable[[_Context], Intent | None], ...] = (
-    _emergency,
-    _price,
-    _controls,
-    _status,
-    _activity,
-    _grocery,
-    _help,
-    _yes_no,
-)
+def _emergency(confidence: float) -> Intent:
+    return Intent("help", {"emergency": True}, round(min(1.0, confidence), 3))
 
 
 def parse(text: str, *, catalog: Sequence[str], activities: Sequence[Mapping], now: datetime) -> Intent:
@@ -155,14 +109,23 @@ def parse(text: str, *, catalog: Sequence[str], activities: Sequence[Mapping], n
     and ``starts_at`` (ISO 8601); *now* anchors relative days such as 明天 or 下周三.
     """
     if is_bare_acknowledgement(text):
-        return Intent("confirm", {})
-    clean = normalise(text)
-    if not clean:
+        return Intent("confirm", {}, 0.9)
+    if not normalise(text):
         return Intent("unknown", {})
-    names = tuple(str(name) for name in catalog)
-    ctx = _Context(repair(clean, _lexicon(names)), item_aliases(names), activities, now)
-    for rule in _RULES:
-        intent = rule(ctx)
+    seen = analyse(text, catalog=catalog, activities=activities, now=now)
+    if seen.danger >= SURE_DANGER:
+        return _emergency(seen.danger)
+    ranked = sorted(probabilities(seen.features).items(), key=lambda kv: -kv[1])
+    p_emergency = dict(ranked)["emergency"]
+    top, p_top = ranked[0]
+    if seen.danger >= EMERGENCY_AT and not (top != "emergency" and p_top >= MODEL_SURE):
+        sure = max(seen.danger, p_emergency) if top == "emergency" else seen.danger * 0.8
+        # A lone symptom (我有点头晕) is asked about, however sure the model is.
+        return _emergency(sure if seen.danger >= CONFIDENT else min(sure, UNSURE))
+    if top == "emergency" or p_emergency >= MODEL_EMERGENCY_AT:
+        return _emergency(p_emergency * 0.9)
+    for name, p in ranked:
+        intent = slots_for(name, seen.context)
         if intent is not None:
-            return intent
-    return Intent("unknown", {})
+            return Intent(*intent, round(p, 3))
+    return Intent("unknown", {}, 0.0)

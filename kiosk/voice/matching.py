@@ -9,20 +9,14 @@ would straddle them (就明天 stays, it is not 救命天).
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-# pypinyin's phrase dictionary costs ~45 MB of RAM on a kiosk already near its memory budget;
-# single-character readings give the same results on the whole test corpus (toneless, fuzzy).
-os.environ.setdefault("PYPINYIN_NO_PHRASES", "true")
-from pypinyin import Style, lazy_pinyin  # noqa: E402
+from .pinyin import fuzzy_options, fuzzy_syllable, reading_variants, syllables
 
 EXACT, PINYIN, FUZZY = 1.0, 0.8, 0.65
-_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"), ("r", "l"))
-_FINALS = (("iang", "ian"), ("uang", "uan"), ("ang", "an"), ("eng", "en"), ("ing", "in"), ("ong", "on"))
 
 
 @dataclass(frozen=True)
@@ -41,24 +35,6 @@ class Lexicon:
     by_syllable: dict[str, tuple[tuple[Entry, tuple[str, ...], tuple[str, ...]], ...]]
 
 
-def syllables(text: str) -> list[str]:
-    """Toneless pinyin, one item per character (non-Chinese characters stand for themselves)."""
-    return lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars))
-
-
-@lru_cache(maxsize=4096)
-def fuzzy_syllable(syllable: str) -> str:
-    """Collapse commonly confused initials and finals (shi -> si, ming -> min, lan -> nan)."""
-    for long, short in _INITIALS:
-        if syllable.startswith(long):
-            syllable = short + syllable[len(long) :]
-            break
-    for long, short in _FINALS:
-        if syllable.endswith(long):
-            return syllable[: -len(long)] + short
-    return syllable
-
-
 def build_lexicon(fuzzy_words: Iterable[str], protected_words: Iterable[str]) -> Lexicon:
     """Index *fuzzy_words* (repairable, two characters or more) and *protected_words* (exact only)."""
     by_char: dict[str, list[Entry]] = defaultdict(list)
@@ -72,37 +48,44 @@ def build_lexicon(fuzzy_words: Iterable[str], protected_words: Iterable[str]) ->
             entry = Entry(word, fuzzy and len(word) >= 2)
             by_char[word[0]].append(entry)
             if entry.fuzzy:
-                plain = tuple(syllables(word))
-                loose = tuple(fuzzy_syllable(s) for s in plain)
-                by_syllable[loose[0]].append((entry, plain, loose))
+                for plain in reading_variants(word):
+                    sounds = tuple(fuzzy_syllable(s) for s in plain)
+                    by_syllable[sounds[0]].append((entry, plain, sounds))
     return Lexicon(
         {k: tuple(v) for k, v in by_char.items()},
         {k: tuple(v) for k, v in by_syllable.items()},
     )
 
 
-def _candidates(text: str, plain: list[str], loose: list[str], lex: Lexicon, i: int):
-    """Yield (length, score, word) for lexicon words that can start at position ``i``."""
+def _candidates(text: str, plain: list[str], loose: list[tuple[str, ...]], lex: Lexicon, i: int):
+    """Yield (length, score, word) for lexicon words that can start at position ``i``.
+
+    *plain* is each character's usual toneless reading, *loose* the fuzzy forms of all its
+    readings (usual first). A match through a character's rarer reading (的 read di) counts
+    only as fuzzy and needs one identical character, like a fuzzy two-character match."""
     for entry in lex.by_char.get(text[i], ()):
         if text.startswith(entry.word, i):
             yield len(entry.word), EXACT * len(entry.word) + 0.01, entry.word
-    for entry, want_plain, want_loose in lex.by_syllable.get(loose[i], ()):
-        n = len(want_plain)
-        if tuple(loose[i : i + n]) != want_loose:
-            continue
-        if tuple(plain[i : i + n]) == want_plain:
-            yield n, PINYIN * n, entry.word
-        elif n >= 3 or any(a == b for a, b in zip(text[i : i + n], entry.word, strict=False)):
-            # Loose matches of two-character words need one identical character (子今 is not 纸巾).
-            yield n, FUZZY * n, entry.word
+    seen = set()
+    for first in loose[i]:
+        for entry, want_plain, want_loose in lex.by_syllable.get(first, ()):
+            n = len(want_plain)
+            if entry.word in seen or i + n > len(text) or not all(want_loose[k] in loose[i + k] for k in range(n)):
+                continue
+            seen.add(entry.word)
+            usual = all(want_loose[k] == loose[i + k][0] for k in range(n))
+            same = any(a == b for a, b in zip(text[i : i + n], entry.word, strict=False))
+            if usual and tuple(plain[i : i + n]) == want_plain:
+                yield n, PINYIN * n, entry.word
+            elif same or (usual and n >= 3):
+                # Loose matches of two-character words need one identical character (子今 is not 纸巾).
+                yield n, FUZZY * n, entry.word
 
 
 def segment(text: str, lex: Lexicon) -> list[tuple[str, bool]]:
     """Best segmentation of *text* as (piece, is_lexicon_word); repaired words are rewritten."""
     plain = syllables(text)
-    if len(plain) != len(text):  # defensive: keep the text if pypinyin changed its length
-        return [(text, False)]
-    loose = [fuzzy_syllable(s) for s in plain]
+    loose = [fuzzy_options(char) for char in text]
     n = len(text)
     best: list[float] = [0.0] * (n + 1)
     choice: list[tuple[int, str | None]] = [(1, None)] * (n + 1)

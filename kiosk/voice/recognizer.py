@@ -7,6 +7,12 @@ callback and returns a :class:`Final` when Vosk's endpointer hears the end of sp
 Vosk's grammar only biases decoding, and every grammar word must be in the model vocabulary
 (``vosk_model_find_word``); :func:`known_phrases` splits phrases into known words first.
 Chinese output has spaces between words; :class:`Final` carries the text without them.
+
+With ``max_alternatives`` (default 3) Vosk returns its N best transcripts; :class:`Final`
+carries them as :class:`~kiosk.voice.choose.Alternative` (weights from Vosk's scores, word
+confidences from how many alternatives agree on each word) for
+:func:`kiosk.voice.choose.choose`. With ``max_alternatives=0`` there is one alternative with
+Vosk's own word confidences.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from .choose import Alternative
 from .normalise import strip_spaces
 
 log = logging.getLogger(__name__)
@@ -39,6 +46,8 @@ QUIET_RATIO = 0.12
 """A chunk is quiet below this fraction of the loudest chunk of the utterance …"""
 QUIET_FLOOR = 200.0
 """… or below this RMS (16-bit samples) at any rate."""
+MAX_ALTERNATIVES = 3
+"""How many transcripts Vosk is asked for (``SetMaxAlternatives``)."""
 
 
 @dataclass(frozen=True)
@@ -49,11 +58,13 @@ class Final:
     ``raw``: Vosk's text as returned (space-separated words).
     ``end_of_speech``: True when Vosk's endpointer closed the utterance (trailing silence),
     False when it was forced by :meth:`VoskRecognizer.finish` at the end of the audio.
+    ``alternatives``: every transcript Vosk considered, best first (the first is ``text``).
     """
 
     text: str
     raw: str
     end_of_speech: bool
+    alternatives: tuple[Alternative, ...] = ()
 
 
 class Recognizer(Protocol):
@@ -126,8 +137,10 @@ class VoskRecognizer:
         phrases: Sequence[str] | None = None,
         on_partial: Callable[[str], None] | None = None,
         quiet_tail_ms: int | None = QUIET_TAIL_MS,
+        max_alternatives: int = MAX_ALTERNATIVES,
     ) -> None:
-        """``quiet_tail_ms`` None leaves the end of speech to Vosk's endpointer alone."""
+        """``quiet_tail_ms`` None leaves the end of speech to Vosk's endpointer alone;
+        ``max_alternatives`` 0 asks for one transcript with Vosk's word confidences."""
         import vosk
 
         self._model, self._on_partial = model, on_partial
@@ -138,6 +151,9 @@ class VoskRecognizer:
             self._rec = vosk.KaldiRecognizer(model, sample_rate, json.dumps(grammar, ensure_ascii=False))
         else:
             self._rec = vosk.KaldiRecognizer(model, sample_rate)
+        if max_alternatives > 0:
+            self._rec.SetMaxAlternatives(max_alternatives)
+        self._rec.SetWords(True)
         self.grammar: tuple[str, ...] = tuple(grammar)
         self._sample_rate = sample_rate
         self._quiet_tail_ms = quiet_tail_ms
@@ -190,8 +206,45 @@ class VoskRecognizer:
 
 
 def _final(result_json: str, *, end_of_speech: bool) -> Final:
-    raw = json.loads(result_json).get("text", "")
-    return Final(strip_spaces(raw), raw, end_of_speech)
+    alternatives, raw = alternatives_from_result(json.loads(result_json))
+    return Final(strip_spaces(raw), raw, end_of_speech, alternatives)
+
+
+def alternatives_from_result(result: dict) -> tuple[tuple[Alternative, ...], str]:
+    """Vosk's result JSON (N-best or single) -> (alternatives best first, the best raw text).
+
+    N-best: weights are the softmax of Vosk's scores (log-likelihoods); a word's confidence is
+    the total weight of the alternatives that have the same word at an overlapping time.
+    Single: weight 1 and Vosk's own word confidences (``conf``).
+    """
+    if "alternatives" not in result:
+        words = tuple((w["word"], float(w.get("conf", 1.0))) for w in result.get("result", ()))
+        raw = result.get("text", "")
+        return ((Alternative(strip_spaces(raw), 1.0, words),) if raw else ()), raw
+    found = [a for a in result["alternatives"] if a.get("text", "").strip()]
+    if not found:
+        return (), ""
+    top = max(float(a.get("confidence", 0.0)) for a in found)
+    raw_weights = [math.exp(float(a.get("confidence", 0.0)) - top) for a in found]
+    weights = [w / sum(raw_weights) for w in raw_weights]
+    alternatives = []
+    for alt, weight in zip(found, weights, strict=True):
+        words = tuple(
+            (w["word"], round(min(1.0, sum(wt for other, wt in zip(found, weights, strict=True)
+                                            if _has_word(other, w))), 3))
+            for w in alt.get("result", ())
+        )
+        alternatives.append(Alternative(strip_spaces(alt["text"]), round(weight, 4), words))
+    order = sorted(range(len(found)), key=lambda i: -weights[i])
+    return tuple(alternatives[i] for i in order), found[order[0]]["text"]
+
+
+def _has_word(alternative: dict, word: dict) -> bool:
+    """True if *alternative* has *word* at an overlapping time."""
+    return any(
+        w["word"] == word["word"] and w.get("start", 0) < word.get("end", 0) and word.get("start", 0) < w.get("end", 0)
+        for w in alternative.get("result", ())
+    )
 
 
 def rms(pcm: bytes) -> float:

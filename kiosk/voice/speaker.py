@@ -8,6 +8,10 @@ and is silently dropped if the next ``runAndWait`` cancels the FIFO first (pytts
 ``stop()`` when its loop ends), so after each change we wait for the FIFO to drain.
 ``pyttsx3.init`` caches one engine per driver: use one speaker per process.
 
+With the ``cmn-latn-pinyin`` voice every text is first turned into tone-numbered pinyin by
+:func:`kiosk.voice.reading.to_pinyin`, so polyphones (原地, 着急, 已处理) and digit codes are
+read right; another voice gets the text as it is.
+
 Each utterance is synthesised to a temporary WAV with ``save_to_file`` and played with
 ``aplay`` as a child process, so :meth:`Pyttsx3Speaker.stop` can cut it off at once when
 the person touches the screen (pyttsx3's own ``say`` blocks inside ``os.system("aplay")``
@@ -28,6 +32,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
+
+from .reading import to_pinyin
 
 log = logging.getLogger(__name__)
 
@@ -84,8 +90,11 @@ class Pyttsx3Speaker:
         volume: float = 1.0,
         player: Sequence[str] = PLAYER,
         engine_factory: Callable[[], Any] = default_engine,
+        reading: Callable[[str], str] | None = None,
     ) -> None:
+        """``reading`` turns a text into what the voice is given (default: pinyin for ``cmn-latn-pinyin``)."""
         self._voice, self._player = voice, tuple(player)
+        self._reading = reading or (to_pinyin if voice == VOICE else str)
         self._rate, self._volume = _clamp_rate(rate), _clamp_volume(volume)
         self._engine_factory = engine_factory
         self._jobs: queue.Queue[_Job] = queue.Queue()
@@ -165,7 +174,7 @@ class Pyttsx3Speaker:
             engine.setProperty("rate", self._rate)
             engine.setProperty("volume", self._volume)
             _wait_for_espeak_fifo()
-            synth = _Synthesiser(engine)
+            synth = _Synthesiser(engine, self._reading)
         except Exception as exc:  # reported to the constructor's caller
             self._start_error = exc
             self._ready.set()
@@ -213,8 +222,8 @@ class Pyttsx3Speaker:
 class _Synthesiser:
     """Text -> WAV with one utterance per ``runAndWait``, waiting until the file is written."""
 
-    def __init__(self, engine: Any, timeout: float = 30.0) -> None:
-        self.engine, self._timeout = engine, timeout
+    def __init__(self, engine: Any, reading: Callable[[str], str] = str, timeout: float = 30.0) -> None:
+        self.engine, self._reading, self._timeout = engine, reading, timeout
         self._finished = threading.Event()
         self._token = engine.connect("finished-utterance", self._on_finished)
 
@@ -223,7 +232,7 @@ class _Synthesiser:
 
     def __call__(self, text: str, path: Path) -> None:
         self._finished.clear()
-        self.engine.save_to_file(text, str(path))
+        self.engine.save_to_file(self._reading(text), str(path))
         self.engine.runAndWait()
         if not self._finished.wait(self._timeout):
             raise TimeoutError(f"speech synthesis did not finish within {self._timeout} s")

@@ -291,7 +291,10 @@ class Band:
         while self.pending:
             event = replace(self.pending.popleft(), retransmission=True)
             log.info("re-sending event seq=%d", event.sequence)
-            self._indicate(event, self._seal(event))
+            frame = self._seal(event)
+            if self.mirror_seconds > 0:
+                self._mirror(frame)  # a band never advertises an older frame than its latest
+            self._indicate(event, frame)
 
     def _mirror(self, frame: bytes) -> None:
         self.advertisement.set_service_data(BTHOME_UUID, frame)

@@ -41,3 +41,18 @@ def test_report_raises_portal_unavailable_when_nothing_listens(tmp_path: Path) -
         client.report_band_status([{"address": TEST_WRISTBANDS[0], "connected": False}])
     assert client.online is False and client.pending_count() == 0
     client.close()
+
+
+def test_bridge_fetches_its_sites_bands_and_keys(live_portal: LivePortal, tmp_path: Path) -> None:
+    bridge = PortalClient(live_portal.url, live_portal.bridge_token, tmp_path / "bridge.sqlite3")
+    kiosk = PortalClient(live_portal.url, live_portal.kiosk_token, tmp_path / "kiosk.sqlite3")
+    try:
+        bands = bridge.band_keys()
+        assert {b["address"] for b in bands} == set(TEST_WRISTBANDS)
+        assert all(b["scheme"] == "anxin" and b["key"] is None for b in bands)  # seeded without keys
+        assert bridge.pending_count() == 0  # read directly, never queued
+        with pytest.raises(PortalUnavailable):  # 403 for a kiosk token (retryable for the client)
+            kiosk.band_keys()
+    finally:
+        bridge.close()
+        kiosk.close()

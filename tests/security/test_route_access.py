@@ -37,7 +37,7 @@ RULES: list[tuple[str, str, frozenset[str]]] = [
     ("GET", r"^/$", ANYONE),  # a redirect to the board
     ("*", r"^/(login|logout)$", ANYONE),  # checked by the sign-in tests
     ("*", r"^/api/v1/(alerts|site/alerts)", DEVICES),
-    ("*", r"^/api/v1/(readings|wristbands|bands/status)$", BRIDGE),  # health data comes from bridges only
+    ("*", r"^/api/v1/(readings|wristbands|bands/status|bands/keys)$", BRIDGE),  # health data and keys: bridges only
     ("*", r"^/api/v1/(catalog|orders|activities|residents|ratings|site/nearby)", KIOSK),  # no orders from bridges
     ("*", r"^/(board|alerts)(/|$)", USERS),
     ("*", r"^/orders/new$", STAFF),

@@ -164,3 +164,35 @@ def test_rms_of_silence_and_a_full_scale_square_wave() -> None:
 
     assert rms(b"\0\0" * 160) == 0 and rms(b"") == 0
     assert rms((b"\xff\x7f" + b"\x01\x80") * 80) == pytest.approx(32767, abs=1)
+
+
+def test_vosk_alternatives_come_with_weights_and_word_confidences(model: Any, wav: Path) -> None:
+    final = listen_once(VoskRecognizer(model, max_alternatives=3), wav_chunks(wav))
+    alternatives = final.alternatives
+    assert len(alternatives) >= 2 and final.text == alternatives[0].text
+    assert abs(sum(a.weight for a in alternatives) - 1) < 1e-3
+    assert [a.weight for a in alternatives] == sorted((a.weight for a in alternatives), reverse=True)
+    assert all(a.words and all(0 < c <= 1 for _, c in a.words) for a in alternatives)
+    assert all(" " not in a.text for a in alternatives)
+    # A word every alternative has is certain; one only the first has is not.
+    shared = {w for w, _ in alternatives[0].words} & {w for a in alternatives[1:] for w, _ in a.words}
+    assert any(c == pytest.approx(1, abs=1e-3) for w, c in alternatives[0].words if w in shared)
+
+
+def test_one_best_has_vosks_own_word_confidences(model: Any, wav: Path) -> None:
+    final = listen_once(VoskRecognizer(model, max_alternatives=0), wav_chunks(wav))
+    (only,) = final.alternatives
+    assert only.text == final.text and only.weight == 1.0
+    assert only.words and any(c < 1 for _, c in only.words)
+
+
+def test_the_chooser_gets_every_alternative_from_real_vosk(model: Any, wav: Path) -> None:
+    """Korean speech means nothing to the Chinese parser: the chooser says so, unsure."""
+    from kiosk.voice.choose import choose
+    from kiosk.voice.intents import CONFIDENT
+
+    from .conftest import ACTIVITIES, CATALOG, NOW
+
+    final = listen_once(VoskRecognizer(model, max_alternatives=3), wav_chunks(wav))
+    intent = choose(final.alternatives, catalog=CATALOG, activities=ACTIVITIES, now=NOW)
+    assert intent.name == "unknown" and intent.confidence < CONFIDENT

@@ -11,6 +11,7 @@ from tests.wearable.fakes import RecordingPortal, wait_until
 from wearable import uuids
 from wearable.bridge import WristbandBridge
 from wearable.config import BridgeSettings
+from wearable.frames import BTHOME_UUID
 from wearable.simulator import SimulatedWorld, simulated_address
 
 BAND1, BAND2, BAND3, ITAG = (simulated_address(i) for i in range(1, 5))
@@ -266,3 +267,29 @@ async def test_sos_cancelled_on_band_cancels_alert_at_portal(
     band.cancel_sos()
     await wait_until(lambda: portal.cancels, what="cancellation")
     assert [c["event_id"] for c in portal.cancels] == [a["event_id"] for a in portal.alerts_of("sos")]
+
+
+async def test_band_in_heart_rate_broadcast_mode_gives_readings_only(
+    portal: RecordingPortal, world: SimulatedWorld, fast_settings: BridgeSettings
+) -> None:
+    band = world.add_band(model="hrs")
+    bridge = WristbandBridge(portal, world.enrolments([band.address]), fast_settings,
+                             scanner_backend=world.scanner_backend, client_backend=world.client_backend)
+    await bridge.start()
+    try:
+        await wait_until(lambda: {"heart_rate", "battery"} <= {r["kind"] for r in portal.readings}, what="readings")
+        assert {r["wristband"] for r in portal.readings} == {band.address}
+        assert bridge.processor.enrolment(band.address).scheme.value == "hrs"  # type: ignore[union-attr]
+        with pytest.raises(ValueError):
+            band.press_sos()  # such bands have no way to call for help
+    finally:
+        await bridge.stop()
+
+
+def test_simulated_band_advertises_only_its_latest_frame() -> None:
+    """An older counter in the advertisement is what a replay looks like (docs/wristband-protocol.md 2.4)."""
+    band = SimulatedWorld(1).band(BAND1)
+    status = band.service_data()[BTHOME_UUID]  # sealed before any central subscribed
+    band.press_sos()
+    band.subscribe(uuids.ANXIN_EVENT, lambda _data: None)  # a central arrives: the SOS is re-sent, a new frame
+    assert band.counter == 3 and band.service_data()[BTHOME_UUID] == band.last_frame != status

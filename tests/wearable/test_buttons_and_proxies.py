@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 from collections.abc import AsyncIterator
 
 import pytest
@@ -57,6 +59,34 @@ async def test_long_press_is_sos_and_double_press_a_check_in_on_every_bought_but
     assert len(portal.alerts_of("sos")) == 3
     assert bridge.stats(bthome.address).battery_percent == 95
     assert bridge.connected() == frozenset()  # buttons only advertise: no GATT link is tried
+
+
+async def test_proxy_with_an_encrypted_api_is_heard_with_its_key_and_not_without(
+    portal: RecordingPortal, fast_settings: BridgeSettings
+) -> None:
+    key = base64.b64encode(bytes(range(32))).decode()
+    world = SimulatedWorld(0, advertise_interval=0.02)
+    button = world.add_button(model="bthome")
+    button.go_home(HOME)
+    world.add_proxy(HOME, noise_psk=key)
+    async with bridge_with_proxies(portal, world, fast_settings):
+        button.press_sos()
+        await wait_until(lambda: portal.alerts_of("sos"), WAIT_S, "the SOS through the encrypted API")
+    assert portal.alerts_of("sos")[0]["details"]["radio"] == f"proxy:{HOME}"
+
+    intruder = SimulatedWorld(0)
+    intruder.add_proxy("冒充的代理", noise_psk=base64.b64encode(bytes(32)).decode())
+    await intruder.start_proxies()
+    wrong_key = dataclasses.replace(intruder.proxy_configs()[0], noise_psk=key)
+    bridge = WristbandBridge(portal, [], fast_settings, scanner_backend=intruder.scanner_backend,
+                             client_backend=intruder.client_backend, proxies=[wrong_key])
+    await bridge.start()
+    try:
+        await wait_until(lambda: intruder.proxies["冒充的代理"].connections >= 1, WAIT_S, "a connection attempt")
+        assert bridge.proxies is not None and bridge.proxies.connected() == []
+    finally:
+        await bridge.stop()
+        await intruder.close()
 
 
 @pytest.mark.parametrize(
