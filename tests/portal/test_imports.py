@@ -3,24 +3,32 @@ back unchanged, a volunteer imported now is called by the next alert, passwords 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from caregiver_portal.accounts.models import Grid, Site, User
+from caregiver_portal.app import create_app
 from caregiver_portal.bands.models import Wristband
 from caregiver_portal.core.db import transaction
 from caregiver_portal.core.errors import InvalidTransition
 from caregiver_portal.core.security import password_hasher, verify_password
+from caregiver_portal.core.settings import PortalSettings
 from caregiver_portal.health.models import Reading
 from caregiver_portal.imports import service, snapshot
 from caregiver_portal.imports.apply import Applied
 from caregiver_portal.imports.models import ImportBatch
 from caregiver_portal.residents.models import EmergencyContact, Resident
 from tests.portal.escalation_world import BAND, World, at, build_world
+from tests.security.access import sign_in
+from tests.support.seeding import seed_for_tests
 from tests.support.sheets import RESIDENT_HEADER, VOLUNTEER_HEADER, residents, xlsx
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 HASHER = password_hasher("fast")
 
@@ -151,3 +159,19 @@ def test_old_batches_are_deleted_with_the_personal_data_they_hold(world: World) 
     upload(world, xlsx([RESIDENT_HEADER, *residents(2)]), seconds=later)
     with world.factory() as session:
         assert list(session.scalars(select(ImportBatch.created_at))) == [at(later)]
+
+
+def test_a_twenty_megabyte_upload_is_answered_on_the_page(portal_settings: PortalSettings) -> None:
+    seed_for_tests(portal_settings.database_url)
+    with TestClient(create_app(portal_settings.with_overrides(tick_interval_s=0))) as client:
+        csrf = sign_in(client, "admin", "anxin-admin")
+        started = time.monotonic()
+        answer = client.post("/admin/imports", data={"csrf_token": csrf, "kind": "residents", "site_id": "1"},
+                             files={"sheet": ("全区名单.xlsx", b"PK\x03\x04" + bytes(20 * 1024 * 1024), XLSX)})
+        assert time.monotonic() - started < 60  # read and refused, never parsed
+        assert answer.status_code == 200 and answer.url.path == "/admin/imports"
+        assert "“全区名单.xlsx”没有导入：文件有 20.0 MB，超过 5 MB 的上限" in answer.text
+        too_big = client.post("/admin/imports", data={"csrf_token": csrf, "kind": "residents", "site_id": "1"},
+                              files={"sheet": ("x.xlsx", bytes(33 * 1024 * 1024), XLSX)},
+                              headers={"Accept": "text/html"})
+        assert too_big.status_code == 413 and "一次最多上传 32 MB" in too_big.text
