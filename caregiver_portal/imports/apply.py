@@ -7,7 +7,7 @@ do not exist yet are created. Residents without a 居民码 get the next free nu
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -21,7 +21,7 @@ from caregiver_portal.accounts.service import create_user
 from caregiver_portal.core.errors import InvalidTransition
 from caregiver_portal.core.security import hash_password
 from caregiver_portal.imports.fields import ContactSpec
-from caregiver_portal.imports.outcomes import Plan
+from caregiver_portal.imports.outcomes import Plan, RowT
 from caregiver_portal.imports.residents_rules import ResidentRow
 from caregiver_portal.imports.volunteers_rules import LeaveDays, VolunteerRow
 from caregiver_portal.residents.models import EmergencyContact, Resident, ResidentProfile
@@ -48,25 +48,37 @@ class Applied:
 def apply_residents(*, session: Session, site: Site, plan: Plan[ResidentRow], now: datetime) -> Applied:
     """Create and update the residents of ``plan`` (which must refuse no row)."""
     _require_ok(plan)
-    done = Applied(new_grids=list(plan.new_grids))
     grids = _grids(session, site, plan.new_grids)
     codes = _free_codes(session)
+
+    def create(row: ResidentRow) -> None:
+        resident = Resident(site_id=site.id, name=row.name, room=row.room, resident_code=row.code or next(codes),
+                            created_at=now)
+        session.add(resident)
+        session.flush()
+        _resident_details(session, resident, row, grids, now)
+
+    def update(row: ResidentRow, resident_id: int) -> None:
+        resident = session.get_one(Resident, resident_id)
+        resident.name, resident.room = row.name, row.room
+        _resident_details(session, resident, row, grids, now)
+
+    return _each_row(plan, create, update)
+
+
+def _each_row(plan: Plan[RowT], create: Callable[[RowT], None], update: Callable[[RowT, int], None]) -> Applied:
+    """Carry out every row of ``plan`` with ``create`` or ``update``, counting what was done."""
+    done = Applied(new_grids=list(plan.new_grids))
     for outcome in plan.outcomes:
-        row = outcome.row
-        if outcome.action == "unchanged" or row is None:
+        if outcome.row is None or outcome.action == "unchanged":
             done.unchanged += 1
-            continue
-        if outcome.action == "create":
-            resident = Resident(site_id=site.id, name=row.name, room=row.room, resident_code=row.code or next(codes),
-                                created_at=now)
-            session.add(resident)
-            session.flush()
+        elif outcome.action == "create":
+            create(outcome.row)
             done.created += 1
         else:
-            resident = session.get_one(Resident, outcome.target_id)
-            resident.name, resident.room = row.name, row.room
+            assert outcome.target_id is not None
+            update(outcome.row, outcome.target_id)
             done.updated += 1
-        _resident_details(session, resident, row, grids, now)
     return done
 
 
@@ -102,31 +114,30 @@ def apply_volunteers(*, session: Session, site: Site, plan: Plan[VolunteerRow], 
                      now: datetime) -> Applied:
     """Create and update the accounts of ``plan`` (which must refuse no row); new ones are on call at once."""
     _require_ok(plan)
-    done = Applied(new_grids=list(plan.new_grids))
     grids = _grids(session, site, plan.new_grids)
     today = now.astimezone(site_zone(site)).date()
-    for outcome in plan.outcomes:
-        row = outcome.row
-        if outcome.action == "unchanged" or row is None:
-            done.unchanged += 1
-            continue
-        if outcome.action == "create":
-            password = row.password or "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(10))
-            user = create_user(session=session, hasher=hasher, username=row.username, password=password,
-                               role=row.role or "volunteer", display_name=row.name, site=site, phone=row.phone)
-            if not row.password:
-                done.passwords[user.username] = password
-            replace_shifts(session=session, user=user, shifts=row.shifts if row.shifts is not None else ALWAYS)
-            done.created += 1
-        else:
-            user = session.get_one(User, outcome.target_id)
-            user.display_name, user.phone, user.role = row.name, row.phone, row.role or user.role
-            if row.password:
-                user.password_hash = hash_password(hasher, row.password)
-            if row.shifts is not None:
-                replace_shifts(session=session, user=user, shifts=row.shifts)
-            done.updated += 1
+    passwords: dict[str, str] = {}
+
+    def create(row: VolunteerRow) -> None:
+        password = row.password or "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(10))
+        user = create_user(session=session, hasher=hasher, username=row.username, password=password,
+                           role=row.role or "volunteer", display_name=row.name, site=site, phone=row.phone)
+        if not row.password:
+            passwords[user.username] = password
+        replace_shifts(session=session, user=user, shifts=row.shifts if row.shifts is not None else ALWAYS)
         _user_details(session, user, row, grids, today, now)
+
+    def update(row: VolunteerRow, user_id: int) -> None:
+        user = session.get_one(User, user_id)
+        user.display_name, user.phone, user.role = row.name, row.phone, row.role or user.role
+        if row.password:
+            user.password_hash = hash_password(hasher, row.password)
+        if row.shifts is not None:
+            replace_shifts(session=session, user=user, shifts=row.shifts)
+        _user_details(session, user, row, grids, today, now)
+
+    done = _each_row(plan, create, update)
+    done.passwords = passwords
     return done
 
 
