@@ -201,8 +201,8 @@ def _kiosk(args: argparse.Namespace) -> int:
     if not args.config.exists():
         print(f"找不到自助机配置文件 {args.config}（见 docs/kiosk.md）", file=sys.stderr)
         return 2
-    from kiosk.app import run_kiosk
     from kiosk.errors import KioskError
+    from kiosk.launch import run_kiosk
 
     try:
         run_kiosk(args.config)
