@@ -135,3 +135,18 @@ def test_the_roster_shows_whom_an_sos_calls_and_warns_in_red(web_portal: LivePor
     assert "⚠ 现在没有人值班" in second.inner_text()  # on leave today: nobody left in that grid
     assert "请假中" in second.locator(f'[data-username="night-{viewport["width"]}"]').inner_text()
     page.context.close()
+
+
+def test_the_devices_page_reads_on_a_phone(web_portal: LivePortal, chromium: Any) -> None:
+    page = open_page(chromium, web_portal, "admin", "anxin-admin", PHONE)
+    page.goto(f"{web_portal.url}/admin/devices")
+    page.select_option("#kind", "bridge")
+    page.fill("#device-name", "三号楼一层走廊手环网关")
+    page.click("#new-device button[type=submit]")
+    assert page.inner_text("#device-token").startswith("axd_")
+    name = page.locator("#devices .card", has_text="三号楼一层走廊手环网关").locator(".device-name")
+    box = name.bounding_box()
+    line = float(page.eval_on_selector(".device-name", "e => parseFloat(getComputedStyle(e).lineHeight)"))
+    assert box is not None and box["height"] < 2.5 * line  # one or two lines, never a character a line
+    fits(page, PHONE)
+    page.context.close()
