@@ -1,4 +1,5 @@
-"""``anxin admin ...``: database migrations, users, sites, device tokens and band keys."""
+"""``anxin admin ...``: database migrations, users, sites, device tokens and band keys; people in bulk and the
+on-call roster are :mod:`anxin.admin_people`."""
 
 from __future__ import annotations
 
@@ -15,7 +16,10 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from caregiver_portal.accounts.models import Site, User
+from anxin.admin_people import PEOPLE_COMMANDS, run_people_command
+from caregiver_portal.accounts.access import ROLE_LABELS
+from caregiver_portal.accounts.admin import set_user_grids
+from caregiver_portal.accounts.models import Device, Grid, Site, User
 from caregiver_portal.accounts.service import create_device, create_user, get_or_create_site, revoke_device
 from caregiver_portal.bands.keys import (
     KEYED_SCHEMES,
@@ -30,12 +34,15 @@ from caregiver_portal.bands.models import Wristband
 from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.db import create_db_engine, create_session_factory, transaction
 from caregiver_portal.core.errors import PortalError
+from caregiver_portal.core.phones import normalise_phone
 from caregiver_portal.core.security import password_hasher
 from caregiver_portal.core.settings import settings_for_data_dir
 from caregiver_portal.migrate import upgrade_to_head
 from caregiver_portal.residents.models import Resident
 from caregiver_portal.residents.privacy import erase_resident, export_resident
 from caregiver_portal.residents.service import log_health_access
+from caregiver_portal.roster.rules import format_roster
+from caregiver_portal.roster.service import ROSTERED_ROLES, set_roster
 
 
 def run_admin_command(args: argparse.Namespace) -> int:
@@ -44,6 +51,7 @@ def run_admin_command(args: argparse.Namespace) -> int:
     engine = create_db_engine(settings.database_url)
     upgrade_to_head(engine)
     factory = create_session_factory(engine)
+    code = 0
     try:
         with transaction(factory) as session:
             match args.admin_command:
@@ -53,11 +61,7 @@ def run_admin_command(args: argparse.Namespace) -> int:
                     site = get_or_create_site(session=session, name=args.name, duty_phone=args.duty_phone)
                     print(f"站点 #{site.id} {site.name}")
                 case "create-user":
-                    site = _site(session, args.site)
-                    password = args.password or os.environ.get("ANXIN_NEW_PASSWORD") or getpass.getpass("密码：")
-                    user = create_user(session=session, hasher=password_hasher(), username=args.username,
-                                       password=password, role=args.role, display_name=args.display_name, site=site)
-                    print(f"用户 #{user.id} {user.username} ({user.role})")
+                    _create_user(session, args)
                 case "create-device":
                     device, token = create_device(session=session, site=_site(session, args.site), kind=args.kind,
                                                   name=args.name)
@@ -78,16 +82,55 @@ def run_admin_command(args: argparse.Namespace) -> int:
                     summary = "，".join(f"{table} {count}" for table, count in touched.items())
                     print(f"已删除居民 #{args.resident_id} 的数据：{summary}")
                 case "revoke-device":
-                    device = revoke_device(session=session, device_id=args.device_id, now=utcnow())
-                    print(f"设备 #{device.id} {device.name} 的令牌已吊销")
+                    found = session.get(Device, args.device_id)
+                    if found is None:
+                        raise PortalError(f"没有设备 #{args.device_id}")
+                    _confirm(args, f"吊销 设备 #{found.id} {found.name}：它会立刻无法连接门户")
+                    revoke_device(session=session, device_id=found.id, now=utcnow())
+                    print(f"设备 #{found.id} {found.name} 的令牌已吊销")
                 case "band-key":
                     print(_band_key(session, KeyVault(settings.secret_key), args))
+                case command if command in PEOPLE_COMMANDS:
+                    code = run_people_command(session, args, _site(session, args.site) if hasattr(args, "site")
+                                              else None)
     except (PortalError, ValueError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
     finally:
         engine.dispose()
-    return 0
+    return code
+
+
+def _create_user(session: Session, args: argparse.Namespace) -> None:
+    """A portal user; volunteers and grid workers are on call (``--on-call``, default around the clock)."""
+    if args.site is None and args.role != "admin":
+        raise PortalError("志愿者和网格员必须属于一个站点：请加 --site 站点名称")
+    site = _site(session, args.site) if args.site else None
+    password = args.password or os.environ.get("ANXIN_NEW_PASSWORD") or getpass.getpass("密码：")
+    user = create_user(session=session, hasher=password_hasher(), username=args.username, password=password,
+                       role=args.role, display_name=args.display_name, site=site, phone=normalise_phone(args.phone))
+    if args.grid:
+        if site is None:
+            raise PortalError("没有站点的管理员不属于任何网格")
+        grids = {grid.name: grid.id for grid in session.scalars(select(Grid).where(Grid.site_id == site.id))}
+        unknown = [name for name in args.grid if name not in grids]
+        if unknown:
+            raise PortalError(f"站点 {site.name} 没有网格：{'、'.join(unknown)}")
+        set_user_grids(session=session, user=user, grid_ids=[grids[name] for name in args.grid])
+    if user.role in ROSTERED_ROLES:
+        shifts = set_roster(session=session, user=user, text=args.on_call)
+        print(f"用户 #{user.id} {user.username}（{ROLE_LABELS[user.role]}），值班：{format_roster(shifts)}")
+    else:
+        print(f"用户 #{user.id} {user.username}（{ROLE_LABELS[user.role]}）")
+
+
+def _confirm(args: argparse.Namespace, what: str) -> None:
+    """Ask before a destructive step: ``--yes``, or "y" typed at a terminal; refused otherwise."""
+    if args.yes:
+        return
+    if sys.stdin.isatty() and input(f"{what}。确定吗？输入 y 确认：").strip().lower() in ("y", "yes", "是"):
+        return
+    raise PortalError(f"没有执行：{what}。确认后加 --yes 再运行")
 
 
 def backup_sqlite(database_url: str, destination: Path) -> int:

@@ -8,10 +8,13 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from anxin.models_command import add_models_parser
 
 DEFAULT_DATA_DIR = Path("anxin-data")
+# Libraries that talk a lot at INFO: one line per request, per scheduler run, per migration.
+CHATTY_LOGGERS = ("uvicorn.access", "apscheduler", "alembic", "httpx", "bleak", "urllib3")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,12 +30,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--wristbands", type=int, default=3, help="how many simulated wristbands")
     demo.add_argument("--sos-after", type=float, default=None,
                       help="the first simulated wristband presses SOS this many seconds after connecting")
+    _verbose_arg(demo)
 
     portal = commands.add_parser("portal", help="run the caregiver portal")
     _database_args(portal)
     portal.add_argument("--host", default="127.0.0.1")
     portal.add_argument("--port", type=int, default=8000)
     portal.add_argument("--public-url", default=None, help="address volunteers use (default http://HOST:PORT)")
+    _verbose_arg(portal)
 
     bridge = commands.add_parser("bridge", help="run the wristband bridge")
     bridge.add_argument("--portal", default=os.environ.get("ANXIN_PORTAL_URL", "http://127.0.0.1:8000"))
@@ -57,14 +62,20 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("username")
     user.add_argument("--role", choices=("volunteer", "caregiver", "admin"), required=True)
     user.add_argument("--display-name", required=True)
-    user.add_argument("--site", required=True, help="site name")
+    user.add_argument("--site", default=None, help="site name (an admin without one manages every site)")
     user.add_argument("--password", default=None, help="default: $ANXIN_NEW_PASSWORD or asked")
+    user.add_argument("--phone", default="", help="mobile or landline: escalation messages @-mention it")
+    user.add_argument("--grid", action="append", default=[], metavar="NAME", help="a grid they serve (repeatable)")
+    user.add_argument("--on-call", default="每天 全天", metavar="ROSTER",
+                      help="when a volunteer or grid worker is called, e.g. \"周一至周五 08:00-18:00；周六 全天\" "
+                           "(default: around the clock)")
     device = admin_commands.add_parser("create-device", help="create a kiosk or bridge and print its token once")
     device.add_argument("--site", required=True)
     device.add_argument("--kind", choices=("kiosk", "bridge"), required=True)
     device.add_argument("--name", required=True)
-    revoke = admin_commands.add_parser("revoke-device", help="revoke a device token at once")
+    revoke = admin_commands.add_parser("revoke-device", help="revoke a device token at once (asks first)")
     revoke.add_argument("device_id", type=int)
+    revoke.add_argument("--yes", action="store_true", help="do not ask")
     backup = admin_commands.add_parser("backup", help="copy the SQLite database while the portal runs")
     backup.add_argument("destination", type=Path)
     export = admin_commands.add_parser("export-resident", help="write everything held about a resident to JSON")
@@ -86,7 +97,48 @@ def build_parser() -> argparse.ArgumentParser:
     how.add_argument("--generate", action="store_true", help="a new key for an Anxin band, printed once")
     how.add_argument("--no-key", action="store_true", help="a device without a key (unauthenticated)")
     how.add_argument("--key", default=None, help="the bind key, 32 hex digits (default: asked without echo)")
+    _people_parsers(admin_commands)
     return parser
+
+
+def _people_parsers(commands: Any) -> None:
+    """The people subcommands of ``anxin admin``."""
+    for kind, label in (("residents", "residents"), ("volunteers", "volunteers and grid workers")):
+        parser = commands.add_parser(f"import-{kind}", help=f"import {label} from an .xlsx or .csv (see "
+                                     "docs/operations.md); shows every row's outcome, imports with --yes")
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--site", required=True, help="site name")
+        parser.add_argument("--yes", action="store_true", help="import (without it: only the preview)")
+        parser = commands.add_parser(f"export-{kind}", help=f"write the site's {label} to an .xlsx in the import's "
+                                     "columns")
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--site", required=True, help="site name")
+    roster = commands.add_parser("set-roster", help="set when a volunteer is on call, e.g. \"周一至周五 08:00-18:00\"")
+    roster.add_argument("username")
+    roster.add_argument("roster", help="每天 全天 / 工作日 08:00-18:00；周六 全天 / 不值班")
+    leave = commands.add_parser("add-leave", help="record leave (请假): not called on those days")
+    leave.add_argument("username")
+    leave.add_argument("days", help="2026-12-24至2026-12-26, or one day")
+    leave.add_argument("--reason", default="")
+
+
+def _verbose_arg(parser: argparse.ArgumentParser) -> None:
+    # SUPPRESS: without the flag the subcommand leaves the top-level -v/--verbose as it was.
+    parser.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                        help="log every request and scheduler run (default: warnings and the start-up line only)")
+
+
+def configure_logging(command: str, *, verbose: bool) -> None:
+    """Quiet by default: the services log their own INFO lines but not the libraries' chatter; admin and
+    models commands print only their answer. ``--verbose`` shows everything."""
+    if verbose:
+        logging.basicConfig(level=logging.DEBUG, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        return
+    quiet = command in ("admin", "models")
+    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for name in CHATTY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def _database_args(parser: argparse.ArgumentParser) -> None:
@@ -97,8 +149,7 @@ def _database_args(parser: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``anxin`` console script."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(args.command, verbose=args.verbose)
     handlers = {"demo": _demo, "portal": _portal, "bridge": _bridge, "kiosk": _kiosk, "models": _models,
                 "admin": _admin}
     try:
@@ -112,7 +163,7 @@ def _demo(args: argparse.Namespace) -> int:
     from anxin.demo import DemoOptions, run_demo
 
     return run_demo(DemoOptions(data_dir=args.data_dir, port=args.port, headless=args.headless,
-                                wristbands=args.wristbands, sos_after=args.sos_after))
+                                wristbands=args.wristbands, sos_after=args.sos_after, verbose=args.verbose))
 
 
 def _portal(args: argparse.Namespace) -> int:
@@ -121,7 +172,7 @@ def _portal(args: argparse.Namespace) -> int:
 
     public_url = args.public_url or f"http://{args.host}:{args.port}"
     settings = settings_for_data_dir(args.data_dir, database_url=args.database_url, public_url=public_url)
-    serve(settings, host=args.host, port=args.port)
+    serve(settings, host=args.host, port=args.port, verbose=args.verbose)
     return 0
 
 
@@ -150,8 +201,8 @@ def _kiosk(args: argparse.Namespace) -> int:
     if not args.config.exists():
         print(f"找不到自助机配置文件 {args.config}（见 docs/kiosk.md）", file=sys.stderr)
         return 2
-    from kiosk.app import run_kiosk
     from kiosk.errors import KioskError
+    from kiosk.launch import run_kiosk
 
     try:
         run_kiosk(args.config)

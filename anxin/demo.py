@@ -15,6 +15,7 @@ import requests
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from caregiver_portal.accounts.access import ROLE_LABELS
 from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.db import create_db_engine, create_session_factory, transaction
 from caregiver_portal.core.security import password_hasher
@@ -42,6 +43,7 @@ class DemoOptions:
     headless: bool
     wristbands: int
     sos_after: float | None = None
+    verbose: bool = False
 
 
 def simulated_addresses(count: int) -> list[str]:
@@ -105,11 +107,12 @@ def write_kiosk_config(options: DemoOptions, token: str) -> Path:
     return path
 
 
-def _anxin(*args: str, token: str | None = None) -> subprocess.Popen[bytes]:
+def _anxin(*args: str, token: str | None = None, verbose: bool = False) -> subprocess.Popen[bytes]:
     env = dict(os.environ)
     if token:
         env["ANXIN_DEVICE_TOKEN"] = token
-    return subprocess.Popen([sys.executable, "-m", "anxin", *args], env=env, start_new_session=True)
+    flags = ["--verbose"] if verbose else []
+    return subprocess.Popen([sys.executable, "-m", "anxin", *flags, *args], env=env, start_new_session=True)
 
 
 def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout_s: float = STARTUP_TIMEOUT_S) -> None:
@@ -149,15 +152,17 @@ def run_demo(options: DemoOptions) -> int:
     processes: list[subprocess.Popen[bytes]] = []
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
-        processes.append(_anxin("portal", "--data-dir", str(options.data_dir), "--port", str(options.port)))
+        processes.append(_anxin("portal", "--data-dir", str(options.data_dir), "--port", str(options.port),
+                                verbose=options.verbose))
         wait_healthy(url, processes[0])
         bridge_args = ["bridge", "--portal", url, "--data-dir", str(options.data_dir),
                        "--simulate", str(options.wristbands)]
         if options.sos_after is not None:
             bridge_args += ["--sos-after", str(options.sos_after)]
-        processes.append(_anxin(*bridge_args, token=bridge_token))
+        processes.append(_anxin(*bridge_args, token=bridge_token, verbose=options.verbose))
         if not options.headless:
-            processes.append(_anxin("kiosk", "--config", str(write_kiosk_config(options, kiosk_token))))
+            processes.append(_anxin("kiosk", "--config", str(write_kiosk_config(options, kiosk_token)),
+                                    verbose=options.verbose))
         _print_banner(url, options)
         while all(process.poll() is None for process in processes):
             time.sleep(0.5)
@@ -171,7 +176,8 @@ def run_demo(options: DemoOptions) -> int:
 
 
 def _print_banner(url: str, options: DemoOptions) -> None:
-    accounts = "\n".join(f"    {name} / {password}  ({role})" for name, password, role, *_ in DEMO_ACCOUNTS)
+    accounts = "\n".join(f"    {name} / {password}  （{ROLE_LABELS[role]}）"
+                         for name, password, role, *_ in DEMO_ACCOUNTS)
     print(f"""
 安心 Anxin 演示已启动
   志愿者平台（报警看板）: {url}/board
@@ -182,5 +188,6 @@ def _print_banner(url: str, options: DemoOptions) -> None:
   数据目录:               {options.data_dir.resolve()}
   登录账号:
 {accounts}
+  日志:                   只显示警告和错误（加 --verbose 显示每个请求）
 按 Ctrl-C 停止。
 """, flush=True)

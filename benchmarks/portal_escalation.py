@@ -27,6 +27,7 @@ from caregiver_portal.escalation.sweep import sweep_escalations
 from caregiver_portal.migrate import upgrade_to_head
 from caregiver_portal.notifications.models import NotificationChannel
 from caregiver_portal.residents.models import EmergencyContact, Resident
+from caregiver_portal.roster.service import start_on_call
 
 T0 = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
 
@@ -45,9 +46,11 @@ def populate(factory, alerts: int) -> None:  # type: ignore[no-untyped-def]
         for i in range(20):
             role = ("volunteer", "caregiver", "admin")[min(i // 8, 2)]
             user = User(username=f"u{i}", display_name=f"员工{i}", password_hash="x", role=role, site_id=site.id,
-                        on_duty=i % 2 == 0, phone=f"1380000{i:04d}")
+                        phone=f"1380000{i:04d}")
             session.add(user)
             session.flush()
+            if i % 2 == 0:
+                start_on_call(session=session, user=user)
             session.add(UserGrid(user_id=user.id, grid_id=grids[i % 2].id))
         session.execute(insert(Resident), [{"site_id": site.id, "grid_id": grids[i % 2].id, "name": f"老人{i}",
                                             "room": f"{i // 100}号楼{i % 100:03d}", "health_consent": True,

@@ -32,7 +32,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kiosk.voice.dialog import DialogState, Heard, Speak, handle  # noqa: E402
+from kiosk.core.effects import Speak  # noqa: E402
+from kiosk.core.events import Heard  # noqa: E402
+from kiosk.core.handle import handle  # noqa: E402
+from kiosk.core.samples import started  # noqa: E402
 from kiosk.voice.intents import parse  # noqa: E402
 from kiosk.voice.models import packaged_model_path  # noqa: E402
 from kiosk.voice.recognizer import (  # noqa: E402
@@ -84,10 +87,10 @@ class PlayerClock:
 
 
 def answer(text: str) -> str:
-    """What the dialog says first to ``text`` (pure: parse + handle)."""
+    """What the kiosk says first to ``text`` (pure: parse + the core's handle, on the sample kiosk)."""
     intent = parse(text, catalog=CATALOG, activities=ACTIVITIES, now=NOW)
-    _, actions = handle(DialogState(activities=ACTIVITIES), Heard(text, intent, NOW))
-    return next(a.text for a in actions if isinstance(a, Speak))
+    _, effects = handle(started(), Heard(text, intent, NOW))
+    return next(e.text for e in effects if isinstance(e, Speak))
 
 
 def run_once(model: object, wav: Path, speech_end: float, speaker: Pyttsx3Speaker, clock: PlayerClock,

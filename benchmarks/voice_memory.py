@@ -1,6 +1,6 @@
 """Memory of a running kiosk process (offscreen, 1920x1080) with and without a speech model loaded.
 
-Starts ``kiosk.app.run_kiosk`` in its own process as ``anxin kiosk`` would (SDL's offscreen
+Starts ``kiosk.launch.run_kiosk`` in its own process as ``anxin kiosk`` would (SDL's offscreen
 driver: no display needed), with the portal unreachable, waits until the home screen is up
 and — with ``--model`` — until the model is loaded, lets it settle, then reads the process's
 resident set size (VmRSS) and peak (VmHWM) from /proc.
@@ -64,7 +64,7 @@ def measure(model: Path | None, settle_s: float, parser: bool = False) -> tuple[
         env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
         env.update(KIVY_HOME=str(Path(tmp) / "kivy"), KIVY_NO_FILELOG="1", KIVY_NO_ARGS="1", SDL_AUDIODRIVER="dummy")
         log = Path(tmp) / "kiosk.log"
-        code = "import sys; from pathlib import Path; from kiosk.app import run_kiosk; run_kiosk(Path(sys.argv[1]))"
+        code = "import sys; from pathlib import Path; from kiosk.launch import run_kiosk; run_kiosk(Path(sys.argv[1]))"
         code = (WARM_PARSER if parser else "") + code
         started = time.monotonic()
         with log.open("wb") as out:

@@ -24,8 +24,8 @@ from caregiver_portal.core.live import EventHub, listen_url, reader_engine
 from caregiver_portal.core.middleware import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from caregiver_portal.core.security import password_hasher
 from caregiver_portal.core.settings import PortalSettings
-from caregiver_portal.escalation.config import load_policy_file
-from caregiver_portal.escalation.policy import DEFAULT_POLICIES, PolicySet
+from caregiver_portal.escalation.config import policies_for
+from caregiver_portal.imports.web import UPLOAD_PREFIX
 from caregiver_portal.migrate import upgrade_to_head
 from caregiver_portal.routers import include_routers
 from caregiver_portal.ticker import Ticker
@@ -51,7 +51,7 @@ def create_app(settings: PortalSettings, *, migrate: bool = True) -> FastAPI:
     ticker = None
     if settings.tick_interval_s > 0:
         ticker = Ticker(factory=factory, public_url=settings.public_url, tick_interval_s=settings.tick_interval_s,
-                        policies=_escalation_policies(settings), on_change=hub.wake, reads=reads)
+                        policies=policies_for(settings), on_change=hub.wake, reads=reads)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -76,7 +76,8 @@ def create_app(settings: PortalSettings, *, migrate: bool = True) -> FastAPI:
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="anxin_session",
                        max_age=settings.session_max_age_s, same_site="lax", https_only=settings.secure_cookies)
     app.add_middleware(SecurityHeadersMiddleware)
-    app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes,
+                       path_limits={UPLOAD_PREFIX: settings.max_upload_bytes})
     # alert.wav and catalog/*.svg live in the top-level assets package (sounds/, pictures/)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, packages=[("assets", "sounds"), ("assets", "pictures")]),
               name="static")
@@ -84,12 +85,6 @@ def create_app(settings: PortalSettings, *, migrate: bool = True) -> FastAPI:
     _add_health(app, state)
     _add_error_handlers(app)
     return app
-
-
-def _escalation_policies(settings: PortalSettings) -> PolicySet:
-    """The default policies, or those of ``settings.extra["escalation_policy_file"]`` (TOML or JSON)."""
-    path = settings.extra.get("escalation_policy_file")
-    return load_policy_file(Path(path)) if path else DEFAULT_POLICIES
 
 
 def _add_health(app: FastAPI, state: PortalState) -> None:

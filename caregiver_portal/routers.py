@@ -18,8 +18,10 @@ from caregiver_portal.bands import api as bands_api
 from caregiver_portal.bands import web as bands_web
 from caregiver_portal.dead_letters import api as dead_letters_api
 from caregiver_portal.dead_letters import web as dead_letters_web
+from caregiver_portal.golive import web as golive_web
 from caregiver_portal.health import api as health_api
 from caregiver_portal.health import web as health_web
+from caregiver_portal.imports import web as imports_web
 from caregiver_portal.notifications import web as notifications_web
 from caregiver_portal.orders import api as orders_api
 from caregiver_portal.orders import catalog_web as orders_catalog_web
@@ -28,6 +30,7 @@ from caregiver_portal.ratings import api as ratings_api
 from caregiver_portal.reports import web as reports_web
 from caregiver_portal.residents import api as residents_api
 from caregiver_portal.residents import web as residents_web
+from caregiver_portal.roster import web as roster_web
 from caregiver_portal.timebank import web as timebank_web
 from caregiver_portal.visits import web as visits_web
 
@@ -55,5 +58,8 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(accounts_admin_web.router)
     app.include_router(bands_web.router)
     app.include_router(notifications_web.router)
+    app.include_router(imports_web.router)
+    app.include_router(roster_web.router)
+    app.include_router(golive_web.router)
     app.include_router(orders_catalog_web.router)
     app.include_router(dead_letters_web.router)

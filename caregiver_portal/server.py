@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import logging
+
 import uvicorn
 
 from caregiver_portal.app import create_app
 from caregiver_portal.core.settings import PortalSettings
 
+log = logging.getLogger(__name__)
 
-def serve(settings: PortalSettings, *, host: str, port: int) -> None:
-    """Serve the portal until SIGINT/SIGTERM (uvicorn handles both and shuts down cleanly)."""
+
+def serve(settings: PortalSettings, *, host: str, port: int, verbose: bool = False) -> None:
+    """Serve the portal until SIGINT/SIGTERM (uvicorn handles both and shuts down cleanly).
+
+    Quiet unless ``verbose``: no line per request (volunteers' boards poll and stream all day), only
+    warnings from uvicorn, and one line saying where the portal is.
+    """
     app = create_app(settings)
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True, timeout_graceful_shutdown=5)
+    config = uvicorn.Config(app, host=host, port=port, log_level="info" if verbose else "warning",
+                            access_log=verbose, proxy_headers=True, timeout_graceful_shutdown=5)
+    server = uvicorn.Server(config)
+    address = f"http://{host}:{port}"
+    shared = "" if settings.public_url == address else f"（志愿者访问 {settings.public_url}）"
+    log.info("安心门户正在启动：%s%s", address, shared)
+    server.run()

@@ -32,7 +32,7 @@ def run_kiosk(config_path: Path) -> None:
     configure_kivy(config)
     from kivy.clock import Clock
 
-    from kiosk.app import KioskApp
+    from kiosk.ui.app import KioskApp
 
     app = KioskApp(config)
 

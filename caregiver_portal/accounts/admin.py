@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from caregiver_portal.accounts.models import ROLES, Grid, Site, User, UserGrid
 from caregiver_portal.accounts.sessions import end_all_sessions
 from caregiver_portal.core.errors import InvalidTransition, NotFound
+from caregiver_portal.core.phones import PhoneError, normalise_phone
 from caregiver_portal.core.security import hash_password
 
 
@@ -75,6 +76,14 @@ def set_user_grids(*, session: Session, user: User, grid_ids: Iterable[int]) -> 
     session.execute(delete(UserGrid).where(UserGrid.user_id == user.id))
     for grid in grids:
         session.add(UserGrid(user_id=user.id, grid_id=grid.id))
+
+
+def set_phone(*, session: Session, user: User, phone: str) -> None:
+    """The phone bots @-mention and volunteers call, written one way (refused when impossible)."""
+    try:
+        user.phone = normalise_phone(phone)
+    except PhoneError as exc:
+        raise InvalidTransition(f"电话{exc}") from exc
 
 
 def reset_password(*, session: Session, hasher: PasswordHasher, user: User, password: str) -> None:

@@ -19,7 +19,9 @@ from caregiver_portal.core.csrf import require_csrf
 from caregiver_portal.core.deps import SessionDep, StateDep
 from caregiver_portal.core.errors import InvalidTransition, NotFound
 from caregiver_portal.core.schemas import PlainText
-from caregiver_portal.core.web import attempt, flash, redirect, render
+from caregiver_portal.core.web import attempt, render
+from caregiver_portal.roster.rules import format_roster
+from caregiver_portal.roster.service import ROSTERED_ROLES, rosters, set_roster
 
 router = APIRouter(include_in_schema=False)
 CSRF = [Depends(require_csrf)]
@@ -68,22 +70,29 @@ def users_page(request: Request, user: AdminUser, session: SessionDep) -> Respon
     membership: dict[int, set[int]] = {}
     for user_id, grid_id in session.execute(select(UserGrid.user_id, UserGrid.grid_id)):
         membership.setdefault(user_id, set()).add(grid_id)
+    books = rosters(session, (u.id for u in users), now=utcnow())
     return render(request, "admin_users.html", user, users=users, sites=sites, grids=grids, membership=membership,
-                  roles=ROLES, site_names={s.id: s.name for s in sites})
+                  roles=ROLES, site_names={s.id: s.name for s in sites},
+                  roster_text={u.id: format_roster(books[u.id].shifts) for u in users}, rostered=ROSTERED_ROLES)
 
 
 @router.post("/admin/users", dependencies=CSRF)
 def add_user(request: Request, user: AdminUser, session: SessionDep, state: StateDep, username: Text,
-             display_name: Text, role: Text, password: Text, site_id: Annotated[int, Form()]) -> Response:
-    """Create a volunteer, grid worker or admin account."""
+             display_name: Text, role: Text, password: Text, site_id: Annotated[int, Form()], phone: Text = "",
+             roster: Text = "每天 全天") -> Response:
+    """Create a volunteer, grid worker or admin account; a volunteer or grid worker is on call at once."""
     def action() -> None:
         if not username.strip() or not display_name.strip():
             raise InvalidTransition("请填写用户名和显示名")
         if len(password) < 8:
             raise InvalidTransition("密码至少 8 个字符")
-        create_user(session=session, hasher=state.hasher, username=username.strip()[:64],
-                    password=password, role=admin_service.check_role(role), display_name=display_name.strip()[:100],
-                    site=admin_service.managed_site(session, admin=user, site_id=site_id))
+        created = create_user(session=session, hasher=state.hasher, username=username.strip()[:64],
+                              password=password, role=admin_service.check_role(role),
+                              display_name=display_name.strip()[:100],
+                              site=admin_service.managed_site(session, admin=user, site_id=site_id))
+        admin_service.set_phone(session=session, user=created, phone=phone)
+        if created.role in ROSTERED_ROLES:
+            set_roster(session=session, user=created, text=roster)
 
     return attempt(request, session, action, done=f"已创建账号 {username}", then="/admin/users")
 
@@ -98,9 +107,19 @@ async def set_grids(request: Request, user_id: int, user: AdminUser, session: Se
         done="网格已保存", then="/admin/users")
 
 
+@router.get("/admin/users/{user_id}/active")
+def confirm_deactivate(request: Request, user_id: int, user: AdminUser, session: SessionDep) -> Response:
+    """Ask before disabling an account."""
+    target = admin_service.managed_user(session, admin=user, user_id=user_id)
+    return render(request, "confirm.html", user, title="停用账号",
+                  question=f"确定要停用 {target.display_name}（{target.username}）的账号吗？",
+                  consequence="停用后不能再登录，报警也不会再通知这个人；以后可以重新启用。",
+                  action=f"/admin/users/{user_id}/active", button="停用账号", back="/admin/users")
+
+
 @router.post("/admin/users/{user_id}/active", dependencies=CSRF)
 def toggle_active(request: Request, user_id: int, user: AdminUser, session: SessionDep) -> Response:
-    """Disable an account (it can no longer sign in) or enable it again."""
+    """Disable an account (it can no longer sign in; after the confirmation page) or enable it again."""
     def action() -> None:
         target = admin_service.managed_user(session, admin=user, user_id=user_id)
         if target.id == user.id:
@@ -132,48 +151,61 @@ def sign_out_everywhere(request: Request, user_id: int, user: AdminUser, session
                    then="/login" if user_id == user.id else "/admin/users")
 
 
-def _devices_page(request: Request, user: User, session: SessionDep, *, token: str | None = None,
-                  created: Device | None = None) -> Response:
-    sites = admin_service.managed_sites(session, admin=user)
-    devices = list(session.scalars(select(Device).where(Device.site_id.in_([s.id for s in sites]))
-                                   .order_by(Device.revoked_at.is_not(None), Device.kind, Device.name)))
-    return render(request, "admin_devices.html", user, devices=devices, sites=sites, token=token, created=created)
+DEVICE_TOKEN = "device_token"  # session key: a new device's token, shown by the next GET only
 
 
 @router.get("/admin/devices")
 def devices_page(request: Request, user: AdminUser, session: SessionDep) -> Response:
-    """Kiosks and bridges, with when they were last seen."""
-    return _devices_page(request, user, session)
+    """Kiosks and bridges, with when they were last seen; a device just created shows its token this once."""
+    sites = admin_service.managed_sites(session, admin=user)
+    devices = list(session.scalars(select(Device).where(Device.site_id.in_([s.id for s in sites]))
+                                   .order_by(Device.revoked_at.is_not(None), Device.kind, Device.name)))
+    created = request.session.pop(DEVICE_TOKEN, None)
+    device = next((d for d in devices if created and d.id == created.get("device_id")), None)
+    response = render(request, "admin_devices.html", user, devices=devices, sites=sites,
+                      token=created.get("token") if device else None, created=device)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @router.post("/admin/devices", dependencies=CSRF)
 def add_device(request: Request, user: AdminUser, session: SessionDep, kind: Text, name: Text,
                site_id: Annotated[int, Form()]) -> Response:
-    """Create a kiosk or bridge; its token is shown on this answer only (the portal keeps a hash)."""
-    try:
+    """Create a kiosk or bridge, then show its token once on the page redirected to (the portal keeps a hash;
+    reloading that page shows the token no more and creates nothing)."""
+    def action() -> None:
         if kind not in ("kiosk", "bridge") or not name.strip():
             raise InvalidTransition("请选择设备类型并填写名称")
         site = admin_service.managed_site(session, admin=user, site_id=site_id)
         device, token = create_device(session=session, site=site, kind=kind, name=name.strip()[:100])
-        session.commit()
-    except InvalidTransition as exc:
-        session.rollback()
-        flash(request, str(exc), "error")
-        return redirect("/admin/devices")
-    response = _devices_page(request, user, session, token=token, created=device)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+        request.session[DEVICE_TOKEN] = {"device_id": device.id, "token": token}
+
+    return attempt(request, session, action, done=f"已添加“{name.strip()}”：请现在复制它的令牌",
+                   then="/admin/devices#device-token")
+
+
+def _device(session: SessionDep, user: User, device_id: int) -> Device:
+    device = session.get(Device, device_id)
+    if device is None or (user.site_id is not None and device.site_id != user.site_id):
+        raise NotFound("找不到这台设备")
+    return device
+
+
+@router.get("/admin/devices/{device_id}/revoke")
+def confirm_revoke(request: Request, device_id: int, user: AdminUser, session: SessionDep) -> Response:
+    """Ask before revoking a device's token."""
+    device = _device(session, user, device_id)
+    kind, calls = ("自助机", "居民在上面的呼叫") if device.kind == "kiosk" else ("手环网关", "它收到的手环呼叫")
+    return render(request, "confirm.html", user, title="吊销设备令牌",
+                  question=f"确定要吊销{kind}“{device.name}”的令牌吗？",
+                  consequence=f"吊销后这台{kind}立刻无法连接门户，{calls}都传不过来；"
+                              "要再用它，只能添加一台新设备并换上新令牌。",
+                  action=f"/admin/devices/{device_id}/revoke", button="吊销令牌", back="/admin/devices")
 
 
 @router.post("/admin/devices/{device_id}/revoke", dependencies=CSRF)
 def revoke(request: Request, device_id: int, user: AdminUser, session: SessionDep) -> Response:
-    """Revoke a device's token at once (a lost or stolen kiosk)."""
-    def action() -> None:
-        device = session.get(Device, device_id)
-        if device is None or (user.site_id is not None and device.site_id != user.site_id):
-            raise NotFound("找不到这台设备")
-        revoke_device(session=session, device_id=device.id, now=utcnow())
-
-    return attempt(request, session, action, done="设备令牌已吊销", then="/admin/devices")
-
-
+    """Revoke a device's token at once (a lost or stolen kiosk; after the confirmation page)."""
+    return attempt(request, session, lambda: revoke_device(
+        session=session, device_id=_device(session, user, device_id).id, now=utcnow()),
+        done="设备令牌已吊销", then="/admin/devices")

@@ -49,10 +49,10 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20))
     site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
-    on_duty: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     phone: Mapped[str] = mapped_column(String(40), default="", server_default="")  # for @-mentions by chat bots
+    # When this user is called is their weekly roster and leave: caregiver_portal.roster.
 
     grids: Mapped[list[Grid]] = relationship(secondary="user_grids")
 

@@ -14,8 +14,8 @@ from caregiver_portal.core.security import hash_device_token, hash_password, new
 
 
 def create_user(*, session: Session, hasher: PasswordHasher, username: str, password: str, role: str,
-                display_name: str, site: Site | None, on_duty: bool = False) -> User:
-    """Create a portal user with an argon2 password hash."""
+                display_name: str, site: Site | None, phone: str = "") -> User:
+    """Create a portal user with an argon2 password hash (when they are called: :mod:`caregiver_portal.roster`)."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {ROLES}")
     if len(password) < 8:
@@ -23,7 +23,7 @@ def create_user(*, session: Session, hasher: PasswordHasher, username: str, pass
     if session.scalar(select(User).where(User.username == username)) is not None:
         raise InvalidTransition(f"user {username!r} exists already")
     user = User(username=username, display_name=display_name, password_hash=hash_password(hasher, password),
-                role=role, site_id=site.id if site else None, on_duty=on_duty)
+                role=role, site_id=site.id if site else None, phone=phone)
     session.add(user)
     session.flush()
     return user

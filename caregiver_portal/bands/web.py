@@ -29,11 +29,12 @@ from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.csrf import require_csrf
 from caregiver_portal.core.deps import SessionDep, StateDep
 from caregiver_portal.core.errors import InvalidTransition, NotFound, PortalError
+from caregiver_portal.core.schemas import PlainText
 from caregiver_portal.core.web import flash, redirect, render
 
 router = APIRouter(include_in_schema=False)
 CSRF = [Depends(require_csrf)]
-Text = Annotated[str, Form(max_length=200)]
+Text = Annotated[PlainText, Form(max_length=200)]
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -44,19 +45,31 @@ class SecurityHeadersMiddleware:
 
 
 class BodySizeLimitMiddleware:
-    """Answers 413 with a JSON body when a request declares or sends more than the limit."""
+    """Answers 413 when a request declares or sends more than the limit: JSON, or a short Chinese page for a browser.
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+    ``path_limits`` raises the limit for paths under a prefix (spreadsheet uploads), whose routes then
+    answer too-big files themselves with a page that says what to do.
+    """
+
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, path_limits: Mapping[str, int] | None = None) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.path_limits = dict(path_limits or {})
+
+    def limit_for(self, path: str) -> int:
+        """The body limit of ``path``."""
+        return next((limit for prefix, limit in self.path_limits.items() if path.startswith(prefix)),
+                    self.max_body_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
-            await self._refuse(send)
+        limit = self.limit_for(scope.get("path", ""))
+        headers = dict(scope.get("headers", []))
+        declared = headers.get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(send, limit, headers)
             return
         received = 0
 
@@ -65,19 +78,27 @@ class BodySizeLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
-                    raise BodyTooLarge(self.max_body_bytes)
+                if received > limit:
+                    raise BodyTooLarge(limit)
             return message
 
         try:
             await self.app(scope, limited_receive, send)
         except BodyTooLarge:
-            await self._refuse(send)
+            await self._refuse(send, limit, headers)
 
-    async def _refuse(self, send: Send) -> None:
-        body = json.dumps({"detail": f"请求体超过 {self.max_body_bytes} 字节"}, ensure_ascii=False).encode()
+    @staticmethod
+    async def _refuse(send: Send, limit: int, headers: Mapping[bytes, bytes]) -> None:
+        size = f"{limit / 1024 / 1024:.0f} MB" if limit >= 1024 * 1024 else f"{limit} 字节"
+        if b"text/html" in headers.get(b"accept", b""):
+            body = ("<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>文件太大</title>"
+                    f"<h1>文件太大</h1><p>一次最多上传 {size}。请返回上一页，换一个小一些的文件。</p></html>").encode()
+            content_type = b"text/html; charset=utf-8"
+        else:
+            body = json.dumps({"detail": f"请求体超过 {size}"}, ensure_ascii=False).encode()
+            content_type = b"application/json"
         await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+                    "headers": [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})
 
 

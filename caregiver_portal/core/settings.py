@@ -26,6 +26,7 @@ class PortalSettings:
     event_poll_interval_s: float = 0.5
     tick_interval_s: float = 1.0
     max_body_bytes: int = 1_000_000
+    max_upload_bytes: int = 32 * 1024 * 1024  # spreadsheet uploads; the import answers files over 5 MB itself
     data_dir: Path | None = None  # uploads (e.g. receipt photos) are kept under it
     extra: dict[str, str] = field(default_factory=dict)
 

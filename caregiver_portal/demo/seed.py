@@ -13,18 +13,20 @@ from sqlalchemy.orm import Session
 from caregiver_portal.accounts.models import Device, Grid, User
 from caregiver_portal.accounts.service import create_device, create_user, get_or_create_site
 from caregiver_portal.bands.models import Wristband
+from caregiver_portal.core.clock import utcnow
 from caregiver_portal.escalation.setup import add_emergency_contact, add_to_grid
 from caregiver_portal.residents.models import EmergencyContact, Resident
+from caregiver_portal.roster.service import start_on_call
 
 DEMO_SITE = "幸福里社区服务中心"
 DEMO_DUTY_PHONE = "010-6500-1234"
 DEMO_KIOSK_NAME = "大厅自助机"
 DEMO_BRIDGE_NAME = "大厅手环网关"
 DEMO_ACCOUNTS = (
-    # username, password, role, display name, on duty
-    ("admin", "anxin-admin", "admin", "管理员", False),
-    ("volunteer1", "anxin-demo", "volunteer", "李志愿", True),
-    ("caregiver1", "anxin-demo", "caregiver", "王网格", True),
+    # username, password, role, display name, phone (volunteers and grid workers are on call around the clock)
+    ("admin", "anxin-admin", "admin", "管理员", "13800009000"),
+    ("volunteer1", "anxin-demo", "volunteer", "李志愿", "13800009001"),
+    ("caregiver1", "anxin-demo", "caregiver", "王网格", "13800009002"),
 )
 DEMO_RESIDENTS = (
     ("王秀英", "3号楼201", "0201"),
@@ -55,16 +57,17 @@ def seed_demo(*, session: Session, hasher: PasswordHasher, wristband_addresses: 
             session.add(grid)
             session.flush()
         grids.append(grid)
-    for username, password, role, display_name, on_duty in DEMO_ACCOUNTS:
+    for username, password, role, display_name, phone in DEMO_ACCOUNTS:
         if session.scalar(select(User).where(User.username == username)) is None:
-            create_user(session=session, hasher=hasher, username=username, password=password, role=role,
-                        display_name=display_name, site=site, on_duty=on_duty)
+            user = create_user(session=session, hasher=hasher, username=username, password=password, role=role,
+                               display_name=display_name, site=site, phone=phone)
+            start_on_call(session=session, user=user)
     residents = []
     for index, (name, room, code) in enumerate(DEMO_RESIDENTS):
         resident = session.scalar(select(Resident).where(Resident.resident_code == code))
         if resident is None:
             resident = Resident(site_id=site.id, grid_id=grids[index % 2].id, name=name, room=room,
-                                resident_code=code, health_consent=True)
+                                resident_code=code, health_consent=True, consent_recorded_at=utcnow())
             session.add(resident)
             session.flush()
         residents.append(resident)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from caregiver_portal.core.errors import ConfigurationError
+from caregiver_portal.core.settings import PortalSettings
 from caregiver_portal.escalation.policy import DEFAULT_POLICIES, Audience, Ladder, Policy, PolicySet, Step
 
 
@@ -56,3 +57,9 @@ def _ladder(spec: Mapping[str, Any]) -> Ladder:
     )
     repeat = spec.get("repeat_every_s")
     return Ladder(steps, repeat_every=timedelta(seconds=float(repeat)) if repeat else None)
+
+
+def policies_for(settings: PortalSettings) -> PolicySet:
+    """The default policies, or those of ``settings.extra["escalation_policy_file"]`` (TOML or JSON)."""
+    path = settings.extra.get("escalation_policy_file")
+    return load_policy_file(Path(path)) if path else DEFAULT_POLICIES

@@ -1,7 +1,8 @@
 """Who an escalation step reaches: audiences resolved to users, contacts and bot routes.
 
-A :class:`Directory` loads a site's active users, grid memberships and enabled bots once
-and answers for many alerts (one sweep), so a sweep of thousands of alerts stays cheap.
+A :class:`Directory` loads a site's active users, grid memberships, who is on call at ``now``
+(their roster and leave, :mod:`caregiver_portal.roster`) and enabled bots once and answers for
+many alerts (one sweep), so a sweep of thousands of alerts stays cheap.
 
 Routing rule: a bot carries a step when it serves the alert's grid (or the whole site,
 ``grid_id`` NULL) and its ``audience`` lists the role of at least one recipient; those
@@ -14,15 +15,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from caregiver_portal.accounts.models import User, UserGrid
+from caregiver_portal.accounts.models import Site, User, UserGrid
 from caregiver_portal.alerts.models import Alert
 from caregiver_portal.escalation.policy import Audience
 from caregiver_portal.notifications.models import NotificationChannel
 from caregiver_portal.residents.models import EmergencyContact, Resident
+from caregiver_portal.roster.service import available_user_ids
 
 # When a step would reach nobody (no grid, nobody on duty there), widen to these.
 FALLBACK_AUDIENCES = frozenset({Audience.SITE_VOLUNTEERS, Audience.CAREGIVERS, Audience.ADMINS})
@@ -40,6 +43,11 @@ class Recipients:
         """True when nobody would be told."""
         return not self.users and not self.contacts
 
+    def names(self) -> list[str]:
+        """Who is called, for the bots: staff by name, the resident's family only counted (PIPL)."""
+        family = [f"{len(self.contacts)} 位紧急联系人"] if self.contacts else []
+        return [user.display_name for user in self.users] + family
+
 
 @dataclass
 class Route:
@@ -56,6 +64,8 @@ class _SiteBook:
     users: list[User]
     grids_of: dict[int, set[int]]
     channels: list[NotificationChannel]
+    available: frozenset[int]
+    """Users who may be called now (on shift and not on leave; admins unless on leave)."""
 
     def channel(self, channel_id: int) -> NotificationChannel | None:
         """The enabled bot ``channel_id`` of this site, if any."""
@@ -65,18 +75,14 @@ class _SiteBook:
 class Directory:
     """Resolves audiences for alerts of any site, caching each site's people and bots."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, now: datetime) -> None:
         self._session = session
+        self._now = now
         self._books: dict[int, _SiteBook] = {}
 
     def resolve(self, alert: Alert, audiences: frozenset[Audience]) -> Recipients:
         """The users and contacts ``audiences`` mean for ``alert``, each once, in a stable order."""
-        book = self._book(alert.site_id)
-        grid_id = _grid_of(alert)
-        chosen: dict[int, User] = {}
-        for user in book.users:
-            if any(_belongs(user, audience, alert, grid_id, book) for audience in audiences):
-                chosen[user.id] = user
+        chosen = {user.id: user for user in self.people(alert.site_id, _grid_of(alert), audiences)}
         if Audience.ACCEPTOR in audiences and alert.accepted_by_id and alert.accepted_by_id not in chosen:
             acceptor = self._session.get(User, alert.accepted_by_id)
             if acceptor is not None:
@@ -87,6 +93,11 @@ class Directory:
                 select(EmergencyContact).where(EmergencyContact.resident_id == alert.resident_id)
                 .order_by(EmergencyContact.priority, EmergencyContact.id)))
         return Recipients(users=tuple(chosen.values()), contacts=contacts)
+
+    def people(self, site_id: int, grid_id: int | None, audiences: frozenset[Audience]) -> list[User]:
+        """The users of ``site_id`` that ``audiences`` reach now for an alert in ``grid_id`` (not the acceptor)."""
+        book = self._book(site_id)
+        return [user for user in book.users if any(_belongs(user, audience, grid_id, book) for audience in audiences)]
 
     def routes(self, alert: Alert, recipients: Recipients) -> list[Route]:
         """The bot messages that carry one step to ``recipients``."""
@@ -125,7 +136,8 @@ class Directory:
                 select(NotificationChannel).where(NotificationChannel.site_id == site_id,
                                                   NotificationChannel.enabled.is_(True))
                 .order_by(NotificationChannel.id)))
-            book = self._books[site_id] = _SiteBook(users, grids_of, channels)
+            available = available_user_ids(self._session, users, site=self._session.get(Site, site_id), now=self._now)
+            book = self._books[site_id] = _SiteBook(users, grids_of, channels, available)
         return book
 
 
@@ -134,21 +146,21 @@ def _grid_of(alert: Alert) -> int | None:
     return resident.grid_id if resident is not None else None
 
 
-def _belongs(user: User, audience: Audience, alert: Alert, grid_id: int | None, book: _SiteBook) -> bool:
+def _belongs(user: User, audience: Audience, grid_id: int | None, book: _SiteBook) -> bool:
+    if user.id not in book.available:
+        return False
     in_grid = grid_id is not None and grid_id in book.grids_of.get(user.id, set())
     match audience:
         case Audience.GRID_VOLUNTEERS:
-            return user.role == "volunteer" and user.on_duty and in_grid
+            return user.role == "volunteer" and in_grid
         case Audience.GRID_WORKER:
             return user.role == "caregiver" and in_grid
         case Audience.SITE_VOLUNTEERS:
-            return user.role == "volunteer" and user.on_duty
+            return user.role == "volunteer"
         case Audience.CAREGIVERS:
             return user.role == "caregiver"
         case Audience.ADMINS:
             return user.role == "admin"
-        case Audience.ACCEPTOR:
-            return user.id == alert.accepted_by_id
     return False
 
 

@@ -10,6 +10,7 @@ from caregiver_portal.accounts.models import ROLES, Grid, Site, User, UserGrid
 from caregiver_portal.core.errors import NotFound
 from caregiver_portal.notifications.models import CHANNEL_KINDS, NotificationChannel
 from caregiver_portal.residents.models import EmergencyContact, Resident
+from caregiver_portal.residents.service import add_contact
 
 
 def add_to_grid(session: Session, *, user: User, grid: Grid) -> None:
@@ -21,15 +22,13 @@ def add_to_grid(session: Session, *, user: User, grid: Grid) -> None:
 
 
 def add_emergency_contact(session: Session, *, resident: Resident, name: str, relation: str, phone: str,
-                          channel: NotificationChannel | None = None, priority: int = 0) -> EmergencyContact:
-    """Record someone to tell when the resident's emergency is not accepted in time."""
+                          channel: NotificationChannel | None = None) -> EmergencyContact:
+    """Record someone to tell when the resident's emergency is not accepted in time, reached through ``channel``
+    (a family group, an SMS gateway) or else by phone."""
     if channel is not None and channel.site_id != resident.site_id:
         raise ValueError("the contact's channel belongs to another site")
-    contact = EmergencyContact(resident_id=resident.id, name=name, relation=relation, phone=phone,
-                               channel_id=channel.id if channel else None, priority=priority)
-    session.add(contact)
-    session.flush()
-    return contact
+    return add_contact(session=session, resident=resident, name=name, relation=relation, phone=phone,
+                       channel_id=channel.id if channel else None)
 
 
 def add_channel(session: Session, *, site: Site, kind: str, name: str, url: str, secret: str | None = None,

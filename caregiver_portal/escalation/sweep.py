@@ -61,7 +61,7 @@ def _advance_all(session: Session, rows: Sequence[Escalation], by_id: dict[int, 
     """
     try:
         with session.begin_nested():
-            directory = Directory(session)
+            directory = Directory(session, now=now)
             fired = sum(advance(session, row, by_id.get(row.alert_id), policies=policies, directory=directory,
                                 now=now) for row in rows)
             session.flush()
@@ -69,7 +69,7 @@ def _advance_all(session: Session, rows: Sequence[Escalation], by_id: dict[int, 
     except Exception:
         log.warning("escalation batch of %d alerts failed; retrying them one by one", len(rows), exc_info=True)
     fired = failed = 0
-    directory = Directory(session)
+    directory = Directory(session, now=now)
     for row in rows:
         try:
             with session.begin_nested():
@@ -120,8 +120,9 @@ def fire_step(session: Session, alert: Alert, due: DueStep, *, phase: str, direc
                  message=f"{number}：{label}")
     add_timeline(session, alert, type="notified", now=now, message=describe(recipients, routes))
     waited_s = int((now - alert.created_at).total_seconds())
+    called = recipients.names()
     for route in routes:
         payload = {"step": label, "number": due.number, "repeat": due.repeat, "mentions": route.mentions,
-                   "waited_s": waited_s}
+                   "waited_s": waited_s, "called": called}
         enqueue(session, alert=alert, channel_id=route.channel.id, event="alarm" if phase == "open" else "reminder",
                 payload=payload, now=now)

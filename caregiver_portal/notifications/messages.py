@@ -44,6 +44,8 @@ class Message:
     step: str = ""
     waited_s: int | None = None
     mentions: tuple[str, ...] = ()
+    called: tuple[str, ...] = ()
+    """Who this step calls (staff names, and "N 位紧急联系人"), so everyone in the group knows who should go."""
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,10 @@ def compose(messages: Sequence[Message], *, board_link: str) -> Outgoing:
         lines = [HEADER + subject(message.facts)]
         if message.facts.detail:
             lines.append(message.facts.detail)
-        lines += [status_line(message), message.facts.link]
+        lines.append(status_line(message))
+        if message.called:
+            lines.append("本次通知：" + "、".join(message.called))
+        lines.append(message.facts.link)
         return Outgoing("\n".join(lines), mentions, f"{message.facts.kind_label} · {message.facts.place}")
     shown = messages[:MAX_ITEMS]
     lines = [f"{HEADER}{len(messages)} 条报警通知"]

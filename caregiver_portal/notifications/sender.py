@@ -181,7 +181,8 @@ class Sender:
                            else None)
         payload = row.payload or {}
         return Message(event=row.event, facts=facts, step=str(payload.get("step", "")),
-                       waited_s=payload.get("waited_s"), mentions=tuple(payload.get("mentions", ())))
+                       waited_s=payload.get("waited_s"), mentions=tuple(payload.get("mentions", ())),
+                       called=tuple(payload.get("called", ())))
 
     def _record(self, batch: Batch, attempts: list[Attempt], now: datetime) -> DeliveryReport:
         final = attempts[-1]
@@ -260,7 +261,7 @@ def _alert_document(row: Notification, message: Message) -> dict[str, object]:
     assert row.alert is not None
     return {"id": facts.id, "kind": row.alert.kind, "kind_label": facts.kind_label, "emergency": facts.emergency,
             "state": row.alert.state, "place": facts.place, "link": facts.link, "event": row.event,
-            "step": message.step}
+            "step": message.step, "called": list(message.called)}
 
 
 def _add(a: DeliveryReport, b: DeliveryReport) -> DeliveryReport:

@@ -57,9 +57,18 @@ async def add_channel(request: Request, user: AdminUser, session: SessionDep) ->
     return attempt(request, session, action, done="通知渠道已添加，可以先发一条测试消息", then="/admin/channels")
 
 
+@router.get("/admin/channels/{channel_id}/toggle")
+def confirm_pause(request: Request, channel_id: int, user: AdminUser, session: SessionDep) -> Response:
+    """Ask before pausing a channel."""
+    channel = _channel(session, user, channel_id)
+    return render(request, "confirm.html", user, title="暂停通知渠道", question=f"确定要暂停“{channel.name}”吗？",
+                  consequence="暂停后报警不再发到这个群，只出现在看板上；以后可以恢复。",
+                  action=f"/admin/channels/{channel_id}/toggle", button="暂停渠道", back="/admin/channels")
+
+
 @router.post("/admin/channels/{channel_id}/toggle", dependencies=CSRF)
 def toggle_channel(request: Request, channel_id: int, user: AdminUser, session: SessionDep) -> Response:
-    """Pause a channel or use it again."""
+    """Pause a channel (after the confirmation page) or use it again."""
     def action() -> None:
         channel = _channel(session, user, channel_id)
         channel.enabled = not channel.enabled

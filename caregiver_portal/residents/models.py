@@ -26,6 +26,8 @@ class Resident(Base):
     room: Mapped[str] = mapped_column(String(50), default="")
     resident_code: Mapped[str | None] = mapped_column(String(20), unique=True)
     health_consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When the resident said yes or no to health-data consent; None: nobody has asked yet.
+    consent_recorded_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     site: Mapped[Site] = relationship()

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from caregiver_portal.accounts.models import Grid, User
 from caregiver_portal.bands.models import Wristband
 from caregiver_portal.core.errors import InvalidTransition, NotFound
-from caregiver_portal.residents.models import GENDERS, HealthAccessLog, Resident, ResidentProfile
+from caregiver_portal.core.phones import PhoneError, normalise_phone
+from caregiver_portal.residents.models import GENDERS, EmergencyContact, HealthAccessLog, Resident, ResidentProfile
 from caregiver_portal.residents.privacy import forget_health_readings
 
 COMPOUND_SURNAMES = frozenset({
@@ -22,6 +23,7 @@ COMPOUND_SURNAMES = frozenset({
 # From this age on, 奶奶 / 爷爷 sound more natural than 阿姨 / 叔叔.
 GRANDPARENT_AGE = 80
 GENDER_LABELS = {"female": "女", "male": "男", "": "未填"}
+CONSENTS = ("yes", "no", "unknown")
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,8 @@ class ProfileSpec:
     gender: str
     birth_year: int | None
     phone: str
-    health_consent: bool
+    consent: str
+    """Health-data consent: "yes", "no" or "unknown" (nobody has asked yet)."""
     notes: str
 
 
@@ -87,6 +90,8 @@ def update_profile(*, session: Session, resident: Resident, spec: ProfileSpec, n
     """Save a resident's profile (name, room, grid, consent, gender, birth year, phone, notes).
 
     Withdrawing health-data consent deletes the health readings already stored for them."""
+    if spec.consent not in CONSENTS:
+        raise InvalidTransition("健康数据授权不正确")
     if not spec.name.strip():
         raise InvalidTransition("姓名不能为空")
     if spec.gender not in GENDERS:
@@ -98,15 +103,30 @@ def update_profile(*, session: Session, resident: Resident, spec: ProfileSpec, n
         if grid is None or grid.site_id != resident.site_id:
             raise InvalidTransition("网格不属于这个站点")
     resident.name, resident.room, resident.grid_id = spec.name.strip()[:100], spec.room.strip()[:50], spec.grid_id
-    if resident.health_consent and not spec.health_consent:
-        forget_health_readings(session=session, resident_id=resident.id)  # PIPL: consent withdrawn
-    resident.health_consent = spec.health_consent
+    set_consent(session=session, resident=resident, consent=spec.consent, now=now)
     profile = session.get(ResidentProfile, resident.id)
     if profile is None:
         profile = ResidentProfile(resident_id=resident.id)
         session.add(profile)
     profile.gender, profile.birth_year, profile.phone = spec.gender, spec.birth_year, spec.phone.strip()[:40]
     profile.notes, profile.updated_at = spec.notes.strip(), now
+
+
+def consent_of(resident: Resident) -> str:
+    """"yes", "no", or "unknown" when nobody has recorded the resident's answer."""
+    if resident.health_consent:
+        return "yes"
+    return "no" if resident.consent_recorded_at is not None else "unknown"
+
+
+def set_consent(*, session: Session, resident: Resident, consent: str, now: datetime) -> None:
+    """Record the resident's health-data answer; withdrawing it deletes the readings stored (PIPL)."""
+    if consent_of(resident) == consent:
+        return
+    if resident.health_consent and consent != "yes":
+        forget_health_readings(session=session, resident_id=resident.id)
+    resident.health_consent = consent == "yes"
+    resident.consent_recorded_at = None if consent == "unknown" else now
 
 
 def set_gender(*, session: Session, resident_id: int, gender: str, birth_year: int | None = None) -> None:
@@ -117,6 +137,40 @@ def set_gender(*, session: Session, resident_id: int, gender: str, birth_year: i
                                     notes=""))
     else:
         profile.gender, profile.birth_year = gender, birth_year
+
+
+def contacts_of(session: Session, resident_id: int) -> list[EmergencyContact]:
+    """The resident's emergency contacts, in the order they are called."""
+    return list(session.scalars(select(EmergencyContact).where(EmergencyContact.resident_id == resident_id)
+                                .order_by(EmergencyContact.priority, EmergencyContact.id)))
+
+
+def add_contact(*, session: Session, resident: Resident, name: str, relation: str, phone: str,
+                channel_id: int | None = None) -> EmergencyContact:
+    """Add someone to tell when the resident's emergency is not accepted in time (called after those before)."""
+    if not name.strip() and not relation.strip():
+        raise InvalidTransition("请填写联系人的称呼或姓名")
+    try:
+        number = normalise_phone(phone)
+    except PhoneError as exc:
+        raise InvalidTransition(f"电话{exc}") from exc
+    if not number:
+        raise InvalidTransition("请填写联系人的电话")
+    last = max((contact.priority for contact in contacts_of(session, resident.id)), default=-1)
+    contact = EmergencyContact(resident_id=resident.id, name=(name.strip() or relation.strip())[:100],
+                               relation=relation.strip()[:40], phone=number, channel_id=channel_id, priority=last + 1)
+    session.add(contact)
+    session.flush()
+    return contact
+
+
+def remove_contact(*, session: Session, resident: Resident, contact_id: int) -> EmergencyContact:
+    """Take a contact off the resident's list."""
+    contact = session.get(EmergencyContact, contact_id)
+    if contact is None or contact.resident_id != resident.id:
+        raise NotFound("这位居民没有这个联系人")
+    session.delete(contact)
+    return contact
 
 
 def pair_wristband(*, session: Session, resident: Resident, wristband_id: int) -> Wristband:

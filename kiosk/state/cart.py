@@ -12,7 +12,7 @@ from typing import Any
 
 import cn2an
 
-from kiosk.voice.prompts import order_summary, say_quantity
+from kiosk.core.prompts import order_summary, say_quantity
 
 WEIGHT_UNITS = frozenset({"斤", "公斤", "两"})
 MAX_QUANTITY = 99.0

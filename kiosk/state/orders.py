@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from kiosk.core.prompts import order_summary
 from kiosk.state.cart import yuan_text, yuan_words
-from kiosk.voice.prompts import order_summary
 
 TOTAL_STEPS = 5
 PORTAL_STATES = ("submitted", "claimed", "bought", "delivered", "received", "cancelled")

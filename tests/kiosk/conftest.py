@@ -103,4 +103,5 @@ def live_config(portal: LivePortal, tmp_path: Path) -> KioskConfig:
     return KioskConfig(portal_url=portal.url, token=portal.kiosk_token, site_name="幸福里社区", place="社区中心大厅",
                        duty_phone="010-6500 1234", outbox_path=tmp_path / "kiosk-outbox.sqlite3",
                        poll_interval_s=0.3, site_poll_interval_s=1.0, offline_after_s=2.0, tap_guard_s=0.05,
+                       greeting_wait_s=30.0,  # the greeting never races the keypad on a loaded machine
                        voice_models_dir=tmp_path / "no-voice-models")

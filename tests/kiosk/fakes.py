@@ -11,7 +11,7 @@ from tests.kiosk.fake_community import FakeCommunity
 
 
 class PortalUnavailable(Exception):
-    """Same name as the real client's error, so kiosk.portal.is_unreachable recognises it."""
+    """Same name as the real client's error, so kiosk.runtime.portal.is_unreachable recognises it."""
 
 
 class FakePortal(FakeCommunity):

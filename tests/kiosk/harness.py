@@ -25,9 +25,11 @@ Importing this module prepares the environment for headless Kivy (``KIVY_NO_ARGS
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import time
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -49,10 +51,10 @@ def prepare_kivy_environment() -> None:
 
 prepare_kivy_environment()
 
-from kiosk.app import KioskApp  # noqa: E402  (needs the environment above)
 from kiosk.config import KioskConfig  # noqa: E402
-from kiosk.portal import KioskPortal  # noqa: E402
-from kiosk.speech import LoggingSpeaker, Speaker  # noqa: E402
+from kiosk.runtime.portal import KioskPortal  # noqa: E402
+from kiosk.runtime.speech import LoggingSpeaker, Speaker  # noqa: E402
+from kiosk.ui.app import KioskApp  # noqa: E402  (needs the environment above)
 
 
 def _window(size: tuple[int, int]) -> Any:
@@ -90,17 +92,23 @@ class KioskHarness:
         client: KioskPortal | None = None,
         speaker: Speaker | None = None,
         size: tuple[int, int] | None = None,
+        clock: Any = None,
         **app_kwargs: Any,
     ) -> None:
         """Build and start the app; without ``client`` it builds a PortalClient from ``config``.
 
         ``size`` defaults to the config's width and height. ``speaker`` defaults to a
-        :class:`LoggingSpeaker`, whose ``spoken`` list the test can read. ``app_kwargs`` go to
-        :class:`KioskApp` (e.g. ``clock`` for a fixed wall time).
+        :class:`LoggingSpeaker`, whose ``spoken`` list the test can read. ``clock`` gives the wall
+        time the kiosk starts at (e.g. ``lambda: NOW``); either way the kiosk's clock then runs
+        with real time, and :meth:`advance` moves it on (idle timers without waiting).
         """
         self.window = _window(size or (config.width, config.height))
         self.speaker = speaker if speaker is not None else LoggingSpeaker()
-        self.app = KioskApp(config, client=client, speaker=self.speaker, **app_kwargs)
+        start_wall = (clock or (lambda: datetime.now(config.tzinfo)))()
+        start = time.monotonic()
+        self.offset = 0.0
+        self.clock = lambda: start_wall + timedelta(seconds=time.monotonic() - start + self.offset)
+        self.app = KioskApp(config, client=client, speaker=self.speaker, clock=self.clock, **app_kwargs)
         self.app.root = self.app.build()
         self.app.built = True
         self.window.add_widget(self.app.root)
@@ -128,10 +136,15 @@ class KioskHarness:
             self.pump(0.05)
         return True
 
+    def advance(self, seconds: float) -> None:
+        """Move the kiosk's clock ``seconds`` ahead, then let a tick see it."""
+        self.offset += seconds
+        self.pump(1.1)
+
     # ---- looking ------------------------------------------------------------------------
     def widgets(self) -> Iterator[Any]:
         """Visible widgets of the whole window (hidden subtrees skipped)."""
-        from kiosk.a11y import visible_widgets
+        from kiosk.ui.a11y import visible_widgets
 
         yield from visible_widgets(self.app.root)
 
@@ -148,11 +161,13 @@ class KioskHarness:
         return self.wait_until(lambda: self.has_text(text), timeout)
 
     def find(self, text_or_id: str, *, buttons_only: bool = False) -> Any:
-        """The visible widget whose kiosk_id or text equals ``text_or_id`` (LookupError if none)."""
+        """The visible widget whose kiosk_id, text or first line (a tile's or card's name) is ``text_or_id``."""
         for widget in self.widgets():
             if buttons_only and not callable(getattr(widget, "trigger_action", None)):
                 continue
-            if getattr(widget, "kiosk_id", None) == text_or_id or getattr(widget, "text", None) == text_or_id:
+            text = str(getattr(widget, "text", "") or "")
+            first_line = re.sub(r"\[/?b\]", "", text).split("\n")[0]
+            if getattr(widget, "kiosk_id", None) == text_or_id or text_or_id in (text, first_line):
                 if not getattr(widget, "disabled", False):
                     return widget
         raise LookupError(f"no visible widget {text_or_id!r}; visible texts: {self.texts()}")
@@ -173,7 +188,7 @@ class KioskHarness:
     @property
     def screen(self) -> str:
         """Name of the screen on display."""
-        return str(self.app.screens.current)
+        return str(self.app.view.screen)
 
     @property
     def spoken(self) -> list[str]:
@@ -189,12 +204,18 @@ class KioskHarness:
         self.pump(0)
         self.wait_until(lambda: self._button_or_none(text_or_id) is not None, timeout=5)  # e.g. data still loading
         button = self.find(text_or_id, buttons_only=True)
-        self.wait_until(lambda: self.app.tap_guard.ready(self.app.monotonic()), timeout=30)
+        self.wait_until(lambda: self.app.state.guard_until <= self.clock().timestamp(), timeout=30)
         x, y = button.to_window(button.center_x, button.center_y)
         touch = UnitTestTouch(x, y)
         touch.touch_down()
         self.pump(hold)
         touch.touch_up()
+        self.pump(0.05)
+
+    def hear(self, text: str) -> None:
+        """The recogniser heard ``text`` (what its final result does), then a frame."""
+        assert self.app.runtime is not None
+        self.app.runtime.voice.heard(text)
         self.pump(0.05)
 
     def tap_at(self, x: float, y: float) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from kiosk.config import KioskConfig, load_config
 from kiosk.errors import ConfigError, FontNotFound
-from kiosk.fonts import find_cjk_font
+from kiosk.ui.fonts import find_cjk_font
 
 VALID = """
 portal_url = "http://127.0.0.1:8000/"

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from kiosk.site_feed import load_cache
+from kiosk.runtime.site_feed import load_cache
 from tests.kiosk.fake_community import NOW
 from tests.kiosk.fakes import FakePortal
 
@@ -25,8 +25,10 @@ def test_help_call_is_followed_live_until_handled(make_harness, fake_portal):
     h = make_harness(client=fake_portal)
     _call_help(h)
     assert h.wait_for_text("已送达，正在通知志愿者", 10)
-    assert fake_portal.raised == [{"event_id": "ev-1", "kind": "help", "emergency": True,
-                                   "details": {"place": "社区中心大厅"}}]
+    raised = fake_portal.raised[0]
+    occurred_at = raised.pop("occurred_at")
+    assert raised == {"event_id": "ev-1", "kind": "help", "emergency": True, "details": {"place": "社区中心大厅"}}
+    assert abs((h.clock() - occurred_at).total_seconds()) < 60, "the moment 是，呼叫 was pressed"
     fake_portal.set_state("ev-1", "accepted", accepted_by="李志愿")
     assert h.wait_for_text("志愿者已接单：李志愿", 10)
     assert any("李志愿正在赶来" in s for s in h.spoken), "each new stage is spoken"
@@ -59,13 +61,13 @@ def test_offline_call_waits_in_outbox_shows_duty_phone_and_moves_on_when_network
     h = make_harness(client=fake_portal)
     _call_help(h)
     assert h.wait_for_text("暂时联系不上服务中心", 10)
-    assert h.find("help_status.phone").text == "010-6512 3456"
+    assert h.find("help_status.phone").text == "010-6512 3456" and h.has_text("值班电话")
     assert h.find("help_status.phone").font_size >= 84
     assert fake_portal.pending == ["ev-1"]
     assert any("零 幺 零" in s for s in h.spoken), "the duty phone is read out digit by digit"
     fake_portal.set_reachable(True)
     assert h.wait_for_text("已送达，正在通知志愿者", 10)
-    assert not h.has_text("值班电话")
+    assert h.wait_until(lambda: not h.has_text("值班电话"), 10)
     assert h.wait_until(lambda: fake_portal.wakes > 0, 10), "the site feed wakes the sender once the portal answers"
 
 
@@ -131,70 +133,53 @@ def test_volume_and_speed_controls_reach_the_speaker(make_harness, fake_portal):
     assert "现在的声音是这样的" in h.spoken[-1]
 
 
-class FakeClock:
-    """The app's monotonic clock, moved on by the test (each reading lets a hundredth of a second pass)."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        self.now += 0.01
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
 def test_idle_warning_counts_down_after_being_spoken_and_any_touch_extends_it(make_harness, fake_portal,
                                                                             kiosk_config):
-    # The idle timeout and the grace period are the site's defaults (90 s, 30 s); only the clock is ours.
-    clock = FakeClock()
-    h = make_harness(replace(kiosk_config, idle_timeout_s=90, idle_grace_s=30), client=fake_portal, now=clock)
+    # The idle timeout and the grace period are the site's defaults (90 s, 30 s); the clock is moved on.
+    h = make_harness(replace(kiosk_config, idle_timeout_s=90, idle_grace_s=30), client=fake_portal)
     h.tap("声音设置")
-    clock.advance(90)
+    h.advance(90)
     assert h.wait_until(lambda: h.screen == "idle_warning", 30)
     assert h.wait_until(lambda: "您还在使用吗" in h.spoken[-1], 30), "the warning is spoken"
     assert "还有三十秒回到首页" in h.spoken[-1] and h.has_text("还有 30 秒回到首页")
-    clock.advance(10)  # still being said: the grace period has not started
-    h.pump(1.2)
+    h.advance(1)  # still being said: the grace period has not started
     assert h.has_text("还有 30 秒回到首页")
-    clock.advance(20)
+    h.advance(20)
     assert h.wait_for_text("秒回到首页", 30) and h.wait_until(lambda: not h.has_text("还有 30 秒"), 30)
     h.tap_at(5, h.window.height / 2)  # a touch anywhere gives the whole grace period again
     assert h.wait_for_text("还有 30 秒回到首页", 30)
     h.tap("我还在")
     assert h.screen == "settings"
-    clock.advance(90)
+    h.advance(90)
     assert h.wait_until(lambda: h.screen == "idle_warning", 30)
-    clock.advance(60)
+    h.advance(60)
     assert h.wait_until(lambda: h.screen == "home", 30)
 
 
 def test_next_visit_starts_from_the_sites_defaults(make_harness, fake_portal, kiosk_config):
-    clock = FakeClock()
-    h = make_harness(kiosk_config, client=fake_portal, now=clock, clock=lambda: NOW)
+    h = make_harness(kiosk_config, client=fake_portal, clock=lambda: NOW)
     h.tap("声音设置")
     h.tap("小声一点")
     h.tap("慢一点")
     assert h.speaker.volume == pytest.approx(0.6) and h.speaker.rate == 120
     h.tap("返回首页")
     h.tap("买菜代购")
-    h.tap("grocery_categories.tile.0")
-    h.tap("grocery_items.tile.0")
+    h.tap("groceries.category.蔬菜")
+    h.tap("groceries.add.1")
     assert h.wait_for_text("购物车（1 样）", 30)
     h.tap("返回首页")
     h.tap("活动报名")
-    h.tap("activities.next")
+    h.tap("activities.page.1")
     assert h.wait_for_text("书法班", 30) and not h.has_text("社区义诊")  # page 2 of 2
-    clock.advance(kiosk_config.idle_timeout_s)  # the senior walks away: warning, grace, end of visit
+    h.advance(kiosk_config.idle_timeout_s)  # the senior walks away: warning, grace, end of visit
     assert h.wait_until(lambda: h.screen == "idle_warning", 30)
-    clock.advance(60)
+    h.advance(60)
     assert h.wait_until(lambda: h.screen == "home", 30)
     assert h.speaker.volume == pytest.approx(0.8) and h.speaker.rate == 140, "the site's volume and speed"
     h.tap("买菜代购")
     assert h.wait_until(lambda: h.screen == "grocery_categories", 30)
-    assert not h.has_text("购物车（"), "the last visit's cart is gone"
-    assert h.app.groceries.cart.empty
+    assert h.has_text("购物车（0 样）"), "the last visit's cart is gone"
+    assert h.app.state.visit.cart.empty
     h.tap("返回首页")
     h.tap("活动报名")
     assert h.wait_for_text("社区义诊", 30) and not h.has_text("书法班"), "the list starts at its first page"
@@ -208,8 +193,7 @@ def test_running_help_call_is_not_sent_home_by_the_idle_timer(make_harness, fake
     h = make_harness(client=fake_portal)
     _call_help(h)
     assert h.wait_for_text("010-6512 3456", 10)
-    h.app.config_obj = replace(kiosk_config, idle_timeout_s=0.5, idle_grace_s=0.5)  # shrink the timer now
-    h.pump(2.5)
+    h.advance(1000)  # far past the idle timeout and the grace period
     assert h.screen == "help_status" and h.has_text("010-6512 3456")
 
 
@@ -281,7 +265,7 @@ def test_resident_keypad_reads_back_digits_and_needs_three(make_harness, fake_po
     h.tap("2")
     h.tap("5")
     h.tap("确定")
-    assert h.screen == "resident" and "请至少输入 3 位数字" in h.spoken[-1]
+    assert h.screen == "resident" and "请至少输入三位数字" in h.spoken[-1]
     h.tap("删除")
     assert h.find("resident.display").text == "2"
     h.tap("0")

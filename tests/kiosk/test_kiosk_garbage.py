@@ -22,9 +22,7 @@ def test_malformed_catalog_still_shows_the_good_items(make_harness, fake_portal)
     h.tap("买菜代购")
     assert h.wait_until(lambda: h.screen == "grocery_categories", 10), h.texts()
     assert h.wait_for_text("蔬菜", 10), h.texts()
-    vegetables = next(w for w in h.widgets() if str(getattr(w, "kiosk_id", "")).startswith("grocery_categories.tile")
-                      and "蔬菜" in getattr(w, "text", ""))
-    h.tap(vegetables.kiosk_id)
+    h.tap("groceries.category.蔬菜")
     assert h.wait_for_text(good[0]["name"], 10), h.texts()  # the good items are all there
     assert h.has_text("返回首页")
 

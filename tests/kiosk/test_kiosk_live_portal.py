@@ -40,16 +40,16 @@ def test_accepted_wristband_sos_and_help_call_show_on_the_kiosk(live_portal, chr
                                  json={"event_id": "kiosk-strip-1", "kind": "sos", "wristband": "F0:00:00:00:00:01"},
                                  headers={"Authorization": f"Bearer {live_portal.bridge_token}"})
         response.raise_for_status()
-        assert h.wait_for_text("紧急呼叫 · 3号楼 · 正在通知志愿者", 15), (h.texts(), h.app.site_feed.last)
+        assert h.wait_for_text("紧急呼叫 · 3号楼 · 正在通知志愿者", 15), (h.texts(), h.app.runtime.site_feed.last)
         _accept_in_browser(chromium, live_portal, response.json()["id"])
         assert h.wait_for_text("紧急呼叫 · 3号楼 · 志愿者已接单", 15), h.texts()
 
         h.tap("呼叫帮助")
         h.tap("是，呼叫")
         assert h.wait_for_text("已送达，正在通知志愿者", 15), h.texts()
-        tracker = h.app.help_tracker
-        assert tracker is not None and tracker.snapshot.alert is not None
-        _accept_in_browser(chromium, live_portal, int(tracker.snapshot.alert["id"]))
+        tracker = h.app.state.data.help
+        assert tracker is not None and tracker.alert is not None
+        _accept_in_browser(chromium, live_portal, int(tracker.alert["id"]))
         assert h.wait_for_text("志愿者已接单：李志愿", 15), h.texts()
 
 
@@ -73,7 +73,7 @@ def test_cancel_on_kiosk_cancels_the_alert_in_the_portal(live_portal, tmp_path):
         h.tap("我没事，取消呼叫")
         h.tap("是，取消呼叫")
         assert h.wait_for_text("呼叫已取消", 15), h.texts()
-        alert_id = h.app.help_tracker.snapshot.alert["id"]  # type: ignore[union-attr,index]
+        alert_id = h.app.state.data.help.alert["id"]  # type: ignore[union-attr,index]
     answer = requests.get(f"{live_portal.url}/api/v1/alerts/{alert_id}", timeout=10,
                           headers={"Authorization": f"Bearer {live_portal.kiosk_token}"}).json()
     assert answer["state"] == "cancelled"

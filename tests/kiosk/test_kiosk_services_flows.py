@@ -67,9 +67,9 @@ def test_a_help_call_never_waits_for_identification(make_harness, fake_portal):
     fake_portal.nearby_bands = lambda **_kw: release.wait(5) and []  # type: ignore[method-assign]
     h = make_harness(client=fake_portal)
     h.tap("买菜代购")
-    h.tap("grocery_categories.tile.0")
-    h.tap("grocery_items.tile.0")
-    h.tap("grocery_items.cart")
+    h.tap("蔬菜")
+    h.tap("groceries.add.1")
+    h.tap("groceries.cart")
     h.tap("下单")  # who is there? (the portal is slow to say)
     h.tap("返回首页")
     started = time.monotonic()
@@ -82,24 +82,23 @@ def test_a_help_call_never_waits_for_identification(make_harness, fake_portal):
 
 def test_touch_and_voice_share_one_cart_and_voice_waits_for_identification(make_harness, fake_portal):
     h = make_harness(client=fake_portal)
-    assert h.wait_until(lambda: h.app.groceries.catalog, 5)
+    assert h.wait_until(lambda: h.app.state.data.catalog, 5)
     h.tap("买菜代购")
-    h.tap("grocery_categories.tile.2")  # 粮油
-    h.tap("grocery_items.tile.0")  # 大米, by touch
-    h.app.hear("再来两斤鸡蛋")
-    assert h.screen == "cart" and h.spoken[-1] == "一袋大米，两斤鸡蛋，对吗？"
-    h.app.hear("对")
-    assert h.wait_until(lambda: h.screen == "resident", 5)
-    assert not any("已经帮您下单" in s for s in h.spoken), "not said before the order is really placed"
+    h.tap("粮油")
+    h.tap("groceries.add.8")  # 大米, by touch
+    h.hear("再来两斤鸡蛋")
+    assert h.wait_until(lambda: h.screen == "resident", 5), "who is there, before anything is read back"
     _keypad(h, "0502")
+    assert h.wait_until(lambda: h.screen == "confirm_order", 5)
+    assert h.spoken[-1].startswith("李叔叔，您好！确定要下单吗？一袋大米，两斤鸡蛋")
+    assert not any(p["path"] == "/api/v1/orders" for p in fake_portal.posts), "nothing sent before 对"
+    h.hear("对")
     assert h.wait_for_text("已下单，等志愿者认领", 5)
-    # The greeting is said with the order's status (the screen shows before it speaks).
-    assert h.wait_until(lambda: any(s.startswith("李叔叔，您好！") and "已下单" in s for s in h.spoken), 5)
     order = next(p for p in fake_portal.posts if p["path"] == "/api/v1/orders")
     assert order["body"]["resident_id"] == 2 and order["urgent"]
     assert [(i["item_id"], i["quantity"]) for i in order["body"]["items"]] == [(8, 1.0), (6, 2)]
-    h.app.hear("我要买一袋大米")  # a new conversation starts from the now empty cart
-    assert h.spoken[-1] == "一袋大米，对吗？"
+    h.hear("我要买一袋大米")  # a new conversation starts from the now empty cart (the person is known)
+    assert h.screen == "confirm_order" and "确定要下单吗？一袋大米。" in h.spoken[-1]
 
 
 def test_spoken_signup_of_a_known_person_goes_straight_to_the_result(make_harness, fake_portal):
@@ -107,9 +106,9 @@ def test_spoken_signup_of_a_known_person_goes_straight_to_the_result(make_harnes
     h.tap("我的请求")
     _keypad(h, "0201")
     assert h.wait_for_text("王阿姨的请求", 5)
-    h.app.hear("我要报名社区义诊")
-    assert h.screen == "activity_detail" and "对吗" in h.spoken[-1]
-    h.app.hear("对")
+    h.hear("我要报名社区义诊")
+    assert h.screen == "confirm_signup" and "确定要报名“社区义诊”吗？" in h.spoken[-1]
+    h.hear("对")
     assert h.wait_for_text("报名成功", 5)
     assert fake_portal.signups[1][0]["state"] == "confirmed"
 
@@ -136,15 +135,15 @@ def test_network_calls_never_run_on_the_ui_thread(make_harness, fake_portal):
         setattr(fake_portal, name, spy)
     h = make_harness(client=fake_portal, clock=lambda: NOW)
     h.tap("买菜代购")
-    h.tap("grocery_categories.tile.0")
-    h.tap("grocery_items.tile.0")
-    h.tap("grocery_items.cart")
+    h.tap("蔬菜")
+    h.tap("groceries.add.1")
+    h.tap("groceries.cart")
     h.tap("下单")
     _keypad(h, "0201")
-    assert h.wait_until(lambda: h.screen == "confirm", 5)
+    assert h.wait_until(lambda: h.screen == "confirm_order", 5)
     h.tap("是，下单")
     assert h.wait_for_text("已下单", 5)
     h.tap("返回首页")
     h.tap("活动报名")
-    h.tap("activities.card.0")
+    h.tap("activities.detail_of.1")
     assert seen == []

@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kiosk.chrome import caption_text
 from kiosk.state.activities import Activity, Signup, card_lines, reminders, signup_result
 from kiosk.state.cart import Cart, CatalogItem, quantity_text, yuan_text, yuan_words
 from kiosk.state.orders import OrderSnapshot, OrderStage, order_stage, order_view
@@ -15,9 +14,7 @@ from kiosk.state.paging import page_of
 from kiosk.state.requests import RequestRecord, row_lines
 from kiosk.state.visitor import Visitor, nearby_candidates
 from kiosk.state.when import clock_words, number_words, spoken_when, when_and_place
-from kiosk.voice.dialog import DialogState, Heard, handle
-from kiosk.voice.intents import parse
-from kiosk.voice.messages import CartChanged, SubmitOrder
+from kiosk.ui.chrome import caption_text
 
 SH = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=SH)  # Wednesday
@@ -197,17 +194,6 @@ def test_caption_keeps_the_latest_words():
     assert caption_text("", listening=True) == "请说话，我在听……"
     assert caption_text("买两斤鸡蛋", listening=True) == "我听到：买两斤鸡蛋"
     assert caption_text("一二三四五六七八九十", listening=False, max_chars=4) == "我听到：…七八九十"
-
-
-def test_a_spoken_order_adds_to_what_touch_put_in_the_cart():
-    catalog = ("西红柿", "大米", "鸡蛋")
-    state, _ = handle(DialogState(), CartChanged(({"name": "大米", "quantity": 1.0, "unit": "袋"},)))
-    text = "再要两斤鸡蛋"
-    state, actions = handle(state, Heard(text, parse(text, catalog=catalog, activities=(), now=NOW), NOW))
-    assert actions[-1].text == "一袋大米，两斤鸡蛋，对吗？"
-    state, actions = handle(state, Heard("对", parse("对", catalog=catalog, activities=(), now=NOW), NOW))
-    assert actions[0] == SubmitOrder(({"name": "大米", "quantity": 1.0, "unit": "袋"},
-                                      {"name": "鸡蛋", "quantity": 2, "unit": "斤"}))
 
 
 def test_reminder_window_is_two_days():

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from kiosk.core.idle import TapGuard
-from kiosk.speech import LoggingSpeaker, SpeechSettings, apply_settings, load_speaker
+from kiosk.runtime.speech import LoggingSpeaker, SpeechSettings, apply_settings, load_speaker
 from kiosk.state.help_call import HelpCallSnapshot, HelpStage, help_call_stage, help_call_view
 from kiosk.state.site_alerts import alert_line, site_alerts_view
 from kiosk.state.text import public_place, spoken_phone
@@ -185,7 +185,7 @@ def test_load_speaker_falls_back_to_logging_when_the_real_one_fails(caplog):
 def test_remembered_call_expires_after_the_resume_window(tmp_path):
     from datetime import timedelta
 
-    from kiosk.help_call import RESUME_WINDOW, remember_active_call, remembered_active_call
+    from kiosk.runtime.help_call import RESUME_WINDOW, remember_active_call, remembered_active_call
 
     path = tmp_path / "call.json"
     raised = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)

@@ -28,15 +28,16 @@ from caregiver_portal.escalation.sweep import SweepReport, sweep_escalations
 from caregiver_portal.migrate import upgrade_to_head
 from caregiver_portal.notifications.models import NotificationChannel
 from caregiver_portal.residents.models import EmergencyContact, Resident
+from caregiver_portal.roster.service import start_on_call
 
 T0 = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)  # 14:00 in Shanghai
 BAND = "F0:00:00:00:00:01"
-PEOPLE = (  # username, display name, role, on duty, grid number, phone
+PEOPLE = (  # username, display name, role, on call around the clock, grid number, phone
     ("li1", "李一", "volunteer", True, 1, "13800000001"),
     ("zhou", "周休", "volunteer", False, 1, "13800000002"),
     ("wang", "王网格", "caregiver", True, 1, "13800000003"),
     ("zhao2", "赵二", "volunteer", True, 2, "13800000004"),
-    ("sun", "孙网格", "caregiver", False, 2, "13800000005"),
+    ("sun", "孙网格", "caregiver", True, 2, "13800000005"),
     ("admin", "管理员", "admin", False, None, "13800000006"),
 )
 
@@ -139,8 +140,9 @@ def build_world(database_url: str) -> World:
         users = {}
         for username, display, role, on_duty, grid, phone in PEOPLE:
             user = create_user(session=session, hasher=hasher, username=username, password="password-123",
-                               role=role, display_name=display, site=site, on_duty=on_duty)
-            user.phone = phone
+                               role=role, display_name=display, site=site, phone=phone)
+            if on_duty:
+                start_on_call(session=session, user=user)
             if grid is not None:
                 session.add(UserGrid(user_id=user.id, grid_id=grids[grid - 1].id))
             users[username] = user.id

@@ -6,7 +6,7 @@ import pytest
 import requests
 
 from tests.conftest import LivePortal, sign_in
-from tests.support.web import SCREENSHOTS
+from tests.support.web import shoot
 
 pytestmark = pytest.mark.browser
 
@@ -38,7 +38,7 @@ def test_volunteer_sees_new_alert_live_and_accepts_it(live_portal: LivePortal, c
     assert "紧急呼叫" in card.inner_text() and "3号楼201" in card.inner_text()
     post_help(live_portal, "browser-help-1")
     page.locator("[data-alert-id]").nth(1).wait_for(timeout=10_000)
-    page.screenshot(path=str(SCREENSHOTS / "portal-board-phone.png"), full_page=True)
+    shoot(page, live_portal, "board-phone")
     card.locator("button.accept").click()
     page.wait_for_selector(f'[data-alert-id="{alert["id"]}"][data-state="accepted"]', timeout=10_000)
     assert "李志愿 已接单" in card.inner_text()

@@ -161,7 +161,8 @@ def test_setup_functions_build_what_escalation_reads(world: World) -> None:
         add_to_grid(session, user=zhou, grid=grid2)
         add_to_grid(session, user=zhou, grid=grid2)  # idempotent
         family = add_channel(session, site=site, kind="webhook", name="家属群", url="https://example.invalid/hook")
-        add_emergency_contact(session, resident=resident, name="王小明", relation="孙子", phone="137", channel=family)
+        add_emergency_contact(session, resident=resident, name="王小明", relation="孙子", phone="13700000137",
+                              channel=family)
         with pytest.raises(ValueError):
             add_channel(session, site=site, kind="dingtalk", name="x", url="https://oapi.dingtalk.com/robot/send")
     alert_id = world.raise_alert(at(0), "sos-1")

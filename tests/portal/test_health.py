@@ -85,7 +85,7 @@ def withdraw_consent(world: World) -> None:
         resident = session.get_one(Resident, world.resident_id)
         update_profile(session=session, resident=resident, now=at(0), spec=ProfileSpec(
             name=resident.name, room=resident.room, grid_id=resident.grid_id, gender="", birth_year=None,
-            phone="", health_consent=False, notes=""))
+            phone="", consent="no", notes=""))
 
 
 def test_without_consent_health_readings_are_not_stored_and_rules_stay_quiet(world: World) -> None:

@@ -83,6 +83,7 @@ def check_webhook(request: Received, now: datetime) -> None:
     assert request.json["event"] == "alarm" and request.json["mentions"] == ["13800000001", "13800000003"]
     [alert] = request.json["alerts"]
     assert alert["kind"] == "sos" and alert["place"] == "3号楼201" and alert["link"].startswith("http://portal.test/")
+    assert alert["called"] == ["李一", "王网格"]  # the webhook names the people called
 
 
 def text_of(request: Received) -> str:
@@ -113,6 +114,7 @@ def test_each_bot_gets_its_vendor_format_and_signature(world: World, bots: BotSe
         check(request, at(1))
         text = text_of(request)
         assert "紧急呼叫 · 3号楼201" in text and f"http://portal.test/alerts/{alert_id}" in text
+        assert "本次通知：李一、王网格" in text
         assert "王秀英" not in text  # no full names unless the site allows them
     deliveries = sorted(message for _, message in world.timeline(alert_id, "delivery"))
     assert deliveries == sorted(f"{kind}群：第 1 次发送成功" for kind, *_ in VENDORS)

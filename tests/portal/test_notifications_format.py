@@ -61,6 +61,12 @@ def test_single_message_carries_kind_place_step_and_link() -> None:
     assert outgoing.mentions == ("138",)
 
 
+def test_an_alarm_names_whom_it_calls() -> None:
+    outgoing = compose([Message("alarm", facts(), step="第1级", called=("李一", "王网格", "2 位紧急联系人"))],
+                       board_link="http://portal.test/board")
+    assert outgoing.text.splitlines()[2] == "本次通知：李一、王网格、2 位紧急联系人"
+
+
 def test_personal_details_are_rendered_only_when_given() -> None:
     outgoing = compose([Message("alarm", facts(resident_name="王秀英", detail="心率 130"), step="s")],
                        board_link="b")

@@ -26,7 +26,8 @@ PAGES = {
                                    "/visits", "/visits/new", "/orders/new", "/activities/new",
                                    "/activities/{activity}/edit", "/activities/{activity}/roster"],
     ("admin", "anxin-admin"): ["/reports", "/admin", "/admin/users", "/admin/devices", "/admin/channels",
-                               "/catalog", "/timebank"],
+                               "/catalog", "/timebank", "/admin/checklist", "/admin/roster", "/admin/imports",
+                               "/admin/users/2/roster", "/admin/devices/1/revoke"],
 }
 
 

@@ -54,13 +54,13 @@ PRESS_HELP_THEN_POWER_CUT = textwrap.dedent(f"""
     h.tap("confirm_help.yes")  # …and 是，呼叫 on the confirmation screen
 
     def stored():
-        tracker = h.app.help_tracker
-        return (tracker is not None and tracker.snapshot.event_id is not None
+        call = h.app.state.data.help
+        return (call is not None and call.event_id is not None
                 and config.active_call_path.is_file() and h.has_text({OFFLINE_TEXT!r}))
 
     if not h.wait_until(stored, timeout=20):
         sys.exit(f"help call not stored: screen {{h.screen}}, texts {{h.texts()}}")
-    print("stored", h.app.help_tracker.snapshot.event_id, h.app.client.pending_count(), flush=True)
+    print("stored", h.app.state.data.help.event_id, h.app.client.pending_count(), flush=True)
     os.kill(os.getpid(), signal.SIGKILL)  # the power cut: no on_stop, no client.stop(), nothing flushed
 """)
 

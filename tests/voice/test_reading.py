@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.voice.prompts import PROMPTS, order_summary, prompt, say_when
+from kiosk.core.prompts import PROMPTS, order_summary, prompt, say_when
 from kiosk.voice.reading import POLYPHONES, to_pinyin
 
 from .test_speaker import SAMPLE_VALUES

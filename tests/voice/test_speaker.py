@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.voice.prompts import PROMPTS, order_summary, prompt, say_quantity, say_when
+from kiosk.core.prompts import PROMPTS, order_summary, prompt, say_quantity, say_when
 from kiosk.voice.speaker import Pyttsx3Speaker, default_engine
 
 

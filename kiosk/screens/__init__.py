@@ -1,1 +1,0 @@
-"""One screen per module; screens render state and report taps to :class:`KioskActions`."""
