@@ -10,8 +10,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, SQLColumnExpression, select
 from sqlalchemy.orm import Session
 
 from caregiver_portal.activities.models import Activity, ActivitySignup
@@ -22,6 +23,7 @@ from caregiver_portal.ratings.models import Rating
 from caregiver_portal.ratings.service import TARGET_LABELS
 
 TARGETS_S = (60, 180)
+_Row = TypeVar("_Row", bound=tuple[Any, ...])
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,8 @@ def low_rated(ratings: Sequence[tuple[str, int | None, int, str]], labels: dict[
     return tuple(sorted(items, key=lambda i: (i.average, -i.count))[:limit])
 
 
-def _site(query, column, site_id: int | None):  # type: ignore[no-untyped-def]
+def _site(query: Select[_Row], column: SQLColumnExpression[int], site_id: int | None) -> Select[_Row]:
+    """``query`` narrowed to one site's rows, or unchanged for all sites."""
     return query if site_id is None else query.where(column == site_id)
 
 
