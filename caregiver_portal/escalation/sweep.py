@@ -21,7 +21,7 @@ from caregiver_portal.alerts.timeline import add_timeline
 from caregiver_portal.core.db import transaction
 from caregiver_portal.escalation.deadlines import claim_due
 from caregiver_portal.escalation.models import Escalation
-from caregiver_portal.escalation.policy import DueStep, EscalationState, PolicySet, due_steps
+from caregiver_portal.escalation.policy import DueStep, EscalationState, Phase, PolicySet, due_steps
 from caregiver_portal.escalation.recipients import FALLBACK_AUDIENCES, Directory, describe
 from caregiver_portal.notifications.outbox import enqueue
 
@@ -95,7 +95,7 @@ def advance(session: Session, row: Escalation, alert: Alert | None, *, policies:
     if alert is None or alert.state not in ACTIVE_STATES:
         session.delete(row)
         return 0
-    phase = "open" if alert.state == "open" else "accepted"
+    phase: Phase = "open" if alert.state == "open" else "accepted"
     if row.phase != phase:  # repair a row left behind by an interrupted state change
         row.phase, row.anchor_at, row.fired = phase, alert.accepted_at or alert.created_at, 0
     policy = policies.for_alert(alert.kind, alert.emergency)
