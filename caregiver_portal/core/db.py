@@ -17,6 +17,8 @@ from sqlalchemy import DateTime, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from caregiver_portal.core.uow import unit_of_work
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """A timezone-aware UTC timestamp on every backend (SQLite stores it naive)."""
@@ -70,6 +72,7 @@ def create_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """A session in one transaction: committed on success, rolled back on error."""
-    with factory() as session, session.begin():
+    """A new session in one unit of work (:mod:`caregiver_portal.core.uow`): committed on success, rolled back
+    on error; the services it calls join it. For background jobs and scripts, which have no request."""
+    with factory() as session, unit_of_work(session):
         yield session

@@ -11,7 +11,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from caregiver_portal.accounts.models import DEFAULT_TIMEZONE, Device, Site, User
@@ -19,6 +18,7 @@ from caregiver_portal.alerts.models import ACTIVE_STATES, Alert
 from caregiver_portal.alerts.timeline import add_timeline
 from caregiver_portal.bands.models import Wristband
 from caregiver_portal.core.errors import IdempotencyConflict, NotFound
+from caregiver_portal.core.uow import insert_once, transactional
 from caregiver_portal.residents.models import Resident
 from caregiver_portal.safety.checkin_rules import local_day
 from caregiver_portal.safety.models import Checkin
@@ -47,13 +47,14 @@ def site_zone(site: Site | None) -> ZoneInfo:
     return zone_named(site.timezone if site is not None else None)
 
 
+@transactional
 def record_device_checkin(*, session: Session, device: Device, event_id: str, now: datetime,
                           wristband: str | None = None, resident_id: int | None = None,
                           occurred_at: datetime | None = None, radio: str | None = None) -> RecordedCheckin:
     """Store a device's check-in once per ``event_id``; the same id with a different body is a conflict.
 
     A band's check-in names its address (the resident is the band's wearer); a kiosk's names the resident
-    it identified. The caller commits.
+    it identified.
     """
     band, resident = _subject(session, device=device, wristband=wristband, resident_id=resident_id)
     at = min(occurred_at or now, now)
@@ -64,21 +65,16 @@ def record_device_checkin(*, session: Session, device: Device, event_id: str, no
     row = Checkin(site_id=resident.site_id, resident_id=resident.id, day=local_day(at, site_zone(resident.site)),
                   at=at, source="band" if band else "kiosk", device_id=device.id, client_event_id=event_id,
                   wristband_id=band.id if band else None, radio=radio, received_at=now)
-    try:
-        with session.begin_nested():
-            session.add(row)
-            session.flush()
-    except IntegrityError:
-        stored = _by_event(session, device, event_id)
-        if stored is None:
-            raise
-        return _same_or_conflict(stored, request, event_id)
+    row, created = insert_once(session, row, lambda: _by_event(session, device, event_id))
+    if not created:
+        return _same_or_conflict(row, request, event_id)
     note_on_alert(session, row, now=now)
     return RecordedCheckin(row, duplicate=False)
 
 
+@transactional
 def record_staff_checkin(*, session: Session, resident: Resident, user: User, now: datetime) -> Checkin:
-    """A volunteer or grid worker saw the resident today and says so. The caller commits."""
+    """A volunteer or grid worker saw the resident today and says so."""
     row = Checkin(site_id=resident.site_id, resident_id=resident.id, day=local_day(now, site_zone(resident.site)),
                   at=now, source="staff", user_id=user.id, received_at=now)
     session.add(row)
