@@ -21,7 +21,15 @@ from caregiver_portal.alerts.timeline import add_timeline
 from caregiver_portal.core.db import transaction
 from caregiver_portal.escalation.deadlines import claim_due
 from caregiver_portal.escalation.models import Escalation
-from caregiver_portal.escalation.policy import Audience, DueStep, EscalationState, PolicySet, due_steps, step_audiences
+from caregiver_portal.escalation.policy import (
+    Audience,
+    DueStep,
+    EscalationState,
+    Phase,
+    PolicySet,
+    due_steps,
+    step_audiences,
+)
 from caregiver_portal.escalation.recipients import FALLBACK_AUDIENCES, Directory, describe
 from caregiver_portal.notifications.outbox import enqueue
 from caregiver_portal.residents.care import escalation_factor
@@ -96,7 +104,7 @@ def advance(session: Session, row: Escalation, alert: Alert | None, *, policies:
     if alert is None or alert.state not in ACTIVE_STATES:
         session.delete(row)
         return 0
-    phase = "open" if alert.state == "open" else "accepted"
+    phase: Phase = "open" if alert.state == "open" else "accepted"
     if row.phase != phase:  # repair a row left behind by an interrupted state change
         row.phase, row.anchor_at, row.fired = phase, alert.accepted_at or alert.created_at, 0
     care_level = alert.resident.care_level if alert.resident is not None else None
