@@ -92,6 +92,17 @@ class PortalClient:
         return self.submit(f"/api/v1/alerts/by-event/{event_id}/cancel", {"reason": reason},
                            event_id=f"cancel-{event_id}"[:100], priority=Priority.EMERGENCY)
 
+    def check_in(self, *, event_id: str | None = None, wristband: str | None = None, resident_id: int | None = None,
+                 occurred_at: datetime | None = None, radio: str | None = None) -> str:
+        """Store a daily check-in (平安打卡): a band's double press (``wristband``, heard by ``radio``) or 我今天很好
+        at a kiosk (``resident_id``); ``POST /api/v1/checkins``. Returns its event id at once."""
+        event_id = event_id or uuid.uuid4().hex
+        body: dict[str, Any] = {"event_id": event_id}
+        optional = {"wristband": wristband, "resident_id": resident_id, "radio": radio,
+                    "occurred_at": occurred_at.isoformat() if occurred_at else None}
+        body.update({key: value for key, value in optional.items() if value is not None})
+        return self.submit("/api/v1/checkins", body, event_id=event_id)
+
     def post_readings(self, readings: Sequence[dict[str, Any]], *, batch_id: str | None = None) -> str:
         """Store a batch of readings in the outbox (after every other kind of request); returns its batch id."""
         batch_id = batch_id or uuid.uuid4().hex
