@@ -166,8 +166,8 @@ def due_steps(state: EscalationState, policy: Policy, now: datetime) -> Plan:
 
 
 def catch_up(plan: Plan) -> Plan:
-    """Several steps of the open ladder due at once on an alert's first sweep become one: the step the alert should be on,
-    telling everyone the missed steps would have told (alarms latch).
+    """Several steps of the open ladder due at once on an alert's first sweep become one: the step the alert
+    should be on, telling everyone the missed steps would have told (alarms latch).
 
     A call held offline for 200 s arrives with its 0 s, 60 s and 180 s steps due; one message per
     bot naming everyone reads better than three in the same second, and the timeline says which
