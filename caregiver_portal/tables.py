@@ -5,6 +5,7 @@ from caregiver_portal.accounts import models as accounts  # noqa: F401
 from caregiver_portal.activities import models as activities  # noqa: F401
 from caregiver_portal.alerts import models as alerts  # noqa: F401
 from caregiver_portal.bands import models as bands  # noqa: F401
+from caregiver_portal.core import idempotency  # noqa: F401
 from caregiver_portal.core.models import Base
 from caregiver_portal.dead_letters import models as dead_letters  # noqa: F401
 from caregiver_portal.escalation import models as escalation  # noqa: F401
