@@ -162,7 +162,7 @@ def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     return ticks
 
 
-def _seconds_since(session: Session, start: datetime) -> ColumnElement[float]:
+def _seconds_since(session: Session, start: datetime) -> ColumnElement[float] | ColumnElement[int]:
     """Seconds from ``start`` to each reading, computed by the database (SQLite stores naive UTC text)."""
     if session.get_bind().dialect.name == "postgresql":
         return func.extract("epoch", Reading.measured_at) - start.timestamp()
@@ -204,6 +204,6 @@ def resident_charts(session: Session, *, resident_id: int, window: str, now: dat
     start = now - length
     band_ids = list(session.scalars(select(Wristband.id).where(Wristband.resident_id == resident_id)))
     series = _kind_series(session, band_ids, start, now, step) if band_ids else {k: ({}, None) for k in KINDS}
-    alerts = [(a.created_at, KIND_LABELS.get(a.kind, a.kind)) for a in session.scalars(
-        select(Alert).where(Alert.resident_id == resident_id, Alert.created_at >= start, Alert.created_at <= now))]
+    alerts = [(a.occurred_at, KIND_LABELS.get(a.kind, a.kind)) for a in session.scalars(
+        select(Alert).where(Alert.resident_id == resident_id, Alert.occurred_at >= start, Alert.occurred_at <= now))]
     return [build_chart(kind, *series[kind], alerts, start=start, end=now, step=step) for kind in KINDS]
