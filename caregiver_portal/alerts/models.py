@@ -13,7 +13,7 @@ from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.models import Base, BigId
 from caregiver_portal.residents.models import Resident
 
-ALERT_KINDS = ("sos", "fall", "help", "health", "inactivity", "device")
+ALERT_KINDS = ("sos", "fall", "help", "health", "inactivity", "device", "roll_call")
 ALERT_STATES = ("open", "accepted", "resolved", "cancelled")
 ACTIVE_STATES = ("open", "accepted")
 KIND_LABELS = {
@@ -23,6 +23,7 @@ KIND_LABELS = {
     "health": "健康异常",
     "inactivity": "长时间无数据",
     "device": "设备问题",
+    "roll_call": "点名",
 }
 STATE_LABELS = {"open": "待接单", "accepted": "已接单", "resolved": "已处理", "cancelled": "已取消"}
 

@@ -23,6 +23,14 @@ class PortalState:
     session_factory: sessionmaker[Session]
     hasher: PasswordHasher
     hub: EventHub
+    roll_call_hub: EventHub | None = None
+    """The live roll-call lists' hub (:mod:`caregiver_portal.roll_calls.live`)."""
+
+    def wake_all(self) -> None:
+        """Ask every hub to look for new rows now (after a commit that may have added some)."""
+        self.hub.wake()
+        if self.roll_call_hub is not None:
+            self.roll_call_hub.wake()
 
 
 def get_state(request: Request) -> PortalState:

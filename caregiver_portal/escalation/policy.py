@@ -191,5 +191,5 @@ DEVICE = Policy("device", open=Ladder((
 DEFAULT_POLICIES = PolicySet(
     policies={p.name: p for p in (EMERGENCY, STANDARD, DEVICE)},
     by_kind={"sos": "emergency", "fall": "emergency", "help": "standard", "health": "standard",
-             "inactivity": "standard", "device": "device"},
+             "inactivity": "standard", "device": "device", "roll_call": "standard"},
 )
