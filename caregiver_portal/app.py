@@ -48,15 +48,17 @@ def create_app(settings: PortalSettings, *, migrate: bool = True) -> FastAPI:
     reader = reader_engine(engine)
     reads = create_session_factory(reader)
     hub = EventHub(reads, feed=TIMELINE, poll_interval_s=settings.event_poll_interval_s, listen_url=listen_url(engine))
+    hub.follow_commits(factory)
     roll_call_hub = EventHub(reads, feed=ROLL_CALLS, poll_interval_s=settings.event_poll_interval_s,
                              listen_url=listen_url(engine))
+    roll_call_hub.follow_commits(factory)
     state = PortalState(settings=settings, session_factory=factory, hasher=password_hasher(settings.password_profile),
                         hub=hub, roll_call_hub=roll_call_hub)
     # tick_interval_s <= 0 turns the background ticker off (tests drive the sweeps with their own clock).
     ticker = None
     if settings.tick_interval_s > 0:
         ticker = Ticker(factory=factory, public_url=settings.public_url, tick_interval_s=settings.tick_interval_s,
-                        policies=policies_for(settings), on_change=state.wake_all, reads=reads)
+                        policies=policies_for(settings), on_change=hub.wake, reads=reads)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

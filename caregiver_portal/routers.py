@@ -34,6 +34,8 @@ from caregiver_portal.reviews import web as reviews_web
 from caregiver_portal.roll_calls import api as roll_calls_api
 from caregiver_portal.roll_calls import web as roll_calls_web
 from caregiver_portal.roster import web as roster_web
+from caregiver_portal.safety import api as safety_api
+from caregiver_portal.safety import web as safety_web
 from caregiver_portal.timebank import web as timebank_web
 from caregiver_portal.visits import web as visits_web
 
@@ -50,6 +52,7 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(accounts_api.router)
     app.include_router(dead_letters_api.router)
     app.include_router(roll_calls_api.router)
+    app.include_router(safety_api.router)
     app.include_router(accounts_web.router)
     app.include_router(alerts_web.router)
     app.include_router(orders_web.router)
@@ -67,5 +70,6 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(golive_web.router)
     app.include_router(orders_catalog_web.router)
     app.include_router(dead_letters_web.router)
+    app.include_router(safety_web.router)
     app.include_router(reviews_web.router)
     app.include_router(roll_calls_web.router)

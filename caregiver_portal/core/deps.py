@@ -26,16 +26,10 @@ class PortalState:
     roll_call_hub: EventHub | None = None
     """The live roll-call lists' hub (:mod:`caregiver_portal.roll_calls.live`)."""
 
-    def wake_all(self) -> None:
-        """Ask every hub to look for new rows now (after a commit that may have added some)."""
-        self.hub.wake()
-        if self.roll_call_hub is not None:
-            self.roll_call_hub.wake()
-
 
 def get_state(request: Request) -> PortalState:
     """The app's shared state."""
-    return request.app.state.portal  # type: ignore[no-any-return]
+    return request.app.state.portal
 
 
 StateDep = Annotated[PortalState, Depends(get_state)]

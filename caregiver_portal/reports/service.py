@@ -10,8 +10,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, SQLColumnExpression, select
 from sqlalchemy.orm import Session
 
 from caregiver_portal.activities.models import Activity, ActivitySignup
@@ -24,6 +25,7 @@ from caregiver_portal.reviews.rules import AlertTimes, accidental
 from caregiver_portal.reviews.service import review_items, times_of
 
 TARGETS_S = (60, 180)
+_Row = TypeVar("_Row", bound=tuple[Any, ...])
 TARGET_SHARES = {60: 0.985, 180: 0.99}
 """The British/European standard's 98.5% within 60 s, and the TEC code's 99% within 180 s."""
 ALARM_KINDS = ("sos", "fall")
@@ -163,7 +165,8 @@ def low_rated(ratings: Sequence[tuple[str, int | None, int, str]], labels: dict[
     return tuple(sorted(items, key=lambda i: (i.average, -i.count))[:limit])
 
 
-def _site(query, column, site_id: int | None):  # type: ignore[no-untyped-def]
+def _site(query: Select[_Row], column: SQLColumnExpression[int], site_id: int | None) -> Select[_Row]:
+    """``query`` narrowed to one site's rows, or unchanged for all sites."""
     return query if site_id is None else query.where(column == site_id)
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from caregiver_portal.alerts.models import Alert
 from caregiver_portal.bands.models import Wristband
+from caregiver_portal.core.db import rows_changed
 from caregiver_portal.core.errors import NotFound
 from caregiver_portal.health.models import Reading, ReadingRollup
 from caregiver_portal.health.readings import HEALTH_KINDS
@@ -75,12 +76,12 @@ def erase_resident(*, session: Session, resident_id: int) -> dict[str, int]:
     touched: dict[str, int] = {"notices (name removed)": _scrub_notices(session, resident.name)}
     band_ids = list(session.scalars(select(Wristband.id).where(Wristband.resident_id == resident_id)))
     if band_ids:
-        touched["readings"] = session.execute(delete(Reading).where(Reading.wristband_id.in_(band_ids))).rowcount
-    touched["alerts (anonymised)"] = session.execute(
+        touched["readings"] = rows_changed(session, delete(Reading).where(Reading.wristband_id.in_(band_ids)))
+    touched["alerts (anonymised)"] = rows_changed(session,
         update(Alert).where(Alert.resident_id == resident_id)
-        .values(resident_id=None, place=ERASED_PLACE, details={})).rowcount
-    touched["wristbands (unpaired)"] = session.execute(
-        update(Wristband).where(Wristband.resident_id == resident_id).values(resident_id=None, label="")).rowcount
+        .values(resident_id=None, place=ERASED_PLACE, details={}))
+    touched["wristbands (unpaired)"] = rows_changed(session,
+        update(Wristband).where(Wristband.resident_id == resident_id).values(resident_id=None, label=""))
     for table in reversed(_resident_tables()):
         if table.name in ("alerts", "wristbands"):
             continue
@@ -96,8 +97,8 @@ def forget_health_readings(*, session: Session, resident_id: int) -> int:
     band_ids = select(Wristband.id).where(Wristband.resident_id == resident_id).scalar_subquery()
     deleted = 0
     for model in (Reading, ReadingRollup):
-        deleted += session.execute(delete(model).where(model.wristband_id.in_(band_ids),
-                                                       model.kind.in_(HEALTH_KINDS))).rowcount
+        deleted += rows_changed(session, delete(model).where(model.wristband_id.in_(band_ids),
+                                                             model.kind.in_(HEALTH_KINDS)))
     return deleted
 
 
@@ -132,5 +133,5 @@ def _delete_with_children(session: Session, table: Table, condition: ColumnEleme
                         session.execute(update(child).where(column.in_(doomed)).values({column.name: None}))
                     else:
                         _delete_with_children(session, child, column.in_(doomed))
-    return int(session.execute(delete(table).where(condition)).rowcount)
+    return rows_changed(session, delete(table).where(condition))
 

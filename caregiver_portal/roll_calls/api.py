@@ -10,8 +10,10 @@ from fastapi import APIRouter, Query, Response
 from caregiver_portal.accounts.deps import KioskDep
 from caregiver_portal.core.api import ERRORS, MAX_ID, PREFIX
 from caregiver_portal.core.clock import utcnow
-from caregiver_portal.core.deps import SessionDep, StateDep
+from caregiver_portal.core.deps import SessionDep
 from caregiver_portal.core.errors import NotFound
+from caregiver_portal.core.idempotency import claim_request, request_digest
+from caregiver_portal.core.uow import unit_of_work
 from caregiver_portal.residents.models import Resident
 from caregiver_portal.roll_calls import service
 from caregiver_portal.roll_calls.rules import REASONS
@@ -35,14 +37,15 @@ def open_roll_calls(device: KioskDep, session: SessionDep,
 
 
 @router.post("/roll-calls/answers", status_code=201, response_model=RollCallAnswered)
-def answer(body: RollCallAnswer, device: KioskDep, session: SessionDep, state: StateDep,
-           response: Response) -> RollCallAnswered:
-    """A resident answers every open roll call listing them. The same ``event_id`` again answers 200."""
-    changed, duplicate = service.device_answer(session=session, device=device, client_event_id=body.event_id,
-                                               resident_id=body.resident_id, answer=body.answer, now=utcnow())
-    session.commit()
+def answer(body: RollCallAnswer, device: KioskDep, session: SessionDep, response: Response) -> RollCallAnswered:
+    """A resident answers every open roll call listing them. The same ``event_id`` again answers 200; with a
+    different body, 409 naming both digests."""
+    now = utcnow()
+    with unit_of_work(session):
+        claim_request(session, device_id=device.id, kind="roll_call_answer", event_id=body.event_id,
+                      digest=request_digest(body), now=now)
+        changed, duplicate = service.device_answer(session=session, device=device, client_event_id=body.event_id,
+                                                   resident_id=body.resident_id, answer=body.answer, now=now)
     if duplicate:
         response.status_code = 200
-    else:
-        state.wake_all()
     return RollCallAnswered(roll_calls=changed, duplicate=duplicate)

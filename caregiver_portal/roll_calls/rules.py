@@ -4,7 +4,8 @@
   (``waiting``): a resident who said they are fine and then presses SOS needs help. Only a
   person on the spot (a volunteer's visit or a phone call) may turn 需要帮助 back into 平安.
 - **The live list** has three sections, most urgent first: 需要帮助, 没有回应, 平安. Inside a
-  section, residents who need more care come first (``care_rank``, higher first), then by name.
+  section, residents keep the care order (``position``: the highest care level first, then
+  living alone, then by name; :func:`caregiver_portal.residents.care.roll_call_key`).
 - **Escalation.** At ``escalate_at`` every resident still waiting raises an alert, once.
 """
 
@@ -53,8 +54,8 @@ class Row:
     source: str = ""
     phones: tuple[tuple[str, str], ...] = ()
     """(whom, number): the resident's own phone, then emergency contacts, for one-tap tel: links."""
-    care_rank: int = 0
-    """Higher needs more care (listed first within a section)."""
+    position: int = 0
+    """Place in the care order (lower first within a section)."""
     alert_id: int | None = None
 
 
@@ -68,11 +69,9 @@ class Section:
 
 
 def sections(rows: Sequence[Row]) -> tuple[Section, ...]:
-    """The live list: 需要帮助, 没有回应, 平安, each with more care first, then by name."""
-    def key(row: Row) -> tuple[int, str, str]:
-        return (-row.care_rank, row.name, row.room)
-
-    return tuple(Section(state, STATE_LABELS[state], tuple(sorted((r for r in rows if r.state == state), key=key)))
+    """The live list: 需要帮助, 没有回应, 平安, each in the care order."""
+    return tuple(Section(state, STATE_LABELS[state],
+                         tuple(sorted((r for r in rows if r.state == state), key=lambda r: r.position)))
                  for state in SECTION_ORDER)
 
 

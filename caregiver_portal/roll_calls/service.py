@@ -10,7 +10,7 @@ at ``escalate_at`` the ticker raises one for every resident still waiting
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -22,6 +22,8 @@ from caregiver_portal.alerts.models import Alert
 from caregiver_portal.alerts.service import open_alert
 from caregiver_portal.core.db import transaction
 from caregiver_portal.core.errors import InvalidTransition, NotFound
+from caregiver_portal.core.uow import transactional
+from caregiver_portal.residents.care import roll_call_key
 from caregiver_portal.residents.models import EmergencyContact, Resident, ResidentProfile
 from caregiver_portal.residents.scope import Scope
 from caregiver_portal.roll_calls.models import RollCall, RollCallEntry, RollCallEvent
@@ -37,14 +39,9 @@ from caregiver_portal.roll_calls.rules import (
 log = logging.getLogger(__name__)
 ALERT_KIND = "roll_call"
 BAND_HELP_KINDS = frozenset({"sos", "fall"})
-CareRank = Callable[[Resident], int]
 
 
-def no_care_rank(_resident: Resident) -> int:
-    """Every resident alike (until residents carry a care level)."""
-    return 0
-
-
+@transactional
 def start_roll_call(*, session: Session, user: User, scope: Scope, site_id: int, grid_id: int | None, reason: str,
                     now: datetime, note: str = "", escalate_after: timedelta = DEFAULT_ESCALATE_AFTER) -> RollCall:
     """Start a roll call of ``grid_id`` (None: the whole site) listing every resident there, all waiting."""
@@ -84,6 +81,7 @@ def _event(session: Session, roll_call: RollCall, *, type: str, now: datetime, e
     return event
 
 
+@transactional
 def record_answer(session: Session, entry: RollCallEntry, *, answer: str, source: str, now: datetime,
                   user: User | None = None, note: str = "", alert: Alert | None = None) -> bool:
     """Apply one answer to one entry (see :func:`.rules.next_state`); returns True when it changed the entry.
@@ -134,6 +132,7 @@ def note_alert(session: Session, alert: Alert, *, now: datetime) -> int:
                                alert=alert)
 
 
+@transactional
 def device_answer(session: Session, *, device: Device, client_event_id: str, resident_id: int, answer: str,
                   now: datetime) -> tuple[int, bool]:
     """A kiosk's answer for an identified resident, stored once per event id: (roll calls changed, duplicate)."""
@@ -222,6 +221,7 @@ def _escalate(session: Session, roll_call_id: int, *, now: datetime) -> int:
     return len(waiting)
 
 
+@transactional
 def close_roll_call(*, session: Session, roll_call: RollCall, user: User, now: datetime) -> RollCall:
     """End a roll call: answers no longer count, nobody more escalates; its report stays."""
     if roll_call.closed_at is not None:
@@ -241,9 +241,9 @@ def visible_roll_call(session: Session, *, scope: Scope, roll_call_id: int) -> R
     return roll_call
 
 
-def list_rows(session: Session, roll_call: RollCall, *, scope: Scope,
-              care_rank: CareRank = no_care_rank) -> list[Row]:
-    """The residents of a roll call the user may see, as rows of the live list (with phone numbers)."""
+def list_rows(session: Session, roll_call: RollCall, *, scope: Scope) -> list[Row]:
+    """The residents of a roll call the user may see, as rows of the live list (with phone numbers), each with
+    its place in the care order (:func:`caregiver_portal.residents.care.roll_call_key`: most care first)."""
     entries = session.scalars(select(RollCallEntry).where(RollCallEntry.roll_call_id == roll_call.id)
                               .options(selectinload(RollCallEntry.resident))).all()
     entries = [e for e in entries if scope.allows_resident(e.resident)]
@@ -257,9 +257,10 @@ def list_rows(session: Session, roll_call: RollCall, *, scope: Scope,
                                    .order_by(EmergencyContact.priority, EmergencyContact.id)):
         if contact.phone:
             phones[contact.resident_id].append((contact.relation or contact.name, contact.phone))
+    entries.sort(key=lambda e: roll_call_key(e.resident))
     return [Row(entry_id=e.id, name=e.resident.name, room=e.resident.room, state=e.state, answered_at=e.answered_at,
-                source=e.source, phones=tuple(phones[e.resident_id][:3]), care_rank=care_rank(e.resident),
-                alert_id=e.alert_id) for e in entries]
+                source=e.source, phones=tuple(phones[e.resident_id][:3]), position=position, alert_id=e.alert_id)
+            for position, e in enumerate(entries)]
 
 
 def roll_calls_for(session: Session, *, scope: Scope, limit: int = 30) -> Sequence[RollCall]:

@@ -60,7 +60,7 @@ def roll_calls_page(request: Request, user: CurrentUser, session: SessionDep, sc
 
 
 @router.post("/roll-calls", dependencies=CSRF)
-def start(request: Request, user: StaffUser, session: SessionDep, scope: ScopeDep, state: StateDep,
+def start(request: Request, user: StaffUser, session: SessionDep, scope: ScopeDep,
           target: Annotated[str, Form(max_length=30)], reason: Annotated[str, Form(max_length=20)],
           escalate_after_min: Annotated[int, Form(ge=1, le=24 * 60)] = 30,
           note: Annotated[PlainText, Form(max_length=500)] = "") -> Response:
@@ -80,10 +80,7 @@ def start(request: Request, user: StaffUser, session: SessionDep, scope: ScopeDe
                                                escalate_after=timedelta(minutes=escalate_after_min), now=utcnow()))
 
     response = attempt(request, session, action, done="点名已开始，居民可以用手环、自助机回应", then="/roll-calls")
-    if started:
-        state.wake_all()
-        return redirect(f"/roll-calls/{started[0].id}")
-    return response
+    return redirect(f"/roll-calls/{started[0].id}") if started else response
 
 
 def _list_context(session: SessionDep, user: User, scope: Scope, roll_call: RollCall) -> dict[str, Any]:
@@ -111,7 +108,7 @@ def roll_call_list(request: Request, roll_call_id: int, user: CurrentUser, sessi
 
 @router.post("/roll-calls/{roll_call_id}/entries/{entry_id}", dependencies=CSRF)
 def answer(request: Request, roll_call_id: int, entry_id: int, user: CurrentUser, session: SessionDep,
-           scope: ScopeDep, state: StateDep, answer: Annotated[str, Form(max_length=10)],
+           scope: ScopeDep, answer: Annotated[str, Form(max_length=10)],
            source: Annotated[str, Form(max_length=10)] = "visit") -> Response:
     """A volunteer or grid worker records what they found on a visit or a call: 平安 or 需要帮助."""
     def action() -> None:
@@ -125,22 +122,17 @@ def answer(request: Request, roll_call_id: int, entry_id: int, user: CurrentUser
             raise InvalidTransition("请选择平安或需要帮助")
         service.record_answer(session, entry, answer=answer, source=source, now=utcnow(), user=user)
 
-    response = attempt(request, session, action, done="已记录", then=f"/roll-calls/{roll_call_id}")
-    state.wake_all()
-    return response
+    return attempt(request, session, action, done="已记录", then=f"/roll-calls/{roll_call_id}")
 
 
 @router.post("/roll-calls/{roll_call_id}/close", dependencies=CSRF)
-def close(request: Request, roll_call_id: int, user: StaffUser, session: SessionDep, scope: ScopeDep,
-          state: StateDep) -> Response:
+def close(request: Request, roll_call_id: int, user: StaffUser, session: SessionDep, scope: ScopeDep) -> Response:
     """End the roll call and go to its report."""
     def action() -> None:
         roll_call = service.visible_roll_call(session, scope=scope, roll_call_id=roll_call_id)
         service.close_roll_call(session=session, roll_call=roll_call, user=user, now=utcnow())
 
-    response = attempt(request, session, action, done="点名已结束", then=f"/roll-calls/{roll_call_id}/report")
-    state.wake_all()
-    return response
+    return attempt(request, session, action, done="点名已结束", then=f"/roll-calls/{roll_call_id}/report")
 
 
 @router.get("/roll-calls/{roll_call_id}/report")

@@ -40,8 +40,9 @@ def test_unanswered_escalate_once_at_the_set_time(escalated: datetime | None, cl
 
 
 def test_live_list_puts_help_first_then_no_answer_then_safe_with_more_care_first() -> None:
-    rows = [Row(1, "张三", "1", "safe"), Row(2, "李四", "2", "waiting"), Row(3, "王五", "3", "help"),
-            Row(4, "赵六", "4", "waiting", care_rank=3), Row(5, "钱七", "5", "waiting")]
+    rows = [Row(1, "张三", "1", "safe", position=4), Row(2, "李四", "2", "waiting", position=1),
+            Row(3, "王五", "3", "help", position=3), Row(4, "赵六", "4", "waiting", position=0),
+            Row(5, "钱七", "5", "waiting", position=2)]
     listed = [(section.label, [row.entry_id for row in section.rows]) for section in sections(rows)]
     assert listed == [("需要帮助", [3]), ("没有回应", [4, 2, 5]), ("平安", [1])]
 
