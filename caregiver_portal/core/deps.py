@@ -25,6 +25,8 @@ class PortalState:
     session_factory: sessionmaker[Session]
     hasher: PasswordHasher
     hub: EventHub
+    roll_call_hub: EventHub | None = None
+    """The live roll-call lists' hub (:mod:`caregiver_portal.roll_calls.live`)."""
     clock: Callable[[], datetime] = field(default=utcnow)
     """The time for sign-in sessions (aware UTC); tests pass a clock they move instead of waiting."""
 
