@@ -112,7 +112,7 @@ def resolve(request: Request, alert_id: int, user: CurrentUser, session: Session
 
 def _signed_in_user(request: Request, state: PortalState) -> User:
     with state.session_factory() as session:
-        return current_user(optional_user(request, session, state))
+        return current_user(optional_user(request, session))
 
 
 @router.post("/alerts/{alert_id}/cancel", dependencies=[Depends(require_csrf)], include_in_schema=False)
