@@ -9,11 +9,14 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from caregiver_portal.accounts.models import Device
+from caregiver_portal.accounts.models import Device, User
 from caregiver_portal.alerts.models import Alert
 from caregiver_portal.bands.models import Wristband
 from caregiver_portal.core.db import transaction
 from caregiver_portal.residents.models import Resident
+from caregiver_portal.residents.scope import user_scope
+from caregiver_portal.roll_calls.models import RollCallEntry
+from caregiver_portal.roll_calls.service import start_roll_call
 from caregiver_portal.safety.checkins import record_device_checkin
 from caregiver_portal.safety.models import Checkin, SafetyPlan
 from caregiver_portal.safety.sweep import sweep_safety
@@ -143,3 +146,15 @@ def test_checkin_device_api_is_idempotent(seeded_portal: SeededPortal) -> None:
     both = client.post("/api/v1/checkins", json={"event_id": "x", "resident_id": 1, "wristband": body["wristband"]},
                        headers=headers)
     assert both.status_code == 422
+
+
+def test_a_checkin_answers_an_open_roll_call_as_safe(world: World) -> None:
+    with transaction(world.factory) as session:
+        grid_worker = session.get(User, world.users["wang"])
+        assert grid_worker is not None
+        start_roll_call(session=session, user=grid_worker, scope=user_scope(session, grid_worker),
+                        site_id=world.site_id, grid_id=world.grid_ids[0], reason="heatwave", now=later(0))
+    check_in(world, "band-rc", later(0, 5), wristband=BAND)
+    with world.factory() as session:
+        entry = session.scalar(select(RollCallEntry).where(RollCallEntry.resident_id == world.resident_id))
+        assert entry is not None and (entry.state, entry.source) == ("safe", "checkin")
