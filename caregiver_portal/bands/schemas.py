@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from caregiver_portal.core.schemas import MeasuredAt, PlainText
+from caregiver_portal.core.schemas import MeasuredAt, WholeNumber, check_text
 
 MAX_BANDS_PER_REPORT = 2000
 BAND_ADDRESS = r"^[0-9A-Za-z:\-]+$"  # a MAC address (Linux) or a UUID (macOS)
-RADIO = r"^(adapter(:[0-9A-Za-z_\-]{1,20})?|proxy:[^\x00-\x1f\x7f]{1,70})$"
+RADIO = r"^(adapter(:[0-9A-Za-z_\-]{1,20})?|proxy:[^\x00-\x1f\x7f-\x9f]{1,70})$"
 """Which radio heard a band: the bridge's adapter (``adapter``, ``adapter:hci0``) or an ESPHome proxy."""
+Radio = Annotated[str, Field(max_length=80, pattern=RADIO), AfterValidator(check_text)]
+"""A radio's name as a bridge reports it: the pattern before the text rule, so /openapi.json shows it."""
 
 
 class BandStatusIn(BaseModel):
@@ -21,15 +24,14 @@ class BandStatusIn(BaseModel):
     address: str = Field(min_length=1, max_length=64, pattern=BAND_ADDRESS)
     connected: bool
     last_seen_at: MeasuredAt | None = None
-    rssi: StrictInt | None = Field(default=None, ge=-2**31, le=2**31 - 1,
-                                   description="dBm; outside -127..20 the entry is counted in rejected")
-    battery_percent: StrictInt | None = Field(default=None, ge=-2**31, le=2**31 - 1,
-                                              description="%; outside 0..100 the entry is counted in rejected")
-    radio: PlainText | None = Field(default=None, max_length=80, pattern=RADIO)
+    rssi: WholeNumber | None = Field(default=None, description="dBm; outside -127..20 the entry is counted in rejected")
+    battery_percent: WholeNumber | None = Field(default=None,
+                                                description="%; outside 0..100 the entry is counted in rejected")
+    radio: Radio | None = None
     """The radio that heard the band last."""
     suspicious: int = Field(default=0, ge=0, le=100_000)
     """Suspicious frames under the band's address since this bridge's last report (an increment)."""
-    suspicious_radio: PlainText | None = Field(default=None, max_length=80, pattern=RADIO)
+    suspicious_radio: Radio | None = None
     """The radio that heard the latest of them."""
 
 
