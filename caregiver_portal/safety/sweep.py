@@ -199,7 +199,7 @@ def raise_finding(session: Session, *, kind: str, resident: Resident | None, wri
     place = resident.room if resident is not None and resident.room else wristband.label if wristband else ""
     alert = Alert(site_id=site_id, kind=kind, emergency=False, state="open", place=place or "", details=details,
                   resident_id=resident.id if resident else None, wristband_id=wristband.id if wristband else None,
-                  occurred_at=now, created_at=now, dedupe_key=key)
+                  occurred_at=now, received_at=now, dedupe_key=key)
     session.add(alert)
     session.flush()
     return open_alert(session, alert, now=now, message=message)
