@@ -45,6 +45,7 @@ def create_app(settings: PortalSettings, *, migrate: bool = True) -> FastAPI:
     reader = reader_engine(engine)
     reads = create_session_factory(reader)
     hub = EventHub(reads, feed=TIMELINE, poll_interval_s=settings.event_poll_interval_s, listen_url=listen_url(engine))
+    hub.follow_commits(factory)
     state = PortalState(settings=settings, session_factory=factory, hasher=password_hasher(settings.password_profile),
                         hub=hub)
     # tick_interval_s <= 0 turns the background ticker off (tests drive the sweeps with their own clock).

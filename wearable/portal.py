@@ -45,3 +45,7 @@ class FullPortal(PortalSink, Protocol):
     def band_keys(self) -> list[dict[str, Any]]:
         """This site's bands as the bridge serves them: ``[{address, scheme, key}]`` (key hex or null)."""
         ...
+
+    def check_in(self, *, wristband: str, event_id: str, occurred_at: datetime, radio: str) -> str:
+        """Queue a band's check-in (a double press) durably: ``POST /api/v1/checkins``."""
+        ...

@@ -95,7 +95,7 @@ async def serve(
     refresh_now = asyncio.Event()
     bridge = WristbandBridge(
         portal, bands, settings, scanner_backend=scanner_backend, client_backend=client_backend,
-        state=state, status_sink=portal, proxies=proxies, unknown_sink=portal,
+        state=state, status_sink=portal, proxies=proxies, checkins=portal, unknown_sink=portal,
         on_registered=lambda _addresses: refresh_now.set(),
     )
     helpers = [asyncio.create_task(_refresh_wristbands(portal, bridge, state, secret, fallback, refresh_now),

@@ -13,7 +13,7 @@ from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.models import Base, BigId
 from caregiver_portal.residents.models import Resident
 
-ALERT_KINDS = ("sos", "fall", "help", "health", "inactivity", "device")
+ALERT_KINDS = ("sos", "fall", "help", "health", "inactivity", "device", "no_checkin", "band_silent")
 ALERT_STATES = ("open", "accepted", "resolved", "cancelled")
 ACTIVE_STATES = ("open", "accepted")
 KIND_LABELS = {
@@ -23,6 +23,8 @@ KIND_LABELS = {
     "health": "健康异常",
     "inactivity": "长时间无数据",
     "device": "设备问题",
+    "no_checkin": "未平安打卡",
+    "band_silent": "手环失联",
 }
 STATE_LABELS = {"open": "待接单", "accepted": "已接单", "resolved": "已处理", "cancelled": "已取消"}
 
@@ -51,6 +53,7 @@ class Alert(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     accepted_at: Mapped[datetime | None] = mapped_column(default=None)
+    arrived_at: Mapped[datetime | None] = mapped_column(default=None)  # the acceptor marked 已到达
     resolved_at: Mapped[datetime | None] = mapped_column(default=None)
     cancelled_at: Mapped[datetime | None] = mapped_column(default=None)
     outcome: Mapped[str] = mapped_column(Text, default="")

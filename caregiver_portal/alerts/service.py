@@ -211,6 +211,17 @@ def accept_alert(*, session: Session, alert_id: int, user: User, now: datetime) 
     return alert
 
 
+def mark_arrived(*, session: Session, alert_id: int, user: User, now: datetime) -> Alert:
+    """Someone who came for an accepted alert is with the resident (已到达); marking it again changes nothing."""
+    alert = get_alert(session, alert_id, for_update=True)
+    if alert.state != "accepted":
+        raise InvalidTransition(f"alert {alert_id} is {alert.state}, not accepted")
+    if alert.arrived_at is None:
+        alert.arrived_at = now
+        add_timeline(session, alert, type="arrived", now=now, user=user, message=f"{user.display_name} 已到达")
+    return alert
+
+
 def resolve_alert(*, session: Session, alert_id: int, user: User, outcome: str, now: datetime) -> Alert:
     """Close an accepted (or still open) alert with an outcome note."""
     alert = get_alert(session, alert_id, for_update=True)

@@ -80,6 +80,16 @@ def accept(request: Request, alert_id: int, user: CurrentUser, session: SessionD
     return _after_action(request, alert_id)
 
 
+@router.post("/alerts/{alert_id}/arrived", dependencies=[Depends(require_csrf)], include_in_schema=False)
+def arrived(request: Request, alert_id: int, user: CurrentUser, session: SessionDep, state: StateDep) -> Response:
+    """The signed-in user is with the resident (已到达): the arrival timer stops."""
+    _visible_alert(session, user, alert_id)
+    alert_service.mark_arrived(session=session, alert_id=alert_id, user=user, now=utcnow())
+    session.commit()
+    state.hub.wake()
+    return _after_action(request, alert_id)
+
+
 @router.post("/alerts/{alert_id}/resolve", dependencies=[Depends(require_csrf)], include_in_schema=False)
 def resolve(request: Request, alert_id: int, user: CurrentUser, session: SessionDep, state: StateDep,
             outcome: Annotated[PlainText, Form(max_length=1000)] = "") -> Response:

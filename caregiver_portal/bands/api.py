@@ -56,7 +56,6 @@ def report_unknown_bands(body: UnknownList, device: BridgeDep, session: SessionD
     the answer lists the reported addresses registered meanwhile."""
     heard = [HeardBand(b.address, b.kind, b.name, b.rssi, b.radio, b.last_seen_at, b.pressed_at) for b in body]
     result = record_unknown(session=session, device=device, heard=heard, now=utcnow())
-    session.commit()
     return UnknownBandsResult(stored=result.stored, registered=list(result.registered))
 
 

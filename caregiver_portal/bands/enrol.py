@@ -7,7 +7,7 @@ page lists those heard lately ("附近的新手环"), lights up the one just pre
 for an Anxin band), or moves a registered band to another resident. Readings carry the
 resident at ingest, so a moved band's history stays with whoever wore it.
 
-Keyword-only service functions, ``now`` passed in; the caller commits.
+Keyword-only service functions, ``now`` passed in; each writing one is a unit of work (``core.uow``).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from caregiver_portal.bands.keys import SCHEME_LABELS, KeyVault, generate_band_k
 from caregiver_portal.bands.models import UnknownBand, Wristband
 from caregiver_portal.bands.service import MAX_CLOCK_SKEW, STATUS_RANGES
 from caregiver_portal.core.errors import InvalidTransition, NotFound
+from caregiver_portal.core.uow import transactional
 from caregiver_portal.residents.models import Resident
 
 NEARBY_WINDOW = timedelta(minutes=2)
@@ -68,6 +69,7 @@ class Paired:
     """Who wore the band before (a move), None for a new band or a free one."""
 
 
+@transactional
 def record_unknown(*, session: Session, device: Device, heard: Sequence[HeardBand], now: datetime) -> UnknownResult:
     """Upsert the unknown bands a bridge hears; registered ones are answered, not stored."""
     try:
@@ -120,6 +122,7 @@ def is_lit(band: UnknownBand, now: datetime) -> bool:
     return band.pressed_at is not None and now - band.pressed_at <= LIT_FOR
 
 
+@transactional
 def pair_band(*, session: Session, vault: KeyVault, address: str, resident: Resident, scheme: str,
               key: bytes | None, generate: bool, user_id: int | None, now: datetime) -> Paired:
     """Register the band ``address`` for ``resident`` with its decoder and key, or move a registered band of

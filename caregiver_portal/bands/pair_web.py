@@ -101,9 +101,7 @@ def pair(request: Request, user: AdminUser, session: SessionDep, state: StateDep
                            resident=resident, scheme=scheme, key=parsed, generate=scheme == "anxin" and parsed is None,
                            user_id=user.id, now=utcnow())
         moved_from = session.get(Resident, paired.previous_resident_id) if paired.previous_resident_id else None
-        session.commit()
     except PortalError as exc:
-        session.rollback()
         flash(request, str(exc), "error")
         return redirect("/admin/bands/pair")
     message = f"已配对：{paired.band.address} → {resident.name}（{resident.room or '未填房间'}）"

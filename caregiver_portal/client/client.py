@@ -2,8 +2,9 @@
 
 Errors (:mod:`caregiver_portal.client.errors`):
 
-    PortalUnavailable   the portal could not be reached or answered 5xx/429 (try later)
-    RequestRejected     the portal refused a request for good (4xx); in the outbox it becomes a dead letter
+    PortalUnavailable   the portal could not be reached or answered 5xx, 408, 425, 429 (try later); for a
+                        direct call also 401/403, since only the outbox confirms the token before giving up
+    RequestRejected     the portal refused a request for good (other 4xx); in the outbox it becomes a dead letter
 
 Sending is :mod:`caregiver_portal.client.delivery`; storing is :mod:`caregiver_portal.client.outbox`.
 """
@@ -25,10 +26,10 @@ import requests
 from caregiver_portal.client.delivery import Backoff, DeliveredCallback, Sender
 from caregiver_portal.client.errors import PortalUnavailable, RequestRejected
 from caregiver_portal.client.outbox import DeadLetter, Outbox, Priority
+from caregiver_portal.client.verdict import Verdict, judge
 
 log = logging.getLogger(__name__)
 
-RETRYABLE_STATUSES = frozenset({401, 403, 408, 425, 429})  # direct reads: an admin may fix the token; keep trying
 EMERGENCY_KINDS = frozenset({"sos", "fall"})
 BY_EVENT = re.compile(r"/by-event/([^/]+)/")
 ACTIVITY_SIGNUPS = re.compile(r"^/api/v1/activities/(\d+)/signups")
@@ -90,6 +91,17 @@ class PortalClient:
         returns the cancellation's id."""
         return self.submit(f"/api/v1/alerts/by-event/{event_id}/cancel", {"reason": reason},
                            event_id=f"cancel-{event_id}"[:100], priority=Priority.EMERGENCY)
+
+    def check_in(self, *, event_id: str | None = None, wristband: str | None = None, resident_id: int | None = None,
+                 occurred_at: datetime | None = None, radio: str | None = None) -> str:
+        """Store a daily check-in (平安打卡): a band's double press (``wristband``, heard by ``radio``) or 我今天很好
+        at a kiosk (``resident_id``); ``POST /api/v1/checkins``. Returns its event id at once."""
+        event_id = event_id or uuid.uuid4().hex
+        body: dict[str, Any] = {"event_id": event_id}
+        optional = {"wristband": wristband, "resident_id": resident_id, "radio": radio,
+                    "occurred_at": occurred_at.isoformat() if occurred_at else None}
+        body.update({key: value for key, value in optional.items() if value is not None})
+        return self.submit("/api/v1/checkins", body, event_id=event_id)
 
     def post_readings(self, readings: Sequence[dict[str, Any]], *, batch_id: str | None = None) -> str:
         """Store a batch of readings in the outbox (after every other kind of request); returns its batch id."""
@@ -215,9 +227,10 @@ class PortalClient:
             raise PortalUnavailable(f"portal unreachable: {exc}") from exc
         if missing_ok and response.status_code == 404:
             return response
-        if response.status_code >= 500 or response.status_code in RETRYABLE_STATUSES:
+        verdict = judge(response.status_code, None)
+        if verdict in (Verdict.RETRY, Verdict.CHECK_TOKEN):  # no outbox item to dead-letter: the caller tries later
             raise PortalUnavailable(f"portal answered {response.status_code}")
-        if response.status_code >= 400:
+        if verdict is not Verdict.DELIVERED:
             raise RequestRejected(f"portal refused {method} {path}: {response.status_code} {response.text[:200]}")
         self.online = True
         return response

@@ -27,7 +27,7 @@ class PortalState:
 
 def get_state(request: Request) -> PortalState:
     """The app's shared state."""
-    return request.app.state.portal  # type: ignore[no-any-return]
+    return request.app.state.portal
 
 
 StateDep = Annotated[PortalState, Depends(get_state)]

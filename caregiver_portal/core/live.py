@@ -2,14 +2,14 @@
 
 A *feed* (:class:`Feed`) names the table whose rows are the events and reads them; the alert
 timeline is the portal's feed (:mod:`caregiver_portal.alerts.live`). One poller per process
-(:class:`EventHub`) reads rows it has not seen and hands them to subscriber queues. A service
-that commits in this process wakes the poller at once; other processes' rows are found by the
-periodic poll and, on PostgreSQL, at once through LISTEN/NOTIFY: every flush that inserts feed
-rows also runs ``pg_notify(<feed channel>, '<ids>')`` in the same transaction (PostgreSQL
-delivers it at commit, and drops it on rollback), and each process's hub LISTENs with a
-psycopg 3 ``AsyncConnection.notifies()`` loop that wakes the poller. The payload carries only
-ids; the table stays the source of truth, so a missed notification costs one poll interval.
-Browsers resume with ``Last-Event-ID``.
+(:class:`EventHub`) reads rows it has not seen and hands them to subscriber queues. A commit
+in this process that inserted feed rows wakes the poller at once (:meth:`EventHub.follow_commits`);
+other processes' rows are found by the periodic poll and, on PostgreSQL, at once through
+LISTEN/NOTIFY: every flush that inserts feed rows also runs ``pg_notify(<feed channel>, '<ids>')``
+in the same transaction (PostgreSQL delivers it at commit, and drops it on rollback), and each
+process's hub LISTENs with a psycopg 3 ``AsyncConnection.notifies()`` loop that wakes the poller.
+The payload carries only ids; the table stays the source of truth, so a missed notification costs
+one poll interval. Browsers resume with ``Last-Event-ID``.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ SSE_PING = b": ping\n\n"
 # visible after a larger one: look back this many ids and skip the ones already seen.
 LOOKBACK_IDS = 200
 SUBSCRIBER_QUEUE_SIZE = 1000
+_FEED_WRITTEN = "anxin.live_feed_written"
 E = TypeVar("E", bound="LiveEvent")
 
 
@@ -161,6 +162,29 @@ class EventHub(Generic[E]):
         """Ask the poller to look now (callable from any thread)."""
         if self._loop is not None and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self._wake.set)
+
+    def follow_commits(self, factory: sessionmaker[Session]) -> None:
+        """Wake the poller after every commit, by a session of ``factory``, that inserted rows of the feed.
+
+        A flush that inserts feed rows marks its session; the commit wakes the hub and a
+        rollback drops the mark. So no service or route wakes the hub by hand.
+        """
+        model = self._feed.model
+
+        def mark(session: Session, _context: Any) -> None:
+            if any(isinstance(obj, model) for obj in session.new):
+                session.info[_FEED_WRITTEN] = True
+
+        def wake_if_marked(session: Session) -> None:
+            if session.info.pop(_FEED_WRITTEN, False):
+                self.wake()
+
+        def unmark(session: Session) -> None:
+            session.info.pop(_FEED_WRITTEN, None)
+
+        sa_event.listen(factory, "after_flush", mark)
+        sa_event.listen(factory, "after_commit", wake_if_marked)
+        sa_event.listen(factory, "after_rollback", unmark)
 
     def subscribe(self) -> asyncio.Queue[E]:
         """A queue receiving every new board event from now on."""

@@ -32,6 +32,8 @@ def restart_for_accepted(session: Session, *, alert: Alert, now: datetime) -> No
     if row is None:
         row = Escalation(alert_id=alert.id)
         session.add(row)
+    if row.phase == "open":
+        row.open_fired = row.fired or 0  # an arrival re-escalation goes on from the next open step
     row.phase, row.anchor_at, row.fired, row.next_due_at, row.updated_at = "accepted", now, 0, now, now
 
 

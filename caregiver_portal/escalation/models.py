@@ -23,6 +23,8 @@ class Escalation(Base):
     anchor_at: Mapped[datetime]  # created_at while open, accepted_at once accepted
     fired: Mapped[int] = mapped_column(Integer, default=0)  # steps of this phase already carried out
     next_due_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
+    open_fired: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Steps of the open ladder fired before acceptance: where an arrival re-escalation goes on."""
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     alert: Mapped[Alert] = relationship()

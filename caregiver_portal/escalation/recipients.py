@@ -113,9 +113,9 @@ class Directory:
                 route.mentions += [user.phone for user in targets if user.phone]
                 route.names += [user.display_name for user in targets]
         for contact in recipients.contacts:
-            channel = book.channel(contact.channel_id) if contact.channel_id else None
-            if channel is not None:
-                route = routes.setdefault(channel.id, Route(channel))
+            bot = book.channel(contact.channel_id) if contact.channel_id else None
+            if bot is not None:
+                route = routes.setdefault(bot.id, Route(bot))
                 route.mentions += [contact.phone] if contact.phone else []
                 route.names.append(f"{contact.relation} {contact.name}")
                 route.contact_ids.append(contact.id)

@@ -21,9 +21,18 @@ from caregiver_portal.alerts.timeline import add_timeline
 from caregiver_portal.core.db import transaction
 from caregiver_portal.escalation.deadlines import claim_due
 from caregiver_portal.escalation.models import Escalation
-from caregiver_portal.escalation.policy import DueStep, EscalationState, PolicySet, due_steps
+from caregiver_portal.escalation.policy import (
+    Audience,
+    DueStep,
+    EscalationState,
+    Phase,
+    PolicySet,
+    due_steps,
+    step_audiences,
+)
 from caregiver_portal.escalation.recipients import FALLBACK_AUDIENCES, Directory, describe
 from caregiver_portal.notifications.outbox import enqueue
+from caregiver_portal.residents.care import escalation_factor
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_FAILURE = timedelta(seconds=15)
@@ -95,21 +104,28 @@ def advance(session: Session, row: Escalation, alert: Alert | None, *, policies:
     if alert is None or alert.state not in ACTIVE_STATES:
         session.delete(row)
         return 0
-    phase = "open" if alert.state == "open" else "accepted"
+    phase: Phase = "open" if alert.state == "open" else "accepted"
     if row.phase != phase:  # repair a row left behind by an interrupted state change
         row.phase, row.anchor_at, row.fired = phase, alert.accepted_at or alert.created_at, 0
-    policy = policies.for_alert(alert.kind, alert.emergency)
+    care_level = alert.resident.care_level if alert.resident is not None else None
+    policy = policies.for_alert(alert.kind, alert.emergency).for_care(escalation_factor(care_level))
     plan = due_steps(EscalationState(phase, row.anchor_at, row.fired), policy, now)
+    fired = 0
     for due in plan.due:
-        fire_step(session, alert, due, phase=phase, directory=directory, now=now)
+        if due.step.unless_arrived and alert.arrived_at is not None:
+            continue  # someone is with the resident: no re-escalation
+        audiences = step_audiences(due.step, policy.open, row.open_fired or 0)
+        fire_step(session, alert, due, phase="open" if due.step.unless_arrived else phase, directory=directory,
+                  now=now, audiences=audiences)
+        fired += 1
     row.fired, row.next_due_at, row.updated_at = plan.fired, plan.next_due_at, now
-    return len(plan.due)
+    return fired
 
 
 def fire_step(session: Session, alert: Alert, due: DueStep, *, phase: str, directory: Directory,
-              now: datetime) -> None:
-    """Timeline one step and queue its bot messages."""
-    recipients = directory.resolve(alert, due.step.audiences)
+              now: datetime, audiences: frozenset[Audience] | None = None) -> None:
+    """Timeline one step and queue its bot messages (``audiences``: the step's, resolved; default its own)."""
+    recipients = directory.resolve(alert, due.step.audiences if audiences is None else audiences)
     label = due.step.label
     if recipients.empty:
         recipients = directory.resolve(alert, FALLBACK_AUDIENCES)

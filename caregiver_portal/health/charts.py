@@ -161,7 +161,7 @@ def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     return ticks
 
 
-def _seconds_since(session: Session, start: datetime) -> ColumnElement[float]:
+def _seconds_since(session: Session, start: datetime) -> ColumnElement[float] | ColumnElement[int]:
     """Seconds from ``start`` to each reading, computed by the database (SQLite stores naive UTC text)."""
     if session.get_bind().dialect.name == "postgresql":
         return func.extract("epoch", Reading.measured_at) - start.timestamp()

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, delete, func, select, type_coerce
 from sqlalchemy.orm import Session, sessionmaker
 
-from caregiver_portal.core.db import UTCDateTime, transaction
+from caregiver_portal.core.db import UTCDateTime, rows_changed, transaction
 from caregiver_portal.health.models import Reading, ReadingRollup
 
 
@@ -59,13 +59,13 @@ def downsample_readings(*, factory: sessionmaker[Session], policy: RetentionPoli
             start = oldest.replace(minute=0, second=0, microsecond=0)
             end = min(start + timedelta(days=1), cutoff)
             written += _roll_up(session, start, end)
-            removed += session.execute(
+            removed += rows_changed(session,
                 delete(Reading).where(Reading.measured_at >= start, Reading.measured_at < end)
-                .execution_options(synchronize_session=False)).rowcount or 0
+                .execution_options(synchronize_session=False))
     with transaction(factory) as session:
-        expired = session.execute(
+        expired = rows_changed(session,
             delete(ReadingRollup).where(ReadingRollup.bucket_start < now - timedelta(days=policy.rollup_days))
-            .execution_options(synchronize_session=False)).rowcount or 0
+            .execution_options(synchronize_session=False))
     return RetentionReport(raw_rows_removed=removed, rollups_written=written, rollups_expired=expired)
 
 

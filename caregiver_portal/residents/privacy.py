@@ -19,6 +19,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from caregiver_portal.alerts.models import Alert
 from caregiver_portal.bands.models import Wristband
+from caregiver_portal.core.db import rows_changed
 from caregiver_portal.core.errors import NotFound
 from caregiver_portal.health.models import Reading, ReadingRollup
 from caregiver_portal.health.readings import HEALTH_KINDS
@@ -70,11 +71,11 @@ def erase_resident(*, session: Session, resident_id: int) -> dict[str, int]:
     if resident is None:
         raise NotFound(f"resident {resident_id} not found")
     touched: dict[str, int] = {"notices (name removed)": _scrub_notices(session, resident.name)}
-    touched["alerts (anonymised)"] = session.execute(
+    touched["alerts (anonymised)"] = rows_changed(session,
         update(Alert).where(Alert.resident_id == resident_id)
-        .values(resident_id=None, place=ERASED_PLACE, details={})).rowcount
-    touched["wristbands (unpaired)"] = session.execute(
-        update(Wristband).where(Wristband.resident_id == resident_id).values(resident_id=None, label="")).rowcount
+        .values(resident_id=None, place=ERASED_PLACE, details={}))
+    touched["wristbands (unpaired)"] = rows_changed(session,
+        update(Wristband).where(Wristband.resident_id == resident_id).values(resident_id=None, label=""))
     for table in reversed(_resident_tables()):
         if table.name in ("alerts", "wristbands"):
             continue
@@ -89,8 +90,8 @@ def forget_health_readings(*, session: Session, resident_id: int) -> int:
     withdraw consent; battery readings stay. Returns the rows deleted."""
     deleted = 0
     for model in (Reading, ReadingRollup):
-        deleted += session.execute(delete(model).where(model.resident_id == resident_id,
-                                                       model.kind.in_(HEALTH_KINDS))).rowcount
+        deleted += rows_changed(session, delete(model).where(model.resident_id == resident_id,
+                                                             model.kind.in_(HEALTH_KINDS)))
     return deleted
 
 
@@ -125,5 +126,5 @@ def _delete_with_children(session: Session, table: Table, condition: ColumnEleme
                         session.execute(update(child).where(column.in_(doomed)).values({column.name: None}))
                     else:
                         _delete_with_children(session, child, column.in_(doomed))
-    return int(session.execute(delete(table).where(condition)).rowcount)
+    return rows_changed(session, delete(table).where(condition))
 

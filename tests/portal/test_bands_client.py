@@ -28,8 +28,11 @@ def test_bridge_report_with_datetimes_reaches_the_kiosks_nearby_list(live_portal
         assert band["resident_id"] is not None
         with pytest.raises(PortalUnavailable):  # 403, retryable for the client: an admin may fix the token
             kiosk.report_band_status([])
-        with pytest.raises(RequestRejected):
-            bridge.report_band_status([{"address": TEST_WRISTBANDS[0], "connected": True, "rssi": 99}])
+        # an RSSI outside -127..20 dBm is counted, not refused (issue 18 point 7: one bad entry never fails a report)
+        answer = bridge.report_band_status([{"address": TEST_WRISTBANDS[0], "connected": True, "rssi": 99}])
+        assert (answer["stored"], answer["rejected"], answer["rejected_by_kind"]) == (0, 1, {"rssi": 1})
+        with pytest.raises(RequestRejected):  # 422 for a body that is not a band status at all: never retried
+            bridge.report_band_status([{"address": "not a band!", "connected": True}])
     finally:
         bridge.close()
         kiosk.close()
