@@ -1,6 +1,6 @@
 """Escalation policy: who is told about an alert, and when. Pure: time is passed in, never read.
 
-A policy has two ladders. The *open* ladder runs from the alert's creation until someone
+A policy has two ladders. The *open* ladder runs from the alert's press (``occurred_at``) until someone
 accepts it; the *accepted* ladder runs from acceptance until it is resolved (reminders).
 Each ladder is a list of steps at offsets from its anchor, optionally followed by repeats
 every ``repeat_every`` that notify everyone the ladder has reached so far (alarms latch).
@@ -39,7 +39,7 @@ class Step:
     """One rung of a ladder."""
 
     after: timedelta
-    """Offset from the ladder's anchor (creation, or acceptance for reminders)."""
+    """Offset from the ladder's anchor (the press, or acceptance for reminders)."""
     audiences: frozenset[Audience]
     """Who is notified."""
     label: str
@@ -134,6 +134,8 @@ class DueStep:
     step: Step
     due_at: datetime
     repeat: bool
+    caught_up: bool = False
+    """True when it stands for several missed steps at once (:func:`catch_up`)."""
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,23 @@ def due_steps(state: EscalationState, policy: Policy, now: datetime) -> Plan:
     upcoming = ladder.entry(number)
     next_due_at = state.anchor + upcoming[0] if upcoming is not None else None
     return Plan(tuple(due), number, next_due_at)
+
+
+def catch_up(plan: Plan) -> Plan:
+    """Several steps of the open ladder due at once on an alert's first sweep become one: the step the alert
+    should be on, telling everyone the missed steps would have told (alarms latch).
+
+    A call held offline for 200 s arrives with its 0 s, 60 s and 180 s steps due; one message per
+    bot naming everyone reads better than three in the same second, and the timeline says which
+    step it jumped to. The sweep applies this only before anything has fired (a late arrival);
+    after a portal outage each missed step still fires once.
+    """
+    if len(plan.due) < 2:
+        return plan
+    last = plan.due[-1]
+    audiences = frozenset().union(*(due.step.audiences for due in plan.due))
+    merged = replace(last, step=replace(last.step, audiences=audiences), caught_up=True)
+    return Plan((merged,), plan.fired, plan.next_due_at)
 
 
 def _last_due_repeat(ladder: Ladder, anchor: datetime, number: int, now: datetime, due: list[DueStep]) -> int:

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from caregiver_portal.alerts.models import ACTIVE_STATES, Alert
+from caregiver_portal.alerts.press_time import duration_words
 from caregiver_portal.alerts.timeline import add_timeline
 from caregiver_portal.core.db import transaction
 from caregiver_portal.escalation.deadlines import claim_due
@@ -27,6 +28,7 @@ from caregiver_portal.escalation.policy import (
     EscalationState,
     Phase,
     PolicySet,
+    catch_up,
     due_steps,
     step_audiences,
 )
@@ -106,10 +108,12 @@ def advance(session: Session, row: Escalation, alert: Alert | None, *, policies:
         return 0
     phase: Phase = "open" if alert.state == "open" else "accepted"
     if row.phase != phase:  # repair a row left behind by an interrupted state change
-        row.phase, row.anchor_at, row.fired = phase, alert.accepted_at or alert.created_at, 0
+        row.phase, row.anchor_at, row.fired = phase, alert.accepted_at or alert.occurred_at, 0
     care_level = alert.resident.care_level if alert.resident is not None else None
     policy = policies.for_alert(alert.kind, alert.emergency).for_care(escalation_factor(care_level))
     plan = due_steps(EscalationState(phase, row.anchor_at, row.fired), policy, now)
+    if phase == "open" and row.fired == 0:  # a late arrival's first sweep goes straight to the step it should be on
+        plan = catch_up(plan)
     fired = 0
     for due in plan.due:
         if due.step.unless_arrived and alert.arrived_at is not None:
@@ -132,10 +136,12 @@ def fire_step(session: Session, alert: Alert, due: DueStep, *, phase: str, direc
         label += "（本级无人可通知，改为通知全站值班人员和管理员）"
     routes = directory.routes(alert, recipients)
     number = "再次" if due.repeat else f"第{due.number + 1}级"
+    if due.caught_up:
+        number += f"（距发生已 {duration_words(now - alert.occurred_at)}，直接升到这一级）"
     add_timeline(session, alert, type="escalated" if phase == "open" else "reminded", now=now,
                  message=f"{number}：{label}")
     add_timeline(session, alert, type="notified", now=now, message=describe(recipients, routes))
-    waited_s = int((now - alert.created_at).total_seconds())
+    waited_s = int((now - alert.occurred_at).total_seconds())
     called = recipients.names()
     for route in routes:
         payload = {"step": label, "number": due.number, "repeat": due.repeat, "mentions": route.mentions,

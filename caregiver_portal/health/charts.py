@@ -203,6 +203,6 @@ def resident_charts(session: Session, *, resident_id: int, window: str, now: dat
     length, step = WINDOWS[window]
     start = now - length
     series = _kind_series(session, resident_id, start, now, step)
-    alerts = [(a.created_at, KIND_LABELS.get(a.kind, a.kind)) for a in session.scalars(
-        select(Alert).where(Alert.resident_id == resident_id, Alert.created_at >= start, Alert.created_at <= now))]
+    alerts = [(a.occurred_at, KIND_LABELS.get(a.kind, a.kind)) for a in session.scalars(
+        select(Alert).where(Alert.resident_id == resident_id, Alert.occurred_at >= start, Alert.occurred_at <= now))]
     return [build_chart(kind, *series[kind], alerts, start=start, end=now, step=step) for kind in KINDS]

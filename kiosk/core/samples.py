@@ -175,6 +175,7 @@ def _requests(state: KioskState) -> Iterator[tuple[str, KioskState]]:
     yield "my_requests", loaded
     yield "my_requests_page_2", _drive(loaded, tap("my_requests.page", "1"))
     yield "my_requests_empty", _drive(opened, RequestsLoaded(7, (), NOW))
+    yield "checkin_thanks", _drive(person, tap("home.checkin"))
 
 
 def _other(state: KioskState) -> Iterator[tuple[str, KioskState]]:
