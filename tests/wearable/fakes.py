@@ -96,7 +96,7 @@ class RecordingPortal:
             return [a for a in self.alerts if a["kind"] == kind]
 
 
-async def wait_until(predicate: Callable[[], bool], timeout: float = 5.0, what: str = "condition") -> None:
+async def wait_until(predicate: Callable[[], bool], timeout: float = 60.0, what: str = "condition") -> None:
     """Poll ``predicate`` until it is true, failing the test after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     while not predicate():
