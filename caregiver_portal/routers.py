@@ -31,6 +31,8 @@ from caregiver_portal.reports import web as reports_web
 from caregiver_portal.residents import api as residents_api
 from caregiver_portal.residents import web as residents_web
 from caregiver_portal.reviews import web as reviews_web
+from caregiver_portal.roll_calls import api as roll_calls_api
+from caregiver_portal.roll_calls import web as roll_calls_web
 from caregiver_portal.roster import web as roster_web
 from caregiver_portal.safety import api as safety_api
 from caregiver_portal.safety import web as safety_web
@@ -49,6 +51,7 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(ratings_api.router)
     app.include_router(accounts_api.router)
     app.include_router(dead_letters_api.router)
+    app.include_router(roll_calls_api.router)
     app.include_router(safety_api.router)
     app.include_router(accounts_web.router)
     app.include_router(alerts_web.router)
@@ -69,3 +72,4 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(dead_letters_web.router)
     app.include_router(safety_web.router)
     app.include_router(reviews_web.router)
+    app.include_router(roll_calls_web.router)

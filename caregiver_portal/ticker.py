@@ -32,6 +32,7 @@ from caregiver_portal.health.service import sweep_periodic_rules
 from caregiver_portal.notifications.models import Notification
 from caregiver_portal.notifications.sender import Sender
 from caregiver_portal.reviews.service import open_due_reviews
+from caregiver_portal.roll_calls.service import sweep_roll_calls
 from caregiver_portal.safety.sweep import sweep_safety
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ REMINDER_SWEEP_S = 60.0
 RETENTION_SWEEP_S = 3600.0
 SAFETY_SWEEP_S = 30.0
 REVIEW_SWEEP_S = 5.0
+ROLL_CALL_SWEEP_S = 5.0
 
 
 class Ticker:
@@ -74,6 +76,7 @@ class Ticker:
             (self.run_safety, max(SAFETY_SWEEP_S, self.tick_interval_s), "safety-sweep", 15),
             (self.run_retention, RETENTION_SWEEP_S, "readings-retention", 60),
             (self.run_reviews, max(REVIEW_SWEEP_S, self.tick_interval_s), "reviews", 2),
+            (self.run_roll_calls, max(ROLL_CALL_SWEEP_S, self.tick_interval_s), "roll-calls", 1),
         ]
         for func, seconds, job_id, delay_s in jobs:
             self._scheduler.add_job(func, "interval", seconds=seconds, id=job_id,
@@ -154,6 +157,16 @@ class Ticker:
             log.exception("review sweep failed")
             return
         if opened:
+            self._on_change()
+
+    def run_roll_calls(self) -> None:
+        """Job: raise an alert for every resident still unanswered when a roll call's time is up."""
+        try:
+            raised = sweep_roll_calls(factory=self.factory, reads=self.reads, now=self._clock())
+        except Exception:
+            log.exception("roll-call sweep failed")
+            return
+        if raised:
             self._on_change()
 
     def run_retention(self) -> None:

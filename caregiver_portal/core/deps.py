@@ -23,6 +23,8 @@ class PortalState:
     session_factory: sessionmaker[Session]
     hasher: PasswordHasher
     hub: EventHub
+    roll_call_hub: EventHub | None = None
+    """The live roll-call lists' hub (:mod:`caregiver_portal.roll_calls.live`)."""
 
 
 def get_state(request: Request) -> PortalState:

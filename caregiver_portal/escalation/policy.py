@@ -256,5 +256,6 @@ DEVICE = Policy("device", open=Ladder((
 DEFAULT_POLICIES = PolicySet(
     policies={p.name: p for p in (EMERGENCY, STANDARD, WELFARE, DEVICE)},
     by_kind={"sos": "emergency", "fall": "emergency", "help": "standard", "health": "standard",
-             "inactivity": "standard", "device": "device", "no_checkin": "welfare", "band_silent": "welfare"},
+             "inactivity": "standard", "device": "device", "no_checkin": "welfare", "band_silent": "welfare",
+             "roll_call": "standard"},
 )
