@@ -17,6 +17,7 @@ from caregiver_portal.bands.models import Wristband
 from caregiver_portal.core.errors import NotFound
 from caregiver_portal.core.uow import insert_once, transactional
 from caregiver_portal.residents.models import Resident
+from caregiver_portal.roll_calls.service import answer_for_resident
 from caregiver_portal.safety.checkin_rules import local_day
 from caregiver_portal.safety.models import Checkin
 
@@ -65,7 +66,7 @@ def record_device_checkin(*, session: Session, device: Device, event_id: str, no
     row, created = insert_once(session, row, lambda: _by_event(session, device, event_id))
     if not created:
         return RecordedCheckin(row, duplicate=True)
-    note_on_alert(session, row, now=now)
+    _answer_elsewhere(session, row, now=now)
     return RecordedCheckin(row, duplicate=False)
 
 
@@ -76,8 +77,14 @@ def record_staff_checkin(*, session: Session, resident: Resident, user: User, no
                   at=now, source="staff", user_id=user.id, received_at=now)
     session.add(row)
     session.flush()
-    note_on_alert(session, row, now=now, user=user)
+    _answer_elsewhere(session, row, now=now, user=user)
     return row
+
+
+def _answer_elsewhere(session: Session, row: Checkin, *, now: datetime, user: User | None = None) -> None:
+    """A check-in also answers the resident's open roll calls (平安) and tells an active ``no_checkin`` alert."""
+    answer_for_resident(session, resident_id=row.resident_id, answer="safe", source="checkin", now=now)
+    note_on_alert(session, row, now=now, user=user)
 
 
 def note_on_alert(session: Session, row: Checkin, *, now: datetime, user: User | None = None) -> None:
