@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -17,6 +18,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from caregiver_portal.accounts.deps import LoginRequired
 from caregiver_portal.alerts.live import TIMELINE, enable_notify
+from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.db import create_db_engine, create_session_factory
 from caregiver_portal.core.deps import PortalState
 from caregiver_portal.core.error_pages import install_error_handlers
@@ -36,8 +38,9 @@ log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
-def create_app(settings: PortalSettings, *, migrate: bool = True) -> FastAPI:
-    """Build the portal: database, live-board hub, routers, middleware and error handlers."""
+def create_app(settings: PortalSettings, *, migrate: bool = True, clock: Callable[[], datetime] = utcnow) -> FastAPI:
+    """Build the portal: database, live-board hub, routers, middleware and error handlers. ``clock`` (aware UTC)
+    decides when sign-in sessions expire."""
     settings.validate()
     engine = create_db_engine(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
     if migrate:
@@ -53,7 +56,7 @@ def create_app(settings: PortalSettings, *, migrate: bool = True) -> FastAPI:
                              listen_url=listen_url(engine))
     roll_call_hub.follow_commits(factory)
     state = PortalState(settings=settings, session_factory=factory, hasher=password_hasher(settings.password_profile),
-                        hub=hub, roll_call_hub=roll_call_hub)
+                        hub=hub, roll_call_hub=roll_call_hub, clock=clock)
     # tick_interval_s <= 0 turns the background ticker off (tests drive the sweeps with their own clock).
     ticker = None
     if settings.tick_interval_s > 0:

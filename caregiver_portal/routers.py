@@ -15,6 +15,7 @@ from caregiver_portal.activities import web as activities_web
 from caregiver_portal.alerts import api as alerts_api
 from caregiver_portal.alerts import web as alerts_web
 from caregiver_portal.bands import api as bands_api
+from caregiver_portal.bands import pair_web as bands_pair_web
 from caregiver_portal.bands import web as bands_web
 from caregiver_portal.dead_letters import api as dead_letters_api
 from caregiver_portal.dead_letters import web as dead_letters_web
@@ -64,6 +65,7 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(visits_web.router)
     app.include_router(accounts_admin_web.router)
     app.include_router(bands_web.router)
+    app.include_router(bands_pair_web.router)
     app.include_router(notifications_web.router)
     app.include_router(imports_web.router)
     app.include_router(roster_web.router)

@@ -38,6 +38,10 @@ class FullPortal(PortalSink, Protocol):
         """Send band statuses now (not durable)."""
         ...
 
+    def report_unknown_bands(self, bands: list[dict[str, Any]]) -> dict[str, Any]:
+        """Send the unregistered bands heard now (not durable); the answer lists those registered meanwhile."""
+        ...
+
     def band_keys(self) -> list[dict[str, Any]]:
         """This site's bands as the bridge serves them: ``[{address, scheme, key}]`` (key hex or null)."""
         ...

@@ -196,6 +196,13 @@ class PortalClient:
         answer = self._post_now("/api/v1/bands/status", [_band_status_json(band) for band in bands])
         return answer if isinstance(answer, dict) else {}
 
+    def report_unknown_bands(self, bands: Sequence[dict[str, Any]]) -> dict[str, Any]:
+        """Send the unregistered bands the bridge hears now: ``[{address, kind, name, rssi, radio, last_seen_at,
+        pressed_at}]``. Not stored in the outbox; the answer ``{"stored", "registered"}`` lists the addresses
+        registered at the site meanwhile (fetch their keys)."""
+        answer = self._post_now("/api/v1/bands/unknown", [_unknown_band_json(band) for band in bands])
+        return answer if isinstance(answer, dict) else {}
+
     def nearby_bands(self, *, within_s: int = 30, limit: int = 10) -> list[dict[str, Any]]:
         """Wristbands heard at this kiosk's site within ``within_s`` seconds, strongest signal first:
         ``[{address, resident_id, rssi, last_seen_at, connected, battery_percent}]`` (kiosk token)."""
@@ -306,3 +313,13 @@ def _band_status_json(band: dict[str, Any]) -> dict[str, Any]:
     return {"address": band["address"], "connected": bool(band.get("connected")), "last_seen_at": seen,
             "rssi": band.get("rssi"), "battery_percent": band.get("battery_percent"), "radio": band.get("radio"),
             "suspicious": int(band.get("suspicious") or 0), "suspicious_radio": band.get("suspicious_radio")}
+
+
+def _unknown_band_json(band: dict[str, Any]) -> dict[str, Any]:
+    return {"address": band["address"], "kind": band.get("kind"), "name": band.get("name"), "rssi": band.get("rssi"),
+            "radio": band.get("radio"), "last_seen_at": _iso(band.get("last_seen_at")),
+            "pressed_at": _iso(band.get("pressed_at"))}
+
+
+def _iso(moment: Any) -> Any:
+    return moment.isoformat() if isinstance(moment, datetime) else moment

@@ -38,7 +38,7 @@ RULES: list[tuple[str, str, frozenset[str]]] = [
     ("*", r"^/(login|logout)$", ANYONE),  # checked by the sign-in tests
     ("POST", r"^/logout/everywhere$", USERS),  # checked by the sign-in tests (it signs the caller out)
     ("*", r"^/api/v1/(alerts|site/alerts|device|checkins)", DEVICES),  # device: who am I, dead letters
-    ("*", r"^/api/v1/(readings|wristbands|bands/status|bands/keys)$", BRIDGE),  # health data and keys: bridges only
+    ("*", r"^/api/v1/(readings|wristbands|bands/status|bands/keys|bands/unknown)$", BRIDGE),  # health data, keys
     ("*", r"^/api/v1/(catalog|orders|activities|residents|ratings|site/nearby)", KIOSK),  # no orders from bridges
     ("*", r"^/api/v1/roll-calls/", KIOSK),  # a band answers a roll call through the alerts API
     ("*", r"^/(board|alerts)(/|$)", USERS),
