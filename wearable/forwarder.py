@@ -39,7 +39,7 @@ from wearable.events import (
     Output,
     ReadingOut,
 )
-from wearable.portal import PortalSink
+from wearable.portal import PortalSink, alert_request, reading_request
 from wearable.state import BridgeState
 
 logger = logging.getLogger(__name__)
@@ -202,9 +202,7 @@ class Forwarder:
     def _store(self, output: Pending) -> None:
         """Blocking: one outbox or state-file write (runs in a worker thread)."""
         if isinstance(output, AlertOut):
-            self.portal.raise_alert(kind=output.kind, event_id=output.event_id, emergency=output.emergency,
-                                    wristband=output.wristband, occurred_at=output.occurred_at,
-                                    details=dict(output.details))
+            self.portal.raise_alert(alert_request(output))
         elif isinstance(output, CheckInOut):
             self._check_in(output)
         elif isinstance(output, CancelOut):
@@ -265,4 +263,4 @@ class Forwarder:
 
     def _post_batch(self, batch: list[ReadingOut]) -> None:
         """Blocking: one reading batch into the outbox (runs in a worker thread)."""
-        self.portal.post_readings([r.as_dict() for r in batch])
+        self.portal.post_readings([reading_request(r) for r in batch])
