@@ -32,6 +32,8 @@ from caregiver_portal.residents import api as residents_api
 from caregiver_portal.residents import web as residents_web
 from caregiver_portal.reviews import web as reviews_web
 from caregiver_portal.roster import web as roster_web
+from caregiver_portal.safety import api as safety_api
+from caregiver_portal.safety import web as safety_web
 from caregiver_portal.timebank import web as timebank_web
 from caregiver_portal.visits import web as visits_web
 
@@ -47,6 +49,7 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(ratings_api.router)
     app.include_router(accounts_api.router)
     app.include_router(dead_letters_api.router)
+    app.include_router(safety_api.router)
     app.include_router(accounts_web.router)
     app.include_router(alerts_web.router)
     app.include_router(orders_web.router)
@@ -64,4 +67,5 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(golive_web.router)
     app.include_router(orders_catalog_web.router)
     app.include_router(dead_letters_web.router)
+    app.include_router(safety_web.router)
     app.include_router(reviews_web.router)

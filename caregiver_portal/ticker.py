@@ -32,17 +32,19 @@ from caregiver_portal.health.service import sweep_periodic_rules
 from caregiver_portal.notifications.models import Notification
 from caregiver_portal.notifications.sender import Sender
 from caregiver_portal.reviews.service import open_due_reviews
+from caregiver_portal.safety.sweep import sweep_safety
 
 log = logging.getLogger(__name__)
 HEALTH_SWEEP_S = 30.0
 REMINDER_SWEEP_S = 60.0
 RETENTION_SWEEP_S = 3600.0
+SAFETY_SWEEP_S = 30.0
 REVIEW_SWEEP_S = 5.0
 
 
 class Ticker:
-    """Runs the escalation sweep, the notification sender, activity reminders, the periodic health rules
-    and retention."""
+    """Runs the escalation sweep, the notification sender, activity reminders, the periodic health rules, the
+    safety sweep (check-ins, silent bands) and retention."""
 
     def __init__(self, *, factory: sessionmaker[Session], public_url: str, tick_interval_s: float = 1.0,
                  policies: PolicySet = DEFAULT_POLICIES, on_change: Callable[[], None] | None = None,
@@ -69,6 +71,7 @@ class Ticker:
             (self.run_notifications, self.tick_interval_s, "notifications", 0),
             (self.run_health_rules, max(HEALTH_SWEEP_S, self.tick_interval_s), "health-rules", 5),
             (self.run_reminders, max(REMINDER_SWEEP_S, self.tick_interval_s), "activity-reminders", 10),
+            (self.run_safety, max(SAFETY_SWEEP_S, self.tick_interval_s), "safety-sweep", 15),
             (self.run_retention, RETENTION_SWEEP_S, "readings-retention", 60),
             (self.run_reviews, max(REVIEW_SWEEP_S, self.tick_interval_s), "reviews", 2),
         ]
@@ -131,6 +134,16 @@ class Ticker:
             log.exception("health rule sweep failed")
             return
         if raised:
+            self._on_change()
+
+    def run_safety(self) -> None:
+        """Job: missed daily check-ins (``no_checkin``) and silent bands (``band_silent``)."""
+        try:
+            report = sweep_safety(factory=self.factory, now=self._clock())
+        except Exception:
+            log.exception("safety sweep failed")
+            return
+        if report.changed:
             self._on_change()
 
     def run_reviews(self) -> None:

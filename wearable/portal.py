@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from caregiver_portal.client import AlertCreate, BandStatusIn, ReadingIn
-from wearable.messages import AlertOut, ReadingOut
+from caregiver_portal.client import AlertCreate, BandStatusIn, CheckinCreate, ReadingIn
+from wearable.messages import AlertOut, CheckInOut, ReadingOut
 
 
 class PortalSink(Protocol):
@@ -43,6 +43,10 @@ class FullPortal(PortalSink, Protocol):
         """This site's bands as the bridge serves them: ``[{address, scheme, key}]`` (key hex or null)."""
         ...
 
+    def check_in(self, checkin: CheckinCreate) -> str:
+        """Queue a band's check-in (a double press) durably: ``POST /api/v1/checkins``."""
+        ...
+
 
 def alert_request(alert: AlertOut) -> AlertCreate:
     """The portal request for an alert the bridge decided to raise."""
@@ -54,3 +58,9 @@ def reading_request(reading: ReadingOut) -> ReadingIn:
     """The portal request for one measurement."""
     return ReadingIn(wristband=reading.wristband, kind=reading.kind, value=reading.value,
                      measured_at=reading.measured_at)
+
+
+def checkin_request(checkin: CheckInOut) -> CheckinCreate:
+    """The portal request for a band's daily check-in (a double press)."""
+    return CheckinCreate(event_id=checkin.event_id, wristband=checkin.wristband, occurred_at=checkin.occurred_at,
+                         radio=checkin.radio)

@@ -94,7 +94,7 @@ async def serve(
     bands = await fetch_enrolments(portal, state=state, secret=secret, fallback=fallback)
     bridge = WristbandBridge(
         portal, bands, settings, scanner_backend=scanner_backend, client_backend=client_backend,
-        state=state, status_sink=portal, proxies=proxies,
+        state=state, status_sink=portal, proxies=proxies, checkins=portal,
     )
     helpers = [asyncio.create_task(_refresh_wristbands(portal, bridge, state, secret, fallback),
                                    name="wristband-refresh")]

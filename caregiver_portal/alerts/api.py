@@ -13,6 +13,7 @@ from caregiver_portal.core.api import ERRORS, PREFIX, EventIdPath, IdPath
 from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.deps import SessionDep, StateDep
 from caregiver_portal.core.errors import NotFound
+from caregiver_portal.core.idempotency import claim_request, request_digest
 
 router = APIRouter(prefix=PREFIX, tags=["alerts"], responses=ERRORS)
 
@@ -20,9 +21,13 @@ router = APIRouter(prefix=PREFIX, tags=["alerts"], responses=ERRORS)
 @router.post("/alerts", status_code=201, response_model=AlertRaised)
 def raise_alert(body: AlertCreate, device: DeviceDep, session: SessionDep, state: StateDep,
                 response: Response) -> AlertRaised:
-    """Raise an alert. The same ``event_id`` sent again answers 200 with the stored alert."""
+    """Raise an alert. The same ``event_id`` sent again answers 200 with the stored alert; with a different body,
+    409 naming both digests."""
+    now = utcnow()
+    claim_request(session, device_id=device.id, kind="alert", event_id=body.event_id, digest=request_digest(body),
+                  now=now)
     raised = alert_service.raise_alert(
-        session=session, device=device, client_event_id=body.event_id, kind=body.kind, now=utcnow(),
+        session=session, device=device, client_event_id=body.event_id, kind=body.kind, now=now,
         emergency=body.emergency, wristband_address=body.wristband, resident_id=body.resident_id,
         occurred_at=body.occurred_at, details=body.details,
     )

@@ -10,10 +10,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 
 from caregiver_portal.accounts.deps import CurrentUser, current_user, optional_user, visible_site_id
 from caregiver_portal.accounts.models import User
+from caregiver_portal.alerts import press_time
 from caregiver_portal.alerts import service as alert_service
 from caregiver_portal.alerts.live import BoardEvent, fetch_events_after
 from caregiver_portal.alerts.models import KIND_LABELS, STATE_LABELS, Alert
-from caregiver_portal.core.clock import utcnow
+from caregiver_portal.core.clock import CHINA_TIME, utcnow
 from caregiver_portal.core.csrf import csrf_token, require_csrf
 from caregiver_portal.core.deps import PortalState, SessionDep, StateDep
 from caregiver_portal.core.errors import NotFound
@@ -24,6 +25,14 @@ from caregiver_portal.core.templating import templates
 router = APIRouter()
 templates.env.globals["KIND_LABELS"] = KIND_LABELS
 templates.env.globals["STATE_LABELS"] = STATE_LABELS
+
+
+def delivery_note(alert: Alert) -> str | None:
+    """The card's line for an alert that arrived late ("按下于 08:31，网络中断后 33 秒送达")."""
+    return press_time.delivery_note(alert.kind, alert.occurred_at, alert.received_at, CHINA_TIME)
+
+
+templates.env.globals["delivery_note"] = delivery_note
 
 
 def _visible_alert(session: SessionDep, user: User, alert_id: int) -> Alert:
@@ -75,6 +84,16 @@ def accept(request: Request, alert_id: int, user: CurrentUser, session: SessionD
     """The signed-in user accepts the alert."""
     _visible_alert(session, user, alert_id)
     alert_service.accept_alert(session=session, alert_id=alert_id, user=user, now=utcnow())
+    session.commit()
+    state.hub.wake()
+    return _after_action(request, alert_id)
+
+
+@router.post("/alerts/{alert_id}/arrived", dependencies=[Depends(require_csrf)], include_in_schema=False)
+def arrived(request: Request, alert_id: int, user: CurrentUser, session: SessionDep, state: StateDep) -> Response:
+    """The signed-in user is with the resident (已到达): the arrival timer stops."""
+    _visible_alert(session, user, alert_id)
+    alert_service.mark_arrived(session=session, alert_id=alert_id, user=user, now=utcnow())
     session.commit()
     state.hub.wake()
     return _after_action(request, alert_id)

@@ -24,6 +24,8 @@ class Wristband(Base):
     label: Mapped[str] = mapped_column(String(100), default="")
     battery_percent: Mapped[int | None] = mapped_column(default=None)
     last_seen_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_worn_at: Mapped[datetime | None] = mapped_column(default=None)
+    """The latest heart-rate or SpO2 reading: the band was on a wrist then (silent-band rules)."""
     scheme: Mapped[str] = mapped_column(String(16), default="anxin", server_default="anxin")
     """How the bridge decodes it: anxin, bthome, mibeacon, hrs or itag (``wearable.keys.Scheme``)."""
 

@@ -1,7 +1,8 @@
-"""The safety paths of the device API as typed calls: alerts, readings, wristbands and their keys.
+"""The safety paths of the device API as typed calls: alerts, check-ins, readings, wristbands, their keys.
 
 Request bodies are the API's own pydantic models (``caregiver_portal.alerts.schemas``, ``health.schemas``,
-``bands.schemas``: one definition for the portal and its devices), dumped to JSON here and nowhere else.
+``bands.schemas``, ``safety.schemas``: one definition for the portal and its devices), dumped to JSON here and
+nowhere else.
 Answers are the JSON of the response model each method names; a device parses what it needs (a kiosk keeps
 raw rows in its caches and skips a malformed one rather than failing a whole list).
 
@@ -23,6 +24,7 @@ from caregiver_portal.bands.schemas import BandStatusIn
 from caregiver_portal.client.errors import RequestRejected
 from caregiver_portal.client.outbox import Priority
 from caregiver_portal.health.schemas import ReadingBatchIn, ReadingIn
+from caregiver_portal.safety.schemas import CheckinCreate
 
 ALERTS = "/api/v1/alerts"
 READINGS = "/api/v1/readings"
@@ -58,6 +60,12 @@ class DeviceCalls(ABC):
         urgently; returns the cancellation's id."""
         return self.submit(f"{ALERTS}/by-event/{event_id}/cancel", AlertCancel(reason=reason).model_dump(mode="json"),
                            event_id=f"cancel-{event_id}"[:100], priority=Priority.EMERGENCY)
+
+    def check_in(self, checkin: CheckinCreate) -> str:
+        """``POST /api/v1/checkins`` through the outbox: a daily check-in (平安打卡), a band's double press or
+        我今天很好 at a kiosk; returns its event id. Answer (``delivery``): ``CheckinStored``."""
+        return self.submit("/api/v1/checkins", checkin.model_dump(mode="json", exclude_none=True),
+                           event_id=checkin.event_id)
 
     def get_alert(self, alert_id: int) -> dict[str, Any]:
         """``GET /api/v1/alerts/{id}``: one alert of this device's site (``AlertPublic``)."""

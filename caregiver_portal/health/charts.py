@@ -204,6 +204,6 @@ def resident_charts(session: Session, *, resident_id: int, window: str, now: dat
     start = now - length
     band_ids = list(session.scalars(select(Wristband.id).where(Wristband.resident_id == resident_id)))
     series = _kind_series(session, band_ids, start, now, step) if band_ids else {k: ({}, None) for k in KINDS}
-    alerts = [(a.created_at, KIND_LABELS.get(a.kind, a.kind)) for a in session.scalars(
-        select(Alert).where(Alert.resident_id == resident_id, Alert.created_at >= start, Alert.created_at <= now))]
+    alerts = [(a.occurred_at, KIND_LABELS.get(a.kind, a.kind)) for a in session.scalars(
+        select(Alert).where(Alert.resident_id == resident_id, Alert.occurred_at >= start, Alert.occurred_at <= now))]
     return [build_chart(kind, *series[kind], alerts, start=start, end=now, step=step) for kind in KINDS]

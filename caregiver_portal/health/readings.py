@@ -86,6 +86,10 @@ def ingest_batch(*, session: Session, device: Device, batch_id: str, readings: l
     return IngestResult(len(rows), rejected.total(), False, tuple(sorted(unknown)), by_kind, alerts, withheld)
 
 
+WORN_KINDS = frozenset({"heart_rate", "spo2"})
+"""Readings a band only takes on a wrist: they move ``wristbands.last_worn_at`` (silent-band rules)."""
+
+
 def acceptable(reading: dict[str, Any], now: datetime) -> bool:
     """A reading of a known band is stored unless it is from too far in the future (a band with a broken
     clock) or outside its kind's plausible range (:mod:`caregiver_portal.health.plausible`)."""
@@ -98,3 +102,5 @@ def _note_latest(band: Wristband, reading: dict[str, Any]) -> None:
         band.last_seen_at = measured_at
         if reading["kind"] == "battery":
             band.battery_percent = int(reading["value"])
+    if reading["kind"] in WORN_KINDS and (band.last_worn_at is None or measured_at > band.last_worn_at):
+        band.last_worn_at = measured_at

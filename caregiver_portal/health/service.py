@@ -87,7 +87,7 @@ def record_finding(session: Session, *, site_id: int, finding: Finding, place: s
     alert = Alert(site_id=site_id, kind=finding.kind, emergency=False, state="open", place=place,
                   details={"rule": finding.rule, "finding": finding.message, "episodes": {finding.rule: episode}},
                   resident_id=resident.id if resident else None, wristband_id=wristband.id if wristband else None,
-                  created_at=now, dedupe_key=key)
+                  occurred_at=min(finding.until, now) if finding.until else now, received_at=now, dedupe_key=key)
     session.add(alert)
     session.flush()
     open_alert(session, alert, now=now, message=finding.message)

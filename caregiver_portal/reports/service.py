@@ -112,7 +112,10 @@ def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
 
 
 def response_stats(rows: Sequence[tuple[datetime, datetime | None, datetime | None, str]]) -> ResponseStats:
-    """Stats over (created, accepted, resolved, state) rows; cancelled alerts (false alarms) are left out."""
+    """Stats over (occurred, accepted, resolved, state) rows; cancelled alerts (false alarms) are left out.
+
+    Every figure counts from the press (``occurred_at``), not from when a late call reached the portal.
+    """
     live = [r for r in rows if r[3] != "cancelled"]
     accept = [(a - c).total_seconds() for c, a, _r, _s in live if a is not None]
     resolve = [(r - c).total_seconds() for c, _a, r, _s in live if r is not None]
@@ -133,7 +136,7 @@ def alarm_quality(rows: Sequence[tuple[AlertTimes, bool, bool]]) -> AlarmQuality
 def _alarm_rows(session: Session, *, site_id: int | None, start: datetime,
                 end: datetime) -> list[tuple[AlertTimes, bool, bool]]:
     alarms = session.scalars(_site(select(Alert), Alert.site_id, site_id)
-                             .where(Alert.created_at >= start, Alert.created_at < end)
+                             .where(Alert.occurred_at >= start, Alert.occurred_at < end)
                              .where(Alert.emergency.is_(True) | Alert.kind.in_(ALARM_KINDS))).all()
     cancelled_ids = [alert.id for alert in alarms if alert.state == "cancelled"]
     by_staff = set(session.scalars(select(AlertEvent.alert_id).where(
@@ -188,9 +191,9 @@ def _target_labels(session: Session, keys: set[tuple[str, int | None]]) -> dict[
 def month_report(session: Session, *, site_id: int | None, year: int, month: int) -> MonthReport:
     """Compute the report of one month (China time) for one site (None: every site)."""
     start, end = month_bounds(year, month)
-    alerts = session.execute(_site(select(Alert.created_at, Alert.accepted_at, Alert.resolved_at, Alert.state,
+    alerts = session.execute(_site(select(Alert.occurred_at, Alert.accepted_at, Alert.resolved_at, Alert.state,
                                           Alert.emergency), Alert.site_id, site_id)
-                             .where(Alert.created_at >= start, Alert.created_at < end)).all()
+                             .where(Alert.occurred_at >= start, Alert.occurred_at < end)).all()
     orders = session.scalars(_site(select(GroceryOrder), GroceryOrder.site_id, site_id)
                              .where(GroceryOrder.created_at < end)
                              .where((GroceryOrder.created_at >= start) | (GroceryOrder.delivered_at >= start))).all()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -44,13 +45,17 @@ def test_alert_stored_while_portal_is_down_is_delivered_once_when_it_returns(
                           timeout_s=1, max_backoff_s=0.5)
     client.start()
     try:
-        event_id = client.raise_alert(AlertCreate(kind="sos", wristband="F0:00:00:00:00:01", event_id="band1-42"))
+        pressed = datetime.now(UTC)
+        event_id = client.raise_alert(AlertCreate(kind="sos", wristband="F0:00:00:00:00:01", event_id="band1-42",
+                                                  occurred_at=pressed))
         wait_until(lambda: client.online is False)
         assert client.pending_count() == 1
         live_portal.start()
         answer = client.wait_delivered(event_id, timeout=30)
         # duplicate may be true: under load the first answer can miss the 1 s timeout and the retry finds it stored
         assert answer is not None and answer["kind"] == "sos"
+        assert datetime.fromisoformat(answer["occurred_at"]) == pressed  # the press, not the late arrival
+        assert datetime.fromisoformat(answer["received_at"]) > pressed
         assert client.pending_count() == 0
         assert [a["id"] for a in client.site_alerts()] == [answer["id"]]
     finally:

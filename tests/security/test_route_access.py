@@ -37,7 +37,7 @@ RULES: list[tuple[str, str, frozenset[str]]] = [
     ("GET", r"^/$", ANYONE),  # a redirect to the board
     ("*", r"^/(login|logout)$", ANYONE),  # checked by the sign-in tests
     ("POST", r"^/logout/everywhere$", USERS),  # checked by the sign-in tests (it signs the caller out)
-    ("*", r"^/api/v1/(alerts|site/alerts|device)", DEVICES),  # device: who am I, dead letters
+    ("*", r"^/api/v1/(alerts|site/alerts|device|checkins)", DEVICES),  # device: who am I, dead letters
     ("*", r"^/api/v1/(readings|wristbands|bands/status|bands/keys)$", BRIDGE),  # health data and keys: bridges only
     ("*", r"^/api/v1/(catalog|orders|activities|residents|ratings|site/nearby)", KIOSK),  # no orders from bridges
     ("*", r"^/(board|alerts)(/|$)", USERS),
@@ -48,6 +48,8 @@ RULES: list[tuple[str, str, frozenset[str]]] = [
     ("*", r"^/activities/\{activity_id\}/(edit|cancel)$", STAFF),
     ("*", r"^/activities", USERS),
     ("*", r"^/residents", STAFF),  # health details only for the roles that need them
+    ("*", r"^/checkins/\{resident_id\}/plan$", STAFF),
+    ("*", r"^/checkins", USERS),
     ("POST", r"^/timebank/(rules|rewards)", ADMIN),
     ("*", r"^/timebank", USERS),
     ("*", r"^/visits", STAFF),
