@@ -16,6 +16,7 @@ from caregiver_portal.orders import models as orders  # noqa: F401
 from caregiver_portal.ratings import models as ratings  # noqa: F401
 from caregiver_portal.residents import models as residents  # noqa: F401
 from caregiver_portal.reviews import models as reviews  # noqa: F401
+from caregiver_portal.roll_calls import models as roll_calls  # noqa: F401
 from caregiver_portal.roster import models as roster  # noqa: F401
 from caregiver_portal.safety import models as safety  # noqa: F401
 from caregiver_portal.timebank import models as timebank  # noqa: F401

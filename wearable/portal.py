@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from caregiver_portal.client import AlertCreate, BandStatusIn, CheckinCreate, ReadingIn
+from caregiver_portal.client import AlertCreate, BandStatusIn, CheckinCreate, ReadingIn, UnknownBandIn
 from wearable.messages import AlertOut, CheckInOut, ReadingOut
 
 
@@ -37,6 +37,10 @@ class FullPortal(PortalSink, Protocol):
 
     def report_band_status(self, bands: Sequence[BandStatusIn]) -> dict[str, Any]:
         """Send band statuses now (not durable)."""
+        ...
+
+    def report_unknown_bands(self, bands: Sequence[UnknownBandIn]) -> dict[str, Any]:
+        """Send the unregistered bands heard now (not durable); the answer lists those registered meanwhile."""
         ...
 
     def band_keys(self) -> list[dict[str, Any]]:

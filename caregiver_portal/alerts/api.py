@@ -14,6 +14,7 @@ from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.deps import SessionDep, StateDep
 from caregiver_portal.core.errors import NotFound
 from caregiver_portal.core.idempotency import claim_request, request_digest
+from caregiver_portal.roll_calls.service import note_alert
 
 router = APIRouter(prefix=PREFIX, tags=["alerts"], responses=ERRORS)
 
@@ -31,6 +32,8 @@ def raise_alert(body: AlertCreate, device: DeviceDep, session: SessionDep, state
         emergency=body.emergency, wristband_address=body.wristband, resident_id=body.resident_id,
         occurred_at=body.occurred_at, details=body.details,
     )
+    if not raised.duplicate and not raised.repeated:  # a band's SOS or fall answers an open roll call: 需要帮助
+        note_alert(session, raised.alert, now=now)
     session.commit()
     if raised.duplicate:
         response.status_code = 200

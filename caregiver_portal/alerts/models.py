@@ -14,7 +14,7 @@ from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.models import Base, BigId
 from caregiver_portal.residents.models import Resident
 
-ALERT_KINDS = ("sos", "fall", "help", "health", "inactivity", "device", "no_checkin", "band_silent")
+ALERT_KINDS = ("sos", "fall", "help", "health", "inactivity", "device", "no_checkin", "band_silent", "roll_call")
 ALERT_STATES = ("open", "accepted", "resolved", "cancelled")
 ACTIVE_STATES = ("open", "accepted")
 KIND_LABELS = {
@@ -26,6 +26,7 @@ KIND_LABELS = {
     "device": "设备问题",
     "no_checkin": "未平安打卡",
     "band_silent": "手环失联",
+    "roll_call": "点名",
 }
 STATE_LABELS = {"open": "待接单", "accepted": "已接单", "resolved": "已处理", "cancelled": "已取消"}
 

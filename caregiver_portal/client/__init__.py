@@ -11,7 +11,7 @@ scheduling), ``delivery`` (the senders), ``verdict`` (what an answer means, pure
 
 from caregiver_portal.activities.schemas import SignupCancel, SignupCreate
 from caregiver_portal.alerts.schemas import AlertCreate
-from caregiver_portal.bands.schemas import BandStatusIn
+from caregiver_portal.bands.schemas import BandStatusIn, UnknownBandIn
 from caregiver_portal.client.client import PortalClient
 from caregiver_portal.client.errors import PortalUnavailable, RequestRejected
 from caregiver_portal.client.outbox import DeadLetter, Outbox, OutboxItem, Priority
@@ -22,4 +22,4 @@ from caregiver_portal.safety.schemas import CheckinCreate
 
 __all__ = ["AlertCreate", "BandStatusIn", "CheckinCreate", "DeadLetter", "OrderCreate", "OrderLineIn", "Outbox",
            "OutboxItem", "PortalClient", "PortalUnavailable", "Priority", "RatingCreate", "ReadingIn",
-           "RequestRejected", "SignupCancel", "SignupCreate"]
+           "RequestRejected", "SignupCancel", "SignupCreate", "UnknownBandIn"]

@@ -20,7 +20,7 @@ from typing import Any
 from uuid import uuid4
 
 from caregiver_portal.alerts.schemas import AlertCancel, AlertCreate
-from caregiver_portal.bands.schemas import BandStatusIn
+from caregiver_portal.bands.schemas import BandStatusIn, UnknownBandIn
 from caregiver_portal.client.errors import RequestRejected
 from caregiver_portal.client.outbox import Priority
 from caregiver_portal.health.schemas import ReadingBatchIn, ReadingIn
@@ -110,6 +110,12 @@ class DeviceCalls(ABC):
         """``POST /api/v1/bands/status`` now, never stored (only the latest state matters): the answer
         (``BandStatusResult``); raises PortalUnavailable / RequestRejected when the portal cannot take it."""
         answer = self.post_now("/api/v1/bands/status", [band.model_dump(mode="json") for band in bands])
+        return dict(answer) if isinstance(answer, dict) else {}
+
+    def report_unknown_bands(self, bands: Sequence[UnknownBandIn]) -> dict[str, Any]:
+        """``POST /api/v1/bands/unknown`` now, never stored: the unregistered bands the bridge hears; the answer
+        (``UnknownBandsResult``) lists the addresses registered at the site meanwhile (fetch their keys)."""
+        answer = self.post_now("/api/v1/bands/unknown", [band.model_dump(mode="json") for band in bands])
         return dict(answer) if isinstance(answer, dict) else {}
 
     def nearby_bands(self, *, within_s: int = 30, limit: int = 10) -> list[dict[str, Any]]:

@@ -73,8 +73,8 @@ def ingest_batch(*, session: Session, device: Device, batch_id: str, readings: l
         if reading["kind"] in HEALTH_KINDS and band.resident is not None and not band.resident.health_consent:
             withheld += 1
             continue
-        rows.append({"wristband_id": band.id, "kind": reading["kind"], "value": reading["value"],
-                     "measured_at": reading["measured_at"]})
+        rows.append({"wristband_id": band.id, "resident_id": band.resident_id, "kind": reading["kind"],
+                     "value": reading["value"], "measured_at": reading["measured_at"]})
     alerts = 0
     if rows:
         session.execute(insert(Reading), rows)

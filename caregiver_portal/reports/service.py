@@ -21,6 +21,7 @@ from caregiver_portal.core.clock import CHINA_TIME
 from caregiver_portal.orders.models import GroceryOrder
 from caregiver_portal.ratings.models import Rating
 from caregiver_portal.ratings.service import TARGET_LABELS
+from caregiver_portal.reports.stages import Stage, emergency_stages, stage_rows
 from caregiver_portal.reviews.rules import AlertTimes, accidental
 from caregiver_portal.reviews.service import review_items, times_of
 
@@ -102,6 +103,8 @@ class MonthReport:
     low_rated: tuple[LowRated, ...] = ()
     alarm_quality: AlarmQuality = AlarmQuality(0, 0)
     reviews: tuple[ReviewLine, ...] = ()
+    stages: tuple[Stage, ...] = ()
+    """Emergencies: time to accept, to arrive (已到达) and to resolve against their targets."""
 
 
 def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
@@ -229,7 +232,8 @@ def month_report(session: Session, *, site_id: int | None, year: int, month: int
         stars_by_kind={k: round(sum(v) / len(v), 2) for k, v in by_kind.items()},
         low_rated=low_rated(rows, _target_labels(session, {(k, i) for k, i, _, _ in rows})),
         alarm_quality=alarm_quality(_alarm_rows(session, site_id=site_id, start=start, end=end)),
-        reviews=_review_lines(session, site_id=site_id, start=start, end=end))
+        reviews=_review_lines(session, site_id=site_id, start=start, end=end),
+        stages=emergency_stages(session, site_id=site_id, start=start, end=end))
 
 
 def _pct(share: float | None) -> str:
@@ -274,7 +278,7 @@ def report_rows(report: MonthReport) -> list[tuple[str, str]]:
         ("满意率（4 星及以上）", _pct(report.satisfied_share)),
     ]
     rows += [(f"平均星级：{TARGET_LABELS.get(k, k)}", f"{v:.2f}") for k, v in sorted(report.stars_by_kind.items())]
-    return rows
+    return rows + stage_rows(report.stages)
 
 
 def _cell(text: str) -> str:

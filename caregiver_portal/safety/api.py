@@ -9,6 +9,7 @@ from caregiver_portal.accounts.deps import DeviceDep
 from caregiver_portal.core.api import ERRORS, PREFIX
 from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.deps import SessionDep
+from caregiver_portal.core.idempotency import claim_request, request_digest
 from caregiver_portal.safety.checkins import record_device_checkin
 from caregiver_portal.safety.schemas import CheckinCreate, CheckinStored
 
@@ -19,7 +20,10 @@ router = APIRouter(prefix=PREFIX, tags=["checkins"], responses=ERRORS)
 def post_checkin(body: CheckinCreate, device: DeviceDep, session: SessionDep, response: Response) -> CheckinStored:
     """Record a check-in. The same ``event_id`` again answers 200 with what was stored (``duplicate``);
     the same id with a different body answers 409."""
-    recorded = record_device_checkin(session=session, device=device, event_id=body.event_id, now=utcnow(),
+    now = utcnow()
+    claim_request(session, device_id=device.id, kind="checkin", event_id=body.event_id, digest=request_digest(body),
+                  now=now)
+    recorded = record_device_checkin(session=session, device=device, event_id=body.event_id, now=now,
                                      wristband=body.wristband, resident_id=body.resident_id,
                                      occurred_at=body.occurred_at, radio=body.radio)
     if recorded.duplicate:

@@ -70,8 +70,8 @@ def _clock(minute: int) -> time:
 def check_silent(facts: BandFacts, schedule: WearSchedule, zone: ZoneInfo, now: datetime) -> BandFinding | None:
     """Not heard for ``silent_after`` of wearing time (judged from supervision start if never heard)."""
     since = facts.last_heard_at or facts.watched_since
-    if wearing_time(since, now, schedule, zone) < schedule.silent_after:
-        return None
+    if now - since < schedule.silent_after or wearing_time(since, now, schedule, zone) < schedule.silent_after:
+        return None  # wearing time never exceeds the time that passed: most bands stop at the cheap test
     hours = schedule.silent_after.total_seconds() / 3600
     heard = f"最后收到 {facts.last_heard_at.astimezone(zone):%m-%d %H:%M}" if facts.last_heard_at else "从未收到"
     return BandFinding("silent", f"silent:{since.isoformat()}",
@@ -98,8 +98,10 @@ def check_battery(facts: BandFacts, schedule: WearSchedule, zone: ZoneInfo, now:
     if facts.battery is None or facts.battery_ref is None or facts.last_heard_at is None:
         return None
     dies = battery_dies_at(facts.battery_ref, facts.battery, facts.last_heard_at)
+    if dies is None:
+        return None
     charge = next_charge_at(now, schedule, zone)
-    if dies is None or dies >= charge:
+    if dies >= charge:
         return None
     return BandFinding("battery", f"battery:{facts.battery_ref[1].isoformat()}",
                        f"手环电量 {facts.battery}%，按目前耗电约 {dies.astimezone(zone):%H:%M} 耗尽，"

@@ -3,11 +3,8 @@ idempotently on the device's event id, and from a volunteer or grid worker who s
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -17,9 +14,10 @@ from caregiver_portal.accounts.models import DEFAULT_TIMEZONE, Device, Site, Use
 from caregiver_portal.alerts.models import ACTIVE_STATES, Alert
 from caregiver_portal.alerts.timeline import add_timeline
 from caregiver_portal.bands.models import Wristband
-from caregiver_portal.core.errors import IdempotencyConflict, NotFound
+from caregiver_portal.core.errors import NotFound
 from caregiver_portal.core.uow import insert_once, transactional
 from caregiver_portal.residents.models import Resident
+from caregiver_portal.roll_calls.service import answer_for_resident
 from caregiver_portal.safety.checkin_rules import local_day
 from caregiver_portal.safety.models import Checkin
 
@@ -51,24 +49,24 @@ def site_zone(site: Site | None) -> ZoneInfo:
 def record_device_checkin(*, session: Session, device: Device, event_id: str, now: datetime,
                           wristband: str | None = None, resident_id: int | None = None,
                           occurred_at: datetime | None = None, radio: str | None = None) -> RecordedCheckin:
-    """Store a device's check-in once per ``event_id``; the same id with a different body is a conflict.
+    """Store a device's check-in once per ``event_id`` (a re-send answers with the stored one; the route has
+    claimed the id with the request's digest, :func:`caregiver_portal.core.idempotency.claim_request`).
 
     A band's check-in names its address (the resident is the band's wearer); a kiosk's names the resident
     it identified.
     """
-    band, resident = _subject(session, device=device, wristband=wristband, resident_id=resident_id)
-    at = min(occurred_at or now, now)
-    request = _fields(resident.id, band.id if band else None, at)
     stored = _by_event(session, device, event_id)
     if stored is not None:
-        return _same_or_conflict(stored, request, event_id)
+        return RecordedCheckin(stored, duplicate=True)
+    band, resident = _subject(session, device=device, wristband=wristband, resident_id=resident_id)
+    at = min(occurred_at or now, now)
     row = Checkin(site_id=resident.site_id, resident_id=resident.id, day=local_day(at, site_zone(resident.site)),
                   at=at, source="band" if band else "kiosk", device_id=device.id, client_event_id=event_id,
                   wristband_id=band.id if band else None, radio=radio, received_at=now)
     row, created = insert_once(session, row, lambda: _by_event(session, device, event_id))
     if not created:
-        return _same_or_conflict(row, request, event_id)
-    note_on_alert(session, row, now=now)
+        return RecordedCheckin(row, duplicate=True)
+    _answer_elsewhere(session, row, now=now)
     return RecordedCheckin(row, duplicate=False)
 
 
@@ -79,8 +77,14 @@ def record_staff_checkin(*, session: Session, resident: Resident, user: User, no
                   at=now, source="staff", user_id=user.id, received_at=now)
     session.add(row)
     session.flush()
-    note_on_alert(session, row, now=now, user=user)
+    _answer_elsewhere(session, row, now=now, user=user)
     return row
+
+
+def _answer_elsewhere(session: Session, row: Checkin, *, now: datetime, user: User | None = None) -> None:
+    """A check-in also answers the resident's open roll calls (平安) and tells an active ``no_checkin`` alert."""
+    answer_for_resident(session, resident_id=row.resident_id, answer="safe", source="checkin", now=now)
+    note_on_alert(session, row, now=now, user=user)
 
 
 def note_on_alert(session: Session, row: Checkin, *, now: datetime, user: User | None = None) -> None:
@@ -111,19 +115,3 @@ def _subject(session: Session, *, device: Device, wristband: str | None,
 
 def _by_event(session: Session, device: Device, event_id: str) -> Checkin | None:
     return session.scalar(select(Checkin).where(Checkin.device_id == device.id, Checkin.client_event_id == event_id))
-
-
-def _same_or_conflict(stored: Checkin, request: dict[str, Any], event_id: str) -> RecordedCheckin:
-    kept = _fields(stored.resident_id, stored.wristband_id, stored.at)
-    if kept != request:
-        raise IdempotencyConflict(event_id=event_id, stored_digest=_digest(kept), request_digest=_digest(request))
-    return RecordedCheckin(stored, duplicate=True)
-
-
-def _fields(resident_id: int, wristband_id: int | None, at: datetime) -> dict[str, Any]:
-    """What makes two check-in requests the same request."""
-    return {"resident_id": resident_id, "wristband_id": wristband_id, "at": at.astimezone(UTC).isoformat()}
-
-
-def _digest(fields: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()

@@ -11,14 +11,15 @@ day (check-in) or per episode (band), and attaches to the active alert of its re
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from functools import partial
+from datetime import date, datetime, timedelta
+from functools import lru_cache, partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from caregiver_portal.accounts.models import Device, Site
@@ -66,32 +67,34 @@ def sweep_safety(*, factory: sessionmaker[Session], now: datetime) -> SafetyRepo
 
 
 def _sweep_checkins(session: Session, sites: dict[int, _Site], now: datetime) -> tuple[int, int, int]:
-    days = {checkin_rules.local_day(now, site.zone) for site in sites.values()}
-    plans = session.execute(
-        select(SafetyPlan.resident_id, SafetyPlan.checkin_deadline_min, SafetyPlan.alerted_on, Resident.care_level,
-               Resident.site_id)
-        .join(Resident, Resident.id == SafetyPlan.resident_id).where(SafetyPlan.checkin.is_(True))).all()
-    if not plans:
-        return 0, 0, 0
-    done = {(rid, day) for rid, day in session.execute(
-        select(Checkin.resident_id, Checkin.day).where(Checkin.day.in_(days)))}
+    """Residents without a check-in today (and not alerted today) are the only ones read: an anti-join on the
+    ``(day, resident_id)`` index, one query per local day in use (one, unless sites span time zones)."""
+    by_day: dict[date, list[int]] = defaultdict(list)
+    for site_id, site in sites.items():
+        by_day[checkin_rules.local_day(now, site.zone)].append(site_id)
     worn_at = _worn_by_resident(session, sites)
-    missed = worn = failed = 0
-    for resident_id, plan_minute, alerted_on, care_level, site_id in plans:
-        site = sites.get(site_id)
-        if site is None:
-            continue
-        day = checkin_rules.local_day(now, site.zone)
-        due = checkin_rules.CheckinDue(resident_id, plan_minute, care_level, (resident_id, day) in done, alerted_on,
-                                       worn_at.get(resident_id) if site.counts_worn else None)
-        worn_time = checkin_rules.worn_checkin(due, zone=site.zone, now=now)
-        if worn_time is not None:
-            session.add(Checkin(site_id=site_id, resident_id=resident_id, day=day, at=worn_time, source="worn",
-                                received_at=now))
-            worn += 1
-        elif checkin_rules.missed(due, zone=site.zone, now=now):
-            ok = _guarded(session, partial(_raise_missed, session, due, zone=site.zone, now=now))
-            missed, failed = missed + ok, failed + (not ok)
+    worn = 0
+    actions: list[Callable[[], None]] = []
+    for day, site_ids in by_day.items():
+        checked_in = select(Checkin.id).where(Checkin.day == day, Checkin.resident_id == SafetyPlan.resident_id)
+        pending = session.execute(
+            select(SafetyPlan.resident_id, SafetyPlan.checkin_deadline_min, SafetyPlan.alerted_on,
+                   Resident.care_level, Resident.site_id)
+            .join(Resident, Resident.id == SafetyPlan.resident_id)
+            .where(SafetyPlan.checkin.is_(True), Resident.site_id.in_(site_ids), ~checked_in.exists(),
+                   or_(SafetyPlan.alerted_on.is_(None), SafetyPlan.alerted_on != day))).all()
+        for resident_id, plan_minute, alerted_on, care_level, site_id in pending:
+            site = sites[site_id]
+            due = checkin_rules.CheckinDue(resident_id, plan_minute, care_level, False, alerted_on,
+                                           worn_at.get(resident_id) if site.counts_worn else None)
+            worn_time = checkin_rules.worn_checkin(due, zone=site.zone, now=now)
+            if worn_time is not None:
+                session.add(Checkin(site_id=site_id, resident_id=resident_id, day=day, at=worn_time, source="worn",
+                                    received_at=now))
+                worn += 1
+            elif checkin_rules.missed(due, zone=site.zone, now=now):
+                actions.append(partial(_raise_missed, session, due, zone=site.zone, now=now))
+    missed, failed = _raise_all(session, actions)
     return missed, worn, failed
 
 
@@ -126,7 +129,7 @@ def _sweep_bands(session: Session, sites: dict[int, _Site], now: datetime) -> tu
         .where(Wristband.resident_id.is_not(None))).all()
     new_watches: list[dict[str, Any]] = []
     new_refs: list[dict[str, Any]] = []
-    raised = failed = 0
+    actions: list[Callable[[], None]] = []
     for row in rows:
         (band_id, site_id, seen, worn, battery, status_seen, status_battery, since, ref_percent, ref_at, alerted,
          *plan) = row
@@ -143,20 +146,20 @@ def _sweep_bands(session: Session, sites: dict[int, _Site], now: datetime) -> tu
         if ref != old_ref and ref is not None:
             new_refs.append({"wristband_id": band_id, "battery_ref_percent": ref[0], "battery_ref_at": ref[1]})
         facts = band_rules.BandFacts(heard, worn, level, since, ref)
-        finding = band_rules.evaluate_band(facts, _schedule(plan), site.zone, now)
+        finding = band_rules.evaluate_band(facts, _schedule(*plan), site.zone, now)
         if finding is None or finding.episode in (alerted or "").split(";"):
             continue
-        ok = _guarded(session, partial(_raise_silent, session, band_id, finding, alerted or "", now=now))
-        raised, failed = raised + ok, failed + (not ok)
+        actions.append(partial(_raise_silent, session, band_id, finding, alerted or "", now=now))
     if new_watches:
         session.execute(insert(BandWatch), new_watches)
     if new_refs:
         session.execute(update(BandWatch), new_refs)
-    return raised, failed
+    return _raise_all(session, actions)
 
 
-def _schedule(plan: list[Any]) -> band_rules.WearSchedule:
-    start, end, silent_after_s, charge_at = plan
+@lru_cache(maxsize=256)
+def _schedule(start: int | None, end: int, silent_after_s: int, charge_at: int) -> band_rules.WearSchedule:
+    """The wearing schedule of a plan's columns (the default without a plan); residents mostly share a few."""
     if start is None:
         return band_rules.WearSchedule()
     return band_rules.WearSchedule(start, end, timedelta(seconds=silent_after_s), charge_at)
@@ -202,12 +205,24 @@ def raise_finding(session: Session, *, kind: str, resident: Resident | None, wri
     return open_alert(session, alert, now=now, message=message)
 
 
-def _guarded(session: Session, action: Callable[[], None]) -> bool:
-    """One finding in a savepoint: True when raised, False (logged) when it failed."""
+def _raise_all(session: Session, actions: list[Callable[[], None]]) -> tuple[int, int]:
+    """Raise the findings in one savepoint; if that fails, again one at a time, so one failure is logged and
+    the others are raised. Returns (raised, failed)."""
+    if not actions:
+        return 0, 0
     try:
         with session.begin_nested():
-            action()
-        return True
+            for action in actions:
+                action()
+        return len(actions), 0
     except Exception:
-        log.exception("safety sweep: raising a finding failed")
-        return False
+        log.warning("safety sweep: %d findings failed together; retrying one by one", len(actions), exc_info=True)
+    failed = 0
+    for action in actions:
+        try:
+            with session.begin_nested():
+                action()
+        except Exception:
+            log.exception("safety sweep: raising a finding failed")
+            failed += 1
+    return len(actions) - failed, failed

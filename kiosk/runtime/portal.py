@@ -16,12 +16,14 @@ import logging
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, get_args
 
 from caregiver_portal.activities.schemas import SignupCancel, SignupCreate
 from caregiver_portal.alerts.schemas import AlertCreate
 from caregiver_portal.orders.schemas import OrderCreate, OrderLineIn
 from caregiver_portal.ratings.schemas import RatingCreate, RatingTarget
+from caregiver_portal.safety.schemas import CheckinCreate
 from kiosk.errors import CancelNotAvailable
 
 if TYPE_CHECKING:
@@ -95,6 +97,9 @@ class KioskPortal(Protocol):
 
     def rate(self, rating: RatingCreate) -> str:
         """Store a rating in the outbox; returns its event id."""
+
+    def check_in(self, checkin: CheckinCreate) -> str:
+        """Store a daily check-in in the outbox; returns its event id."""
 
 
 def make_portal_client(config: KioskConfig) -> KioskPortal:
@@ -221,6 +226,11 @@ class CommunityApi:
                                              target_kind=RATING_TARGETS[target_kind],
                                              target_id=target_id, stars=stars, comment=comment[:500],
                                              resident_id=resident_id))
+
+    def check_in(self, *, resident_id: int, occurred_at: datetime, event_id: str | None = None) -> str:
+        """Store the daily check-in (平安打卡, 我今天很好) of an identified resident."""
+        return self.client.check_in(CheckinCreate(event_id=event_id or new_event_id("checkin"), resident_id=resident_id,
+                                                  occurred_at=occurred_at))
 
     def outcome(self, event_id: str) -> Outcome:
         """Whether the portal has taken a durable request yet (local; never blocks on the network)."""

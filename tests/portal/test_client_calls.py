@@ -22,6 +22,7 @@ from caregiver_portal.client import (
     ReadingIn,
     SignupCancel,
     SignupCreate,
+    UnknownBandIn,
 )
 from caregiver_portal.client.community import CommunityCalls
 from tests.conftest import ROOT
@@ -124,6 +125,15 @@ def test_band_status_is_posted_now_with_every_field() -> None:
     assert recorder.sent == [("post_now", "/api/v1/bands/status", [
         {"address": "F0:00:00:00:00:01", "connected": True, "last_seen_at": "2026-12-06T01:00:00Z", "rssi": None,
          "battery_percent": None, "radio": None, "suspicious": 0, "suspicious_radio": None}], {})]
+
+
+def test_unknown_bands_are_posted_now() -> None:
+    recorder = Recorder()
+    recorder.report_unknown_bands([UnknownBandIn(address="F0:00:00:00:00:09", kind="itag", radio="adapter",
+                                                 last_seen_at=AT)])
+    assert recorder.sent == [("post_now", "/api/v1/bands/unknown", [
+        {"address": "F0:00:00:00:00:09", "kind": "itag", "name": None, "rssi": None, "radio": "adapter",
+         "last_seen_at": "2026-12-06T01:00:00Z", "pressed_at": None}], {})]
 
 
 def test_the_sdk_imports_neither_fastapi_nor_sqlalchemy() -> None:

@@ -19,6 +19,7 @@ from caregiver_portal.escalation.policy import (
     due_steps,
     step_audiences,
 )
+from caregiver_portal.reports.stages import response_stages, stage_rows
 from caregiver_portal.residents.care import escalation_factor, level_label, roll_call_order
 from caregiver_portal.safety.band_rules import BandFacts, WearSchedule, battery_dies_at, evaluate_band, next_battery_ref
 from caregiver_portal.safety.checkin_rules import CheckinDue, deadline_minute, missed, worn_checkin
@@ -181,3 +182,16 @@ def test_arrival_check_is_configurable() -> None:
     step = policies.policies["welfare"].accepted.steps[0]
     assert step.unless_arrived and step.after == timedelta(minutes=10)
     assert DEFAULT_POLICIES.for_alert("band_silent", False).name == "welfare"
+
+
+def test_report_stages_share_within_target_and_median() -> None:
+    start = local(12, 0)
+    rows = [(start, start + timedelta(seconds=30), start + timedelta(minutes=10), start + timedelta(minutes=50)),
+            (start, start + timedelta(seconds=90), None, None),
+            (start, start + timedelta(seconds=45), start + timedelta(minutes=20), start + timedelta(minutes=70))]
+    accept, arrive, resolve = response_stages(rows)
+    assert (accept.within, accept.median_s) == (pytest.approx(2 / 3), 45)
+    assert (arrive.within, arrive.median_s) == (pytest.approx(1 / 3), 900)
+    assert (resolve.within, resolve.median_s) == (pytest.approx(1 / 3), 3600)
+    assert response_stages([])[0].within is None
+    assert ("紧急呼叫 15 分钟内到达比例", "33.3%") in stage_rows((accept, arrive, resolve))

@@ -38,8 +38,9 @@ RULES: list[tuple[str, str, frozenset[str]]] = [
     ("*", r"^/(login|logout)$", ANYONE),  # checked by the sign-in tests
     ("POST", r"^/logout/everywhere$", USERS),  # checked by the sign-in tests (it signs the caller out)
     ("*", r"^/api/v1/(alerts|site/alerts|device|checkins)", DEVICES),  # device: who am I, dead letters
-    ("*", r"^/api/v1/(readings|wristbands|bands/status|bands/keys)$", BRIDGE),  # health data and keys: bridges only
+    ("*", r"^/api/v1/(readings|wristbands|bands/status|bands/keys|bands/unknown)$", BRIDGE),  # health data, keys
     ("*", r"^/api/v1/(catalog|orders|activities|residents|ratings|site/nearby)", KIOSK),  # no orders from bridges
+    ("*", r"^/api/v1/roll-calls/", KIOSK),  # a band answers a roll call through the alerts API
     ("*", r"^/(board|alerts)(/|$)", USERS),
     ("*", r"^/orders/new$", STAFF),
     ("POST", r"^/orders/\{order_id\}/cancel$", STAFF),
@@ -53,11 +54,15 @@ RULES: list[tuple[str, str, frozenset[str]]] = [
     ("POST", r"^/timebank/(rules|rewards)", ADMIN),
     ("*", r"^/timebank", USERS),
     ("*", r"^/visits", STAFF),
+    ("POST", r"^/roll-calls$", STAFF),  # start one
+    ("*", r"^/roll-calls/\{roll_call_id\}/(close|report)$", STAFF),
+    ("*", r"^/roll-calls", USERS),  # volunteers answer for the residents they visit
     ("*", r"^/(reports|reports\.csv)$", ADMIN),
     ("*", r"^/admin", ADMIN),
     ("*", r"^/catalog", ADMIN),
 ]
-SKIPPED_STREAMS = {"/board/events"}  # an endless stream; its sign-in check is in the browser tests
+# Endless streams; their sign-in checks are in the browser tests (board, roll call).
+SKIPPED_STREAMS = {"/board/events", "/roll-calls/{roll_call_id}/events"}
 
 
 def rule_for(route: Route) -> frozenset[str]:

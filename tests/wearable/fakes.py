@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-from caregiver_portal.client import AlertCreate, BandStatusIn, ReadingIn
+from caregiver_portal.client import AlertCreate, BandStatusIn, ReadingIn, UnknownBandIn
 from wearable.bridge import WristbandBridge
 from wearable.config import BridgeSettings
 from wearable.simulator import SimulatedWorld
@@ -28,6 +28,9 @@ class RecordingPortal:
         self.batches: list[list[dict[str, Any]]] = []
         self.cancels: list[dict[str, Any]] = []
         self.status_reports: list[list[dict[str, Any]]] = []
+        self.unknown_reports: list[list[dict[str, Any]]] = []
+        self.registered_now: list[str] = []
+        """Addresses answered as registered to the next unknown-band report."""
         self.fail_status: Exception | None = None
         self.fail_alerts = 0
         self.fail_readings = 0
@@ -65,6 +68,12 @@ class RecordingPortal:
             self.status_reports.append([band.model_dump() for band in bands])
         return {"stored": len(bands), "stale": 0, "rejected": 0, "unknown_wristbands": [], "rejected_by_kind": {}}
 
+    def report_unknown_bands(self, bands: Sequence[UnknownBandIn]) -> dict[str, Any]:
+        with self._lock:
+            self.unknown_reports.append([band.model_dump() for band in bands])
+            registered, self.registered_now = self.registered_now, []
+        return {"stored": len(bands), "registered": registered}
+
     def band_keys(self) -> list[dict[str, Any]]:
         if isinstance(self.band_list, Exception):
             raise self.band_list
@@ -86,7 +95,7 @@ class RecordingPortal:
             return [a for a in self.alerts if a["kind"] == kind]
 
 
-async def wait_until(predicate: Callable[[], bool], timeout: float = 5.0, what: str = "condition") -> None:
+async def wait_until(predicate: Callable[[], bool], timeout: float = 60.0, what: str = "condition") -> None:
     """Poll ``predicate`` until it is true, failing the test after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     while not predicate():
