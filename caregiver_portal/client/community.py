@@ -1,7 +1,8 @@
 """The community paths of the device API as typed calls (kiosks): the catalog and orders, activities and
-sign-ups, residents, ratings.
+sign-ups, residents, roll calls, ratings.
 
-Request bodies are the API's own models (``orders.schemas``, ``activities.schemas``, ``ratings.schemas``);
+Request bodies are the API's own models (``orders.schemas``, ``activities.schemas``, ``roll_calls.schemas``,
+``ratings.schemas``);
 answers are the JSON of the response model each method names. Reads raise PortalUnavailable when the portal
 cannot be reached; writes go to the durable outbox first and return their event id at once.
 """
@@ -15,6 +16,7 @@ from caregiver_portal.activities.schemas import SignupCancel, SignupCreate
 from caregiver_portal.client.calls import DeviceCalls
 from caregiver_portal.orders.schemas import OrderCreate
 from caregiver_portal.ratings.schemas import RatingCreate
+from caregiver_portal.roll_calls.schemas import RollCallAnswer
 
 ORDERS = "/api/v1/orders"
 ACTIVITIES = "/api/v1/activities"
@@ -81,6 +83,19 @@ class CommunityCalls(DeviceCalls):
     def resident_activities(self, resident_id: int) -> list[Any]:
         """``GET /api/v1/residents/{id}/activities``: the resident's live sign-ups (``SignupPublic``)."""
         return list(self.get_json(f"{RESIDENTS}/{int(resident_id)}/activities") or [])
+
+    # ----- roll calls (点名) -----------------------------------------------------------------
+
+    def open_roll_calls(self, resident_id: int) -> dict[str, Any] | None:
+        """``GET /api/v1/roll-calls/open?resident_id=``: the open roll calls that list the resident
+        (``OpenRollCalls``)."""
+        answer = self.get_json(f"/api/v1/roll-calls/open?resident_id={int(resident_id)}")
+        return dict(answer) if isinstance(answer, dict) else None
+
+    def answer_roll_call(self, answer: RollCallAnswer) -> str:
+        """``POST /api/v1/roll-calls/answers`` through the outbox: 我平安 or 我需要帮助; returns its event id.
+        Answer: ``RollCallAnswered``."""
+        return self.submit("/api/v1/roll-calls/answers", answer.model_dump(mode="json"), event_id=answer.event_id)
 
     # ----- ratings -------------------------------------------------------------------------
 

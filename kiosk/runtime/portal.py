@@ -23,6 +23,7 @@ from caregiver_portal.activities.schemas import SignupCancel, SignupCreate
 from caregiver_portal.alerts.schemas import AlertCreate
 from caregiver_portal.orders.schemas import OrderCreate, OrderLineIn
 from caregiver_portal.ratings.schemas import RatingCreate, RatingTarget
+from caregiver_portal.roll_calls.schemas import RollCallAnswer, RollCallReply
 from caregiver_portal.safety.schemas import CheckinCreate
 from kiosk.errors import CancelNotAvailable
 
@@ -101,6 +102,12 @@ class KioskPortal(Protocol):
     def check_in(self, checkin: CheckinCreate) -> str:
         """Store a daily check-in in the outbox; returns its event id."""
 
+    def open_roll_calls(self, resident_id: int) -> dict[str, Any] | None:
+        """The open roll calls that list the resident; PortalUnavailable when offline."""
+
+    def answer_roll_call(self, answer: RollCallAnswer) -> str:
+        """Store an answer to the open roll calls in the outbox; returns its event id."""
+
 
 def make_portal_client(config: KioskConfig) -> KioskPortal:
     """Build the real PortalClient from the kiosk configuration (imported lazily)."""
@@ -139,6 +146,8 @@ def cancel_help_call(client: KioskPortal, *, event_id: str) -> None:
 
 RATING_TARGETS: dict[str, RatingTarget] = {kind: kind for kind in get_args(RatingTarget)}
 """What a kiosk may rate, by the name its screens use (the API's own list)."""
+ROLL_CALL_REPLIES: dict[str, RollCallReply] = {reply: reply for reply in get_args(RollCallReply)}
+"""What a resident may answer to a roll call (the API's own list)."""
 
 
 def new_event_id(kind: str) -> str:
@@ -231,6 +240,16 @@ class CommunityApi:
         """Store the daily check-in (平安打卡, 我今天很好) of an identified resident."""
         return self.client.check_in(CheckinCreate(event_id=event_id or new_event_id("checkin"), resident_id=resident_id,
                                                   occurred_at=occurred_at))
+
+    def open_roll_calls(self, resident_id: int) -> list[dict[str, Any]]:
+        """The open roll calls (点名) that list the resident, each with what they answered so far."""
+        answer = self.client.open_roll_calls(resident_id)
+        return list((answer or {}).get("roll_calls") or [])
+
+    def answer_roll_call(self, *, resident_id: int, answer: str, event_id: str | None = None) -> str:
+        """Store the resident's answer to the open roll calls: ``safe`` or ``help``."""
+        return self.client.answer_roll_call(RollCallAnswer(event_id=event_id or new_event_id("rollcall"),
+                                                           resident_id=resident_id, answer=ROLL_CALL_REPLIES[answer]))
 
     def outcome(self, event_id: str) -> Outcome:
         """Whether the portal has taken a durable request yet (local; never blocks on the network)."""

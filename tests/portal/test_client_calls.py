@@ -20,6 +20,7 @@ from caregiver_portal.client import (
     Priority,
     RatingCreate,
     ReadingIn,
+    RollCallAnswer,
     SignupCancel,
     SignupCreate,
     UnknownBandIn,
@@ -83,6 +84,9 @@ WRITES: list[tuple[str, Callable[[CommunityCalls], object], str, dict[str, Any],
     ("unsign", lambda c: c.cancel_sign_up(3, SignupCancel(event_id="unsign-1", resident_id=2)),
      "/api/v1/activities/3/signups/cancel", {"event_id": "unsign-1", "resident_id": 2},
      {"event_id": "unsign-1", "urgent": True, "priority": None}),
+    ("roll call", lambda c: c.answer_roll_call(RollCallAnswer(event_id="rollcall-1", resident_id=2, answer="safe")),
+     "/api/v1/roll-calls/answers", {"event_id": "rollcall-1", "resident_id": 2, "answer": "safe"},
+     {"event_id": "rollcall-1", "urgent": True, "priority": None}),
     ("rating", lambda c: c.rate(RatingCreate(event_id="rating-1", target_kind="order", target_id=5, stars=4)),
      "/api/v1/ratings", {"event_id": "rating-1", "target_kind": "order", "target_id": 5, "stars": 4, "comment": ""},
      {"event_id": "rating-1", "urgent": True, "priority": None}),
@@ -109,6 +113,7 @@ READS: list[tuple[Callable[[CommunityCalls], object], str]] = [
     (lambda c: c.lookup_resident("02 01"), "/api/v1/residents/lookup?code=02%2001"),
     (lambda c: c.resident_greeting(7), "/api/v1/residents/7"),
     (lambda c: c.resident_activities(7), "/api/v1/residents/7/activities"),
+    (lambda c: c.open_roll_calls(7), "/api/v1/roll-calls/open?resident_id=7"),
 ]
 
 
