@@ -3,11 +3,9 @@ job's idle check reads without writing, then the job does its work once (no sche
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
-import pytest
 import requests
 from sqlalchemy import select
 
@@ -20,15 +18,8 @@ from caregiver_portal.residents.scope import user_scope
 from caregiver_portal.reviews.models import ReviewItem
 from caregiver_portal.roll_calls.service import start_roll_call
 from caregiver_portal.ticker import Ticker
-from tests.portal.escalation_world import T0, World, at, build_world
+from tests.portal.escalation_world import T0, World, at
 from tests.portal.urgent_server import ALIYUN_KEYS, UrgentFake, urgent_server
-
-
-@pytest.fixture
-def world(database_url: str) -> Iterator[World]:
-    community = build_world(database_url)
-    yield community
-    community.close()
 
 
 def rows(world: World, model: Any) -> list[Any]:
