@@ -170,17 +170,18 @@ class EventHub(Generic[E]):
         rollback drops the mark. So no service or route wakes the hub by hand.
         """
         model = self._feed.model
+        key = (_FEED_WRITTEN, self._feed.channel)  # one mark per feed: several hubs follow the same sessions
 
         def mark(session: Session, _context: Any) -> None:
             if any(isinstance(obj, model) for obj in session.new):
-                session.info[_FEED_WRITTEN] = True
+                session.info[key] = True
 
         def wake_if_marked(session: Session) -> None:
-            if session.info.pop(_FEED_WRITTEN, False):
+            if session.info.pop(key, False):
                 self.wake()
 
         def unmark(session: Session) -> None:
-            session.info.pop(_FEED_WRITTEN, None)
+            session.info.pop(key, None)
 
         sa_event.listen(factory, "after_flush", mark)
         sa_event.listen(factory, "after_commit", wake_if_marked)
