@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from caregiver_portal.bands.models import BandKey, Wristband
 from caregiver_portal.core.errors import InvalidTransition
+from caregiver_portal.core.uow import transactional
 
 SCHEMES = ("anxin", "bthome", "mibeacon", "hrs", "itag")
 """Decoders a band can be enrolled with (``wearable.keys.Scheme``)."""
@@ -86,6 +87,7 @@ class SiteBandKey:
     key: bytes | None
 
 
+@transactional
 def set_band_key(*, session: Session, vault: KeyVault, band: Wristband, scheme: str, key: bytes | None,
                  user_id: int | None, now: datetime) -> str | None:
     """Enrol ``band`` with ``scheme`` and ``key`` (None: no key); returns the key's fingerprint."""
@@ -110,6 +112,7 @@ def set_band_key(*, session: Session, vault: KeyVault, band: Wristband, scheme: 
     return row.key_id
 
 
+@transactional
 def generate_band_key(*, session: Session, vault: KeyVault, band: Wristband, user_id: int | None,
                       now: datetime) -> bytes:
     """A new random key for an Anxin band (written into the band by the charger app); returned once."""

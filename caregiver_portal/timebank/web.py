@@ -35,7 +35,6 @@ def _month_start_utc() -> tuple[str, datetime]:
 def my_points(request: Request, user: CurrentUser, session: SessionDep) -> Response:
     """My balance, ledger and the rewards I can redeem; this month's leaders."""
     timebank.award_resolved_alerts(session=session, site_id=user.site_id, now=utcnow())
-    session.commit()
     month, since = _month_start_utc()
     site_id = user.site_id
     rewards = timebank.list_rewards(session, site_id=site_id, include_inactive=user.role == "admin") if site_id else []
@@ -50,7 +49,6 @@ def my_points(request: Request, user: CurrentUser, session: SessionDep) -> Respo
 def leaderboard(request: Request, user: CurrentUser, session: SessionDep) -> Response:
     """Big-type leaderboard for the centre's wall screen (refreshes itself every 5 minutes)."""
     timebank.award_resolved_alerts(session=session, site_id=user.site_id, now=utcnow())
-    session.commit()
     month, since = _month_start_utc()
     site_id = visible_site_id(user)
     return render(request, "leaderboard.html", user, month=month,
