@@ -78,7 +78,6 @@ def login(request: Request, session: SessionDep, state: StateDep, username: Anno
         return _login_form(request, next, error="用户名或密码不正确", status_code=401)
     throttle.succeeded(account=username)
     token = start_session(session=session, user=user, now=utcnow(), max_age_s=state.settings.session_max_age_s)
-    session.commit()
     request.session.clear()
     request.session[SESSION_KEY] = token
     csrf_token(request)
@@ -95,7 +94,6 @@ def logout(request: Request, session: SessionDep) -> Response:
     token = request.session.get(SESSION_KEY)
     if isinstance(token, str):
         end_session(session=session, token=token)
-        session.commit()
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 
@@ -104,6 +102,5 @@ def logout(request: Request, session: SessionDep) -> Response:
 def logout_everywhere(request: Request, user: CurrentUser, session: SessionDep) -> Response:
     """End every session of the signed-in user, on every phone and computer."""
     end_all_sessions(session=session, user_id=user.id)
-    session.commit()
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
