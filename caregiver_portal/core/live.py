@@ -23,7 +23,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy import event as sa_event
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 log = logging.getLogger(__name__)
 NOTIFY_PAYLOAD_LIMIT = 7000  # PostgreSQL refuses payloads of 8000 bytes or more
@@ -166,8 +166,10 @@ class EventHub(Generic[E]):
     def follow_commits(self, factory: sessionmaker[Session]) -> None:
         """Wake the poller after every commit, by a session of ``factory``, that inserted rows of the feed.
 
-        A flush that inserts feed rows marks its session; the commit wakes the hub and a
-        rollback drops the mark. So no service or route wakes the hub by hand.
+        A flush that inserts feed rows marks its session; the commit wakes the hub, and the end of
+        the outermost transaction drops the mark (so a rollback wakes nothing, while a savepoint
+        rolled back later in the transaction does not hide earlier rows). So no service or route
+        wakes the hub by hand.
         """
         model = self._feed.model
 
@@ -179,12 +181,13 @@ class EventHub(Generic[E]):
             if session.info.pop(_FEED_WRITTEN, False):
                 self.wake()
 
-        def unmark(session: Session) -> None:
-            session.info.pop(_FEED_WRITTEN, None)
+        def unmark(session: Session, transaction: SessionTransaction) -> None:
+            if transaction.parent is None:
+                session.info.pop(_FEED_WRITTEN, None)
 
         sa_event.listen(factory, "after_flush", mark)
         sa_event.listen(factory, "after_commit", wake_if_marked)
-        sa_event.listen(factory, "after_rollback", unmark)
+        sa_event.listen(factory, "after_transaction_end", unmark)
 
     def subscribe(self) -> asyncio.Queue[E]:
         """A queue receiving every new board event from now on."""

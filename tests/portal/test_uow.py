@@ -282,6 +282,14 @@ def roll_back_a_mark_then_commit(session: Session) -> None:
     session.commit()
 
 
+def commit_a_mark_after_a_failed_savepoint(session: Session) -> None:
+    session.add(Mark())
+    session.flush()
+    with pytest.raises(Boom), session.begin_nested():
+        _fail()
+    session.commit()
+
+
 def commit_a_mark_in_a_service(session: Session) -> None:
     store(session=session, name="a", then=lambda: session.add(Mark()))
 
@@ -295,6 +303,7 @@ def commit_two_marks_in_two_units(session: Session) -> None:
     (commit_a_mark, 1),
     (commit_other_rows, 0),
     (roll_back_a_mark_then_commit, 0),
+    (commit_a_mark_after_a_failed_savepoint, 1),
     (commit_a_mark_in_a_service, 1),
     (commit_two_marks_in_two_units, 2),
 ], ids=lambda value: getattr(value, "__name__", str(value)))
