@@ -7,7 +7,8 @@ secret (``ANXIN_SECRET_KEY``), with the band's address as associated data, and s
 stored keys unreadable (:class:`KeyUnreadable`): enter them again.
 
 Service functions for enrolment (issue 13 calls :func:`set_band_key` / :func:`generate_band_key`
-after pairing a band): keyword-only, ``now`` passed in, the caller commits.
+after pairing a band): keyword-only, ``now`` passed in, each one unit of work
+(:mod:`caregiver_portal.core.uow`).
 """
 
 from __future__ import annotations
