@@ -97,6 +97,16 @@ def build_parser() -> argparse.ArgumentParser:
     how.add_argument("--generate", action="store_true", help="a new key for an Anxin band, printed once")
     how.add_argument("--no-key", action="store_true", help="a device without a key (unauthenticated)")
     how.add_argument("--key", default=None, help="the bind key, 32 hex digits (default: asked without echo)")
+    add_band = admin_commands.add_parser("add-band", help="register a band and pair it with a resident in one step, "
+                                         "or move a band to another resident (readings stay with whoever wore it)")
+    add_band.add_argument("address", help="the band's Bluetooth address")
+    add_band.add_argument("--resident", required=True, help="the resident's code (居民码), or #ID")
+    add_band.add_argument("--site", default=None, help="the site name (default: any site with that resident code)")
+    add_band.add_argument("--scheme", default="anxin", choices=("anxin", "bthome", "mibeacon", "hrs", "itag"))
+    key_choice = add_band.add_mutually_exclusive_group()
+    key_choice.add_argument("--key", default=None, help="the band's key, 32 hex digits (an Anxin band without "
+                                                        "--key or --no-key gets a new key, printed once)")
+    key_choice.add_argument("--no-key", action="store_true", help="a device without a key (unauthenticated)")
     _people_parsers(admin_commands)
     return parser
 

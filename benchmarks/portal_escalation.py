@@ -61,7 +61,8 @@ def populate(factory, alerts: int) -> None:  # type: ignore[no-untyped-def]
              "created_at": T0} for rid in residents for n in (0, 1)])
         session.execute(insert(Alert), [
             {"site_id": site.id, "kind": "sos", "emergency": True, "state": "open", "place": "", "details": {},
-             "resident_id": residents[i % len(residents)], "created_at": T0, "outcome": "", "repeat_count": 0}
+             "resident_id": residents[i % len(residents)], "occurred_at": T0, "received_at": T0, "outcome": "",
+             "repeat_count": 0}
             for i in range(alerts)])
         ids = list(session.scalars(select(Alert.id)))
         session.execute(insert(Escalation), [{"alert_id": alert_id, "phase": "open", "anchor_at": T0, "fired": 0,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -17,6 +18,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from caregiver_portal.accounts.deps import LoginRequired
 from caregiver_portal.alerts.live import TIMELINE, enable_notify
+from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.db import create_db_engine, create_session_factory
 from caregiver_portal.core.deps import PortalState
 from caregiver_portal.core.error_pages import install_error_handlers
@@ -27,6 +29,8 @@ from caregiver_portal.core.settings import PortalSettings
 from caregiver_portal.escalation.config import policies_for
 from caregiver_portal.imports.web import UPLOAD_PREFIX
 from caregiver_portal.migrate import upgrade_to_head
+from caregiver_portal.roll_calls.live import ROLL_CALLS
+from caregiver_portal.roll_calls.live import enable_notify as enable_roll_call_notify
 from caregiver_portal.routers import include_routers
 from caregiver_portal.ticker import Ticker
 
@@ -34,20 +38,25 @@ log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
-def create_app(settings: PortalSettings, *, migrate: bool = True) -> FastAPI:
-    """Build the portal: database, live-board hub, routers, middleware and error handlers."""
+def create_app(settings: PortalSettings, *, migrate: bool = True, clock: Callable[[], datetime] = utcnow) -> FastAPI:
+    """Build the portal: database, live-board hub, routers, middleware and error handlers. ``clock`` (aware UTC)
+    decides when sign-in sessions expire."""
     settings.validate()
     engine = create_db_engine(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
     if migrate:
         upgrade_to_head(engine)
     factory = create_session_factory(engine)
     enable_notify()
+    enable_roll_call_notify()
     reader = reader_engine(engine)
     reads = create_session_factory(reader)
     hub = EventHub(reads, feed=TIMELINE, poll_interval_s=settings.event_poll_interval_s, listen_url=listen_url(engine))
     hub.follow_commits(factory)
+    roll_call_hub = EventHub(reads, feed=ROLL_CALLS, poll_interval_s=settings.event_poll_interval_s,
+                             listen_url=listen_url(engine))
+    roll_call_hub.follow_commits(factory)
     state = PortalState(settings=settings, session_factory=factory, hasher=password_hasher(settings.password_profile),
-                        hub=hub)
+                        hub=hub, roll_call_hub=roll_call_hub, clock=clock)
     # tick_interval_s <= 0 turns the background ticker off (tests drive the sweeps with their own clock).
     ticker = None
     if settings.tick_interval_s > 0:
@@ -56,7 +65,8 @@ def create_app(settings: PortalSettings, *, migrate: bool = True) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        hub_task = asyncio.create_task(hub.run(), name="live-board-hub")
+        hub_tasks = {asyncio.create_task(hub.run(), name="live-board-hub"),
+                     asyncio.create_task(roll_call_hub.run(), name="roll-call-hub")}
         if ticker is not None:
             ticker.start()
         try:
@@ -64,10 +74,11 @@ def create_app(settings: PortalSettings, *, migrate: bool = True) -> FastAPI:
         finally:
             if ticker is not None:
                 await asyncio.to_thread(ticker.shutdown)
-            hub_task.cancel()
-            done, _ = await asyncio.wait({hub_task}, timeout=5)
-            if not done:
-                log.error("live-board hub did not stop within 5 s")
+            for task in hub_tasks:
+                task.cancel()
+            _, pending = await asyncio.wait(hub_tasks, timeout=5)
+            if pending:
+                log.error("live hubs did not stop within 5 s")
             reader.dispose()
             engine.dispose()
 

@@ -15,6 +15,7 @@ from caregiver_portal.activities import web as activities_web
 from caregiver_portal.alerts import api as alerts_api
 from caregiver_portal.alerts import web as alerts_web
 from caregiver_portal.bands import api as bands_api
+from caregiver_portal.bands import pair_web as bands_pair_web
 from caregiver_portal.bands import web as bands_web
 from caregiver_portal.dead_letters import api as dead_letters_api
 from caregiver_portal.dead_letters import web as dead_letters_web
@@ -31,7 +32,11 @@ from caregiver_portal.reports import web as reports_web
 from caregiver_portal.residents import api as residents_api
 from caregiver_portal.residents import web as residents_web
 from caregiver_portal.reviews import web as reviews_web
+from caregiver_portal.roll_calls import api as roll_calls_api
+from caregiver_portal.roll_calls import web as roll_calls_web
 from caregiver_portal.roster import web as roster_web
+from caregiver_portal.safety import api as safety_api
+from caregiver_portal.safety import web as safety_web
 from caregiver_portal.timebank import web as timebank_web
 from caregiver_portal.visits import web as visits_web
 
@@ -47,6 +52,8 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(ratings_api.router)
     app.include_router(accounts_api.router)
     app.include_router(dead_letters_api.router)
+    app.include_router(roll_calls_api.router)
+    app.include_router(safety_api.router)
     app.include_router(accounts_web.router)
     app.include_router(alerts_web.router)
     app.include_router(orders_web.router)
@@ -58,10 +65,13 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(visits_web.router)
     app.include_router(accounts_admin_web.router)
     app.include_router(bands_web.router)
+    app.include_router(bands_pair_web.router)
     app.include_router(notifications_web.router)
     app.include_router(imports_web.router)
     app.include_router(roster_web.router)
     app.include_router(golive_web.router)
     app.include_router(orders_catalog_web.router)
     app.include_router(dead_letters_web.router)
+    app.include_router(safety_web.router)
     app.include_router(reviews_web.router)
+    app.include_router(roll_calls_web.router)

@@ -5,6 +5,7 @@ from caregiver_portal.accounts import models as accounts  # noqa: F401
 from caregiver_portal.activities import models as activities  # noqa: F401
 from caregiver_portal.alerts import models as alerts  # noqa: F401
 from caregiver_portal.bands import models as bands  # noqa: F401
+from caregiver_portal.core import idempotency  # noqa: F401
 from caregiver_portal.core.models import Base
 from caregiver_portal.dead_letters import models as dead_letters  # noqa: F401
 from caregiver_portal.escalation import models as escalation  # noqa: F401
@@ -15,7 +16,9 @@ from caregiver_portal.orders import models as orders  # noqa: F401
 from caregiver_portal.ratings import models as ratings  # noqa: F401
 from caregiver_portal.residents import models as residents  # noqa: F401
 from caregiver_portal.reviews import models as reviews  # noqa: F401
+from caregiver_portal.roll_calls import models as roll_calls  # noqa: F401
 from caregiver_portal.roster import models as roster  # noqa: F401
+from caregiver_portal.safety import models as safety  # noqa: F401
 from caregiver_portal.timebank import models as timebank  # noqa: F401
 from caregiver_portal.visits import models as visits  # noqa: F401
 

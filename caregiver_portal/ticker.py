@@ -29,20 +29,25 @@ from caregiver_portal.escalation.policy import DEFAULT_POLICIES, PolicySet
 from caregiver_portal.escalation.sweep import sweep_escalations
 from caregiver_portal.health.retention import RetentionPolicy, downsample_readings
 from caregiver_portal.health.service import sweep_periodic_rules
-from caregiver_portal.notifications.models import Notification
+from caregiver_portal.notifications.calls import UrgentSender
+from caregiver_portal.notifications.models import Notification, UrgentCall
 from caregiver_portal.notifications.sender import Sender
 from caregiver_portal.reviews.service import open_due_reviews
+from caregiver_portal.roll_calls.service import sweep_roll_calls
+from caregiver_portal.safety.sweep import sweep_safety
 
 log = logging.getLogger(__name__)
 HEALTH_SWEEP_S = 30.0
 REMINDER_SWEEP_S = 60.0
 RETENTION_SWEEP_S = 3600.0
+SAFETY_SWEEP_S = 30.0
 REVIEW_SWEEP_S = 5.0
+ROLL_CALL_SWEEP_S = 5.0
 
 
 class Ticker:
-    """Runs the escalation sweep, the notification sender, activity reminders, the periodic health rules
-    and retention."""
+    """Runs the escalation sweep, the notification sender, activity reminders, the periodic health rules, the
+    safety sweep (check-ins, silent bands) and retention."""
 
     def __init__(self, *, factory: sessionmaker[Session], public_url: str, tick_interval_s: float = 1.0,
                  policies: PolicySet = DEFAULT_POLICIES, clock: Callable[[], datetime] = utcnow,
@@ -55,6 +60,7 @@ class Ticker:
         self.retention = retention or RetentionPolicy()
         self._clock = clock
         self.sender = Sender(factory=factory, public_url=public_url, http=http or requests.Session())
+        self.urgent = UrgentSender(factory=factory, public_url=public_url, http=requests.Session())
         self._scheduler = BackgroundScheduler(
             timezone=UTC, job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None})
 
@@ -65,10 +71,13 @@ class Ticker:
         jobs: list[tuple[Callable[[], None], float, str, float]] = [
             (self.run_escalations, self.tick_interval_s, "escalation", 0),
             (self.run_notifications, self.tick_interval_s, "notifications", 0),
+            (self.run_urgent_calls, self.tick_interval_s, "urgent-calls", 0),
             (self.run_health_rules, max(HEALTH_SWEEP_S, self.tick_interval_s), "health-rules", 5),
             (self.run_reminders, max(REMINDER_SWEEP_S, self.tick_interval_s), "activity-reminders", 10),
+            (self.run_safety, max(SAFETY_SWEEP_S, self.tick_interval_s), "safety-sweep", 15),
             (self.run_retention, RETENTION_SWEEP_S, "readings-retention", 60),
             (self.run_reviews, max(REVIEW_SWEEP_S, self.tick_interval_s), "reviews", 2),
+            (self.run_roll_calls, max(ROLL_CALL_SWEEP_S, self.tick_interval_s), "roll-calls", 1),
         ]
         for func, seconds, job_id, delay_s in jobs:
             self._scheduler.add_job(func, "interval", seconds=seconds, id=job_id,
@@ -80,6 +89,7 @@ class Ticker:
         if self._scheduler.running:
             self._scheduler.shutdown(wait=True)
         self.sender.close()
+        self.urgent.http.close()
 
     def run_escalations(self) -> None:
         """Job: fire every escalation step that is due."""
@@ -100,6 +110,16 @@ class Ticker:
                 self.sender.deliver_due(now=now)
         except Exception:
             log.exception("notification sender failed")
+
+    def run_urgent_calls(self) -> None:
+        """Job: place queued urgent calls (DING, SMS, voice), each channel failing over to the next at once."""
+        now = self._clock()
+        try:
+            if self._any_due(select(UrgentCall.id).where(UrgentCall.state == "pending",
+                                                         UrgentCall.next_attempt_at <= now)):
+                self.urgent.deliver_due(now=now)
+        except Exception:
+            log.exception("urgent-call sender failed")
 
     def _any_due(self, query: Select[Any]) -> bool:
         with self.reads() as session:
@@ -125,15 +145,26 @@ class Ticker:
         except Exception:
             log.exception("health rule sweep failed")
 
+    def run_safety(self) -> None:
+        """Job: missed daily check-ins (``no_checkin``) and silent bands (``band_silent``)."""
+        try:
+            sweep_safety(factory=self.factory, now=self._clock())
+        except Exception:
+            log.exception("safety sweep failed")
+
     def run_reviews(self) -> None:
         """Job: open a review item for every emergency not accepted within 180 s."""
         try:
-            opened = open_due_reviews(factory=self.factory, reads=self.reads, now=self._clock())
+            open_due_reviews(factory=self.factory, reads=self.reads, now=self._clock())
         except Exception:
             log.exception("review sweep failed")
-            return
-        if opened:
-            self._on_change()
+
+    def run_roll_calls(self) -> None:
+        """Job: raise an alert for every resident still unanswered when a roll call's time is up."""
+        try:
+            sweep_roll_calls(factory=self.factory, reads=self.reads, now=self._clock())
+        except Exception:
+            log.exception("roll-call sweep failed")
 
     def run_retention(self) -> None:
         """Job: roll old readings up into hourly summaries."""

@@ -97,10 +97,10 @@ def live_portal(database_url: str, tmp_path: Path) -> Iterator[LivePortal]:
 @pytest.fixture
 def portal_wait() -> float:
     """How long tests wait for something asynchronous to show up."""
-    return 20.0
+    return 60.0
 
 
-def wait_until(predicate, timeout: float = 20.0, interval: float = 0.05):  # type: ignore[no-untyped-def]
+def wait_until(predicate, timeout: float = 60.0, interval: float = 0.05):  # type: ignore[no-untyped-def]
     """Poll ``predicate`` until it returns something truthy; return that, or fail the test."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

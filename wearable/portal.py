@@ -38,6 +38,14 @@ class FullPortal(PortalSink, Protocol):
         """Send band statuses now (not durable)."""
         ...
 
+    def report_unknown_bands(self, bands: list[dict[str, Any]]) -> dict[str, Any]:
+        """Send the unregistered bands heard now (not durable); the answer lists those registered meanwhile."""
+        ...
+
     def band_keys(self) -> list[dict[str, Any]]:
         """This site's bands as the bridge serves them: ``[{address, scheme, key}]`` (key hex or null)."""
+        ...
+
+    def check_in(self, *, wristband: str, event_id: str, occurred_at: datetime, radio: str) -> str:
+        """Queue a band's check-in (a double press) durably: ``POST /api/v1/checkins``."""
         ...

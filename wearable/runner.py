@@ -92,11 +92,13 @@ async def serve(
     client_backend: type[BaseBleakClient] | None = world.client_backend if world else None
     fallback = world.enrolments() if world is not None else []
     bands = await fetch_enrolments(portal, state=state, secret=secret, fallback=fallback)
+    refresh_now = asyncio.Event()
     bridge = WristbandBridge(
         portal, bands, settings, scanner_backend=scanner_backend, client_backend=client_backend,
-        state=state, status_sink=portal, proxies=proxies,
+        state=state, status_sink=portal, proxies=proxies, checkins=portal, unknown_sink=portal,
+        on_registered=lambda _addresses: refresh_now.set(),
     )
-    helpers = [asyncio.create_task(_refresh_wristbands(portal, bridge, state, secret, fallback),
+    helpers = [asyncio.create_task(_refresh_wristbands(portal, bridge, state, secret, fallback, refresh_now),
                                    name="wristband-refresh")]
     if world is not None and sos_after is not None and world.bands:
         helpers.append(asyncio.create_task(_press_sos_later(world.band(simulated_address(1)), sos_after)))
@@ -160,10 +162,13 @@ async def fetch_enrolments(portal: BridgePortal, *, state: BridgeState | None, s
 
 
 async def _refresh_wristbands(portal: BridgePortal, bridge: WristbandBridge, state: BridgeState | None,
-                              secret: bytes, known: list[Enrolment]) -> None:
-    """Pick up bands enrolled (or given a new key) while the bridge runs."""
+                              secret: bytes, known: list[Enrolment], now: asyncio.Event) -> None:
+    """Pick up bands enrolled (or given a new key) while the bridge runs: every minute, and at once when the
+    portal says a band the bridge reported as unknown is registered now (``now`` is set)."""
     while True:
-        await asyncio.sleep(WRISTBAND_REFRESH_S)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(now.wait(), WRISTBAND_REFRESH_S)
+        now.clear()
         try:
             bands = await asyncio.to_thread(ask_portal, portal, known)
         except Exception as exc:

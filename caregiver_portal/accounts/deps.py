@@ -14,7 +14,7 @@ from caregiver_portal.accounts.models import Device, User
 from caregiver_portal.accounts.service import authenticate_device
 from caregiver_portal.accounts.sessions import session_user
 from caregiver_portal.core.clock import utcnow
-from caregiver_portal.core.deps import SessionDep
+from caregiver_portal.core.deps import SessionDep, get_state
 from caregiver_portal.core.errors import Forbidden
 from caregiver_portal.core.uow import unit_of_work
 
@@ -76,7 +76,7 @@ def optional_user(request: Request, session: SessionDep) -> User | None:
     token = request.session.get(SESSION_KEY)
     if not isinstance(token, str):
         return None
-    user = session_user(session, token=token, now=utcnow())
+    user = session_user(session, token=token, now=get_state(request).clock())
     if user is None:
         request.session.clear()
     return user

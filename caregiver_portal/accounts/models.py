@@ -27,6 +27,8 @@ class Site(Base):
     timezone: Mapped[str] = mapped_column(String(50), default=DEFAULT_TIMEZONE, server_default=DEFAULT_TIMEZONE)
     # PIPL: chat-bot messages carry kind, place and a link only, unless the site turns this on.
     bot_personal_details: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A band worn that morning counts as the daily check-in (平安打卡) of its resident.
+    checkin_counts_worn: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Grid(Base):

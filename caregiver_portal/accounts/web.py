@@ -22,7 +22,6 @@ from caregiver_portal.accounts.models import User
 from caregiver_portal.accounts.service import authenticate_user
 from caregiver_portal.accounts.sessions import end_all_sessions, end_session, start_session
 from caregiver_portal.accounts.throttle import LoginThrottle
-from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.csrf import csrf_token, require_csrf
 from caregiver_portal.core.deps import SessionDep, StateDep
 from caregiver_portal.core.schemas import PlainText
@@ -77,7 +76,7 @@ def login(request: Request, session: SessionDep, state: StateDep, username: Anno
         throttle.failed(address=address, account=username)
         return _login_form(request, next, error="用户名或密码不正确", status_code=401)
     throttle.succeeded(account=username)
-    token = start_session(session=session, user=user, now=utcnow(), max_age_s=state.settings.session_max_age_s)
+    token = start_session(session=session, user=user, now=state.clock(), max_age_s=state.settings.session_max_age_s)
     request.session.clear()
     request.session[SESSION_KEY] = token
     csrf_token(request)

@@ -23,6 +23,7 @@ from caregiver_portal.core.api import ERRORS, PREFIX, IdPath
 from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.deps import SessionDep
 from caregiver_portal.core.errors import NotFound
+from caregiver_portal.core.idempotency import claim_request, request_digest
 from caregiver_portal.residents.service import resident_of_site
 
 router = APIRouter(prefix=PREFIX, tags=["activities"], responses=ERRORS)
@@ -56,9 +57,13 @@ def upcoming_activities(device: KioskDep, session: SessionDep) -> list[ActivityP
 @router.post("/activities/{activity_id}/signups", status_code=201, response_model=SignupResultPublic)
 def sign_up(activity_id: IdPath, body: SignupCreate, device: KioskDep, session: SessionDep,
             response: Response) -> SignupResultPublic:
-    """Sign a resident up: ``confirmed`` while there is room, else ``waitlisted``; 200 when already signed up."""
+    """Sign a resident up: ``confirmed`` while there is room, else ``waitlisted``; 200 when already signed up;
+    409 naming both digests when ``event_id`` was used for a different sign-up."""
+    now = utcnow()
+    claim_request(session, device_id=device.id, kind="signup", event_id=body.event_id,
+                  digest=request_digest(body, activity_id=activity_id), now=now)
     result = activity_service.sign_up(session=session, activity_id=activity_id, resident_id=body.resident_id,
-                                      now=utcnow(), site_id=device.site_id, device=device,
+                                      now=now, site_id=device.site_id, device=device,
                                       client_event_id=body.event_id)
     if result.duplicate:
         response.status_code = 200

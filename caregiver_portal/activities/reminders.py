@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from caregiver_portal.activities.models import REMINDER_OUTCOMES, Activity, ActivityReminder, ActivitySignup
 from caregiver_portal.core.clock import CHINA_TIME
+from caregiver_portal.core.db import rows_changed
 from caregiver_portal.residents.models import Resident
 
 REMINDER_OFFSETS = {"day_before": timedelta(days=1), "hour_before": timedelta(hours=1)}
@@ -132,8 +133,7 @@ def mark_sent(session: Session, reminder_id: int, now: datetime, *, outcome: str
     was handled (or cancelled) already."""
     if outcome not in REMINDER_OUTCOMES:
         raise ValueError(f"outcome must be one of {REMINDER_OUTCOMES}")
-    result = session.execute(update(ActivityReminder)
+    return bool(rows_changed(session, update(ActivityReminder)
                              .where(ActivityReminder.id == reminder_id, ActivityReminder.sent_at.is_(None),
                                     ActivityReminder.cancelled_at.is_(None))
-                             .values(sent_at=now, outcome=outcome).execution_options(synchronize_session=False))
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+                             .values(sent_at=now, outcome=outcome).execution_options(synchronize_session=False)))

@@ -13,18 +13,28 @@ from caregiver_portal.core.api import ERRORS, PREFIX, EventIdPath, IdPath
 from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.deps import SessionDep
 from caregiver_portal.core.errors import NotFound
+from caregiver_portal.core.idempotency import claim_request, request_digest
+from caregiver_portal.core.uow import unit_of_work
+from caregiver_portal.roll_calls.service import note_alert
 
 router = APIRouter(prefix=PREFIX, tags=["alerts"], responses=ERRORS)
 
 
 @router.post("/alerts", status_code=201, response_model=AlertRaised)
 def raise_alert(body: AlertCreate, device: DeviceDep, session: SessionDep, response: Response) -> AlertRaised:
-    """Raise an alert. The same ``event_id`` sent again answers 200 with the stored alert."""
-    raised = alert_service.raise_alert(
-        session=session, device=device, client_event_id=body.event_id, kind=body.kind, now=utcnow(),
-        emergency=body.emergency, wristband_address=body.wristband, resident_id=body.resident_id,
-        occurred_at=body.occurred_at, details=body.details,
-    )
+    """Raise an alert. The same ``event_id`` sent again answers 200 with the stored alert; with a different body,
+    409 naming both digests. The claim, the alert and its roll-call answer are one unit of work."""
+    now = utcnow()
+    with unit_of_work(session):
+        claim_request(session, device_id=device.id, kind="alert", event_id=body.event_id,
+                      digest=request_digest(body), now=now)
+        raised = alert_service.raise_alert(
+            session=session, device=device, client_event_id=body.event_id, kind=body.kind, now=now,
+            emergency=body.emergency, wristband_address=body.wristband, resident_id=body.resident_id,
+            occurred_at=body.occurred_at, details=body.details,
+        )
+        if not raised.duplicate and not raised.repeated:  # a band's SOS or fall answers an open roll call: 需要帮助
+            note_alert(session, raised.alert, now=now)
     if raised.duplicate:
         response.status_code = 200
     public = alert_service.alert_public(raised.alert)

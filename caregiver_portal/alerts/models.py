@@ -6,14 +6,15 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.engine.default import DefaultExecutionContext
+from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym
 
 from caregiver_portal.accounts.models import User
 from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.models import Base, BigId
 from caregiver_portal.residents.models import Resident
 
-ALERT_KINDS = ("sos", "fall", "help", "health", "inactivity", "device")
+ALERT_KINDS = ("sos", "fall", "help", "health", "inactivity", "device", "no_checkin", "band_silent", "roll_call")
 ALERT_STATES = ("open", "accepted", "resolved", "cancelled")
 ACTIVE_STATES = ("open", "accepted")
 KIND_LABELS = {
@@ -23,8 +24,17 @@ KIND_LABELS = {
     "health": "健康异常",
     "inactivity": "长时间无数据",
     "device": "设备问题",
+    "no_checkin": "未平安打卡",
+    "band_silent": "手环失联",
+    "roll_call": "点名",
 }
 STATE_LABELS = {"open": "待接单", "accepted": "已接单", "resolved": "已处理", "cancelled": "已取消"}
+
+
+def _received_at(context: DefaultExecutionContext) -> datetime:
+    """An alert whose time of occurrence nobody gave occurred when it was received."""
+    received: datetime = context.get_current_parameters()["received_at"]
+    return received
 
 
 class Alert(Base):
@@ -35,6 +45,7 @@ class Alert(Base):
         UniqueConstraint("source_device_id", "client_event_id", name="uq_alert_device_event"),
         Index("ix_alerts_site_state", "site_id", "state"),
         Index("ix_alerts_dedupe", "kind", "dedupe_key"),
+        Index("ix_alerts_site_occurred", "site_id", "occurred_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
@@ -47,10 +58,16 @@ class Alert(Base):
     wristband_id: Mapped[int | None] = mapped_column(ForeignKey("wristbands.id"))
     source_device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))
     client_event_id: Mapped[str | None] = mapped_column(String(100))
-    occurred_at: Mapped[datetime | None] = mapped_column(default=None)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    """When the portal stored the alert."""
+    occurred_at: Mapped[datetime] = mapped_column(default=_received_at)
+    """When it happened: the button press or fall the device reports (never after ``received_at``), or when
+    the portal found it. Waits, escalation deadlines and report figures count from here."""
+    created_at: Mapped[datetime] = synonym("received_at")
+    """The former name of ``received_at`` (the column was renamed in migration 0016)."""
     accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     accepted_at: Mapped[datetime | None] = mapped_column(default=None)
+    arrived_at: Mapped[datetime | None] = mapped_column(default=None)  # the acceptor marked 已到达
     resolved_at: Mapped[datetime | None] = mapped_column(default=None)
     cancelled_at: Mapped[datetime | None] = mapped_column(default=None)
     outcome: Mapped[str] = mapped_column(Text, default="")

@@ -24,6 +24,7 @@ class AlertCreate(BaseModel):
     wristband: str | None = Field(default=None, max_length=64, pattern=BAND_ADDRESS)
     resident_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     occurred_at: DeviceTimestamp | None = None
+    """When the button was pressed (a call held offline keeps it); the receipt time when left out."""
     details: dict[PlainText, DetailValue] = Field(default_factory=dict, max_length=20)
 
 
@@ -36,7 +37,12 @@ class AlertPublic(BaseModel):
     state: str
     emergency: bool
     place: str
+    occurred_at: datetime
+    """When it happened (the press), as the device reported it; waits and deadlines count from here."""
+    received_at: datetime
+    """When the portal received it."""
     created_at: datetime
+    """The same as ``received_at`` (kept for devices written before the press time was kept)."""
     accepted_by: str | None
     accepted_at: datetime | None
     resolved_at: datetime | None

@@ -16,8 +16,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from caregiver_portal.accounts.models import Device, User
+from caregiver_portal.accounts.models import Device, Site, User
 from caregiver_portal.alerts.models import ACTIVE_STATES, KIND_LABELS, Alert, AlertEvent
+from caregiver_portal.alerts.press_time import delivery_note, press_time
 from caregiver_portal.alerts.timeline import add_timeline, timeline_entry
 from caregiver_portal.bands.models import Wristband
 from caregiver_portal.core.errors import InvalidTransition, NotFound
@@ -25,6 +26,7 @@ from caregiver_portal.core.uow import insert_once, transactional
 from caregiver_portal.escalation import deadlines
 from caregiver_portal.notifications.outbox import enqueue_follow_up
 from caregiver_portal.residents.models import Resident
+from caregiver_portal.roster.service import site_zone
 
 EMERGENCY_KINDS = frozenset({"sos", "fall"})
 ALERT_LOCK = {"key_share": True}
@@ -117,7 +119,9 @@ def raise_alert(*, session: Session, device: Device, client_event_id: str, kind:
                 details: dict[str, Any] | None = None) -> RaisedAlert:
     """Store a device's alert once per ``client_event_id`` and timeline it.
 
-    A concurrent duplicate insert is caught by the unique constraint and answered with the stored alert.
+    ``occurred_at`` is when it was pressed (see :func:`~caregiver_portal.alerts.press_time.press_time`);
+    ``now`` is stored as ``received_at``. A concurrent duplicate insert is caught by the unique constraint
+    and answered with the stored alert.
     """
     if device.last_seen_at is None or device.last_seen_at < now:
         device.last_seen_at = now  # the bridge-silence rule reads this
@@ -149,14 +153,16 @@ def raise_alert(*, session: Session, device: Device, client_event_id: str, kind:
         site_id=device.site_id, kind=kind, emergency=kind in EMERGENCY_KINDS if emergency is None else emergency,
         state="open", place=_place_for(resident, device, details), details=details,
         resident_id=resident.id if resident else None, wristband_id=wristband.id if wristband else None,
-        source_device_id=device.id, client_event_id=client_event_id, occurred_at=occurred_at, created_at=now,
-        dedupe_key=key,
+        source_device_id=device.id, client_event_id=client_event_id, occurred_at=press_time(occurred_at, now),
+        received_at=now, dedupe_key=key,
     )
     alert, created = insert_once(session, alert,
                                  lambda: find_by_event(session, device=device, client_event_id=client_event_id))
     if not created:
         return RaisedAlert(alert, duplicate=True)
-    open_alert(session, alert, now=now, device=device, message=f"{device.name} 发出{label}")
+    late = delivery_note(kind, alert.occurred_at, now, site_zone(session.get(Site, device.site_id)))
+    message = f"{device.name} 发出{label}" + (f"（{late}）" if late else "")
+    open_alert(session, alert, now=now, device=device, message=message)
     return RaisedAlert(alert, duplicate=False)
 
 
@@ -205,6 +211,18 @@ def accept_alert(*, session: Session, alert_id: int, user: User, now: datetime) 
 
 
 @transactional
+def mark_arrived(*, session: Session, alert_id: int, user: User, now: datetime) -> Alert:
+    """Someone who came for an accepted alert is with the resident (已到达); marking it again changes nothing."""
+    alert = get_alert(session, alert_id, for_update=True)
+    if alert.state != "accepted":
+        raise InvalidTransition(f"alert {alert_id} is {alert.state}, not accepted")
+    if alert.arrived_at is None:
+        alert.arrived_at = now
+        add_timeline(session, alert, type="arrived", now=now, user=user, message=f"{user.display_name} 已到达")
+    return alert
+
+
+@transactional
 def resolve_alert(*, session: Session, alert_id: int, user: User, outcome: str, now: datetime) -> Alert:
     """Close an accepted (or still open) alert with an outcome note."""
     alert = get_alert(session, alert_id, for_update=True)
@@ -246,17 +264,20 @@ def active_alerts(session: Session, *, site_id: int | None) -> list[Alert]:
     query = select(Alert).where(Alert.state.in_(("open", "accepted")))
     if site_id is not None:
         query = query.where(Alert.site_id == site_id)
-    alerts = list(session.scalars(query.order_by(Alert.created_at)))
+    alerts = list(session.scalars(query.order_by(Alert.occurred_at)))
     return sorted(alerts, key=alert_priority)
 
 
 def alert_priority(alert: Alert) -> tuple[int, int, datetime]:
-    """Sort key: unaccepted before accepted, emergencies first, then by age."""
-    return (0 if alert.state == "open" else 1, 0 if alert.emergency else 1, alert.created_at)
+    """Sort key: unaccepted before accepted, emergencies first, then by age (from the press)."""
+    return (0 if alert.state == "open" else 1, 0 if alert.emergency else 1, alert.occurred_at)
 
 
 def alert_public(alert: Alert) -> dict[str, Any]:
-    """The alert as devices see it: no health values, the acceptor's display name only."""
+    """The alert as devices see it: no health values, the acceptor's display name only.
+
+    ``created_at`` repeats ``received_at`` for devices written before the press time was kept.
+    """
     return {
         "id": alert.id,
         "kind": alert.kind,
@@ -264,7 +285,9 @@ def alert_public(alert: Alert) -> dict[str, Any]:
         "state": alert.state,
         "emergency": alert.emergency,
         "place": alert.place,
-        "created_at": alert.created_at.isoformat(),
+        "occurred_at": alert.occurred_at.isoformat(),
+        "received_at": alert.received_at.isoformat(),
+        "created_at": alert.received_at.isoformat(),
         "accepted_by": alert.accepted_by.display_name if alert.accepted_by else None,
         "accepted_at": alert.accepted_at.isoformat() if alert.accepted_at else None,
         "resolved_at": alert.resolved_at.isoformat() if alert.resolved_at else None,

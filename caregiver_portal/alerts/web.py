@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Header, Request
@@ -12,19 +13,35 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 from caregiver_portal.accounts.deps import CurrentUser, current_user, optional_user, visible_site_id
 from caregiver_portal.accounts.models import User
 from caregiver_portal.alerts import service as alert_service
+from caregiver_portal.alerts.card import CardView, card_views
 from caregiver_portal.alerts.live import BoardEvent, fetch_events_after
 from caregiver_portal.alerts.models import KIND_LABELS, STATE_LABELS, Alert
-from caregiver_portal.core.clock import utcnow
+from caregiver_portal.core.clock import CHINA_TIME, utcnow
 from caregiver_portal.core.csrf import csrf_token, require_csrf
 from caregiver_portal.core.deps import PortalState, SessionDep, StateDep
 from caregiver_portal.core.errors import NotFound
 from caregiver_portal.core.live import board_stream
 from caregiver_portal.core.schemas import PlainText
 from caregiver_portal.core.templating import templates
+from caregiver_portal.escalation.config import policies_for
 
 router = APIRouter()
 templates.env.globals["KIND_LABELS"] = KIND_LABELS
 templates.env.globals["STATE_LABELS"] = STATE_LABELS
+
+
+
+
+def clock(value: datetime) -> str:
+    """A time of today as the card shows it ("08:34:05", China time)."""
+    return value.astimezone(CHINA_TIME).strftime("%H:%M:%S")
+
+
+templates.env.filters["clock"] = clock
+
+
+def _cards(session: SessionDep, state: PortalState, alerts: list[Alert]) -> dict[int, CardView]:
+    return card_views(session, alerts, policies=policies_for(state.settings), zone=CHINA_TIME)
 
 
 def _visible_alert(session: SessionDep, user: User, alert_id: int) -> Alert:
@@ -42,26 +59,29 @@ def home() -> Response:
 
 
 @router.get("/board", response_class=HTMLResponse, include_in_schema=False)
-def board(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+def board(request: Request, user: CurrentUser, session: SessionDep, state: StateDep) -> Response:
     """The live alert board of the user's site."""
     alerts = alert_service.active_alerts(session, site_id=visible_site_id(user))
     return templates.TemplateResponse(request, "board.html", {"user": user, "alerts": alerts,
+                                                              "cards": _cards(session, state, alerts),
                                                               "csrf": csrf_token(request), "now": utcnow()})
 
 
 @router.get("/board/alerts/{alert_id}/card", response_class=HTMLResponse, include_in_schema=False)
-def alert_card(request: Request, alert_id: int, user: CurrentUser, session: SessionDep) -> Response:
+def alert_card(request: Request, alert_id: int, user: CurrentUser, session: SessionDep, state: StateDep) -> Response:
     """One alert card (HTML fragment), fetched by the board when the alert changes."""
     alert = _visible_alert(session, user, alert_id)
     return templates.TemplateResponse(request, "_alert_card.html", {"alert": alert, "user": user,
+                                                                    "cards": _cards(session, state, [alert]),
                                                                     "csrf": csrf_token(request), "now": utcnow()})
 
 
 @router.get("/alerts/{alert_id}", response_class=HTMLResponse, include_in_schema=False)
-def alert_detail(request: Request, alert_id: int, user: CurrentUser, session: SessionDep) -> Response:
+def alert_detail(request: Request, alert_id: int, user: CurrentUser, session: SessionDep, state: StateDep) -> Response:
     """One alert with its full timeline."""
     alert = _visible_alert(session, user, alert_id)
     return templates.TemplateResponse(request, "alert.html", {"alert": alert, "user": user,
+                                                              "card": _cards(session, state, [alert])[alert.id],
                                                               "csrf": csrf_token(request), "now": utcnow()})
 
 
@@ -80,6 +100,12 @@ def _act(request: Request, session: SessionDep, user: User, alert_id: int, chang
 def accept(request: Request, alert_id: int, user: CurrentUser, session: SessionDep) -> Response:
     """The signed-in user accepts the alert."""
     return _act(request, session, user, alert_id, alert_service.accept_alert)
+
+
+@router.post("/alerts/{alert_id}/arrived", dependencies=[Depends(require_csrf)], include_in_schema=False)
+def arrived(request: Request, alert_id: int, user: CurrentUser, session: SessionDep) -> Response:
+    """The signed-in user is with the resident (已到达): the arrival timer stops."""
+    return _act(request, session, user, alert_id, alert_service.mark_arrived)
 
 
 @router.post("/alerts/{alert_id}/resolve", dependencies=[Depends(require_csrf)], include_in_schema=False)

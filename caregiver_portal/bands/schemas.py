@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from caregiver_portal.core.schemas import MeasuredAt, PlainText
 
 MAX_BANDS_PER_REPORT = 2000
+MAX_UNKNOWN_PER_REPORT = 500
 BAND_ADDRESS = r"^[0-9A-Za-z:\-]+$"  # a MAC address (Linux) or a UUID (macOS)
 RADIO = r"^(adapter(:[0-9A-Za-z_\-]{1,20})?|proxy:[^\x00-\x1f\x7f]{1,70})$"
 """Which radio heard a band: the bridge's adapter (``adapter``, ``adapter:hci0``) or an ESPHome proxy."""
@@ -77,3 +79,28 @@ class WristbandPublic(BaseModel):
     resident_id: int | None
     label: str
 
+
+
+class UnknownBandIn(BaseModel):
+    """A band or button a bridge hears that is not registered at its site."""
+
+    model_config = ConfigDict(extra="forbid")
+    address: str = Field(min_length=1, max_length=64, pattern=BAND_ADDRESS)
+    kind: Literal["anxin", "bthome", "mibeacon", "itag", "hrs"]
+    """What it looks like from its advertisement (the scheme to enrol it with)."""
+    name: PlainText | None = Field(default=None, max_length=100)
+    """Advertised local name."""
+    rssi: StrictInt | None = Field(default=None, ge=-2**31, le=2**31 - 1,
+                                   description="dBm; outside -127..20 it is stored as unknown")
+    radio: PlainText | None = Field(default=None, max_length=80, pattern=RADIO)
+    last_seen_at: MeasuredAt
+    pressed_at: MeasuredAt | None = None
+    """When the bridge last heard a press from it (a new event frame); null: not since the bridge started."""
+
+
+class UnknownBandsResult(BaseModel):
+    """How an unknown-bands report was taken."""
+
+    stored: int
+    registered: list[str]
+    """Reported addresses that are registered at the site now: fetch their keys (``GET /bands/keys``)."""

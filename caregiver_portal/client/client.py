@@ -92,6 +92,17 @@ class PortalClient:
         return self.submit(f"/api/v1/alerts/by-event/{event_id}/cancel", {"reason": reason},
                            event_id=f"cancel-{event_id}"[:100], priority=Priority.EMERGENCY)
 
+    def check_in(self, *, event_id: str | None = None, wristband: str | None = None, resident_id: int | None = None,
+                 occurred_at: datetime | None = None, radio: str | None = None) -> str:
+        """Store a daily check-in (平安打卡): a band's double press (``wristband``, heard by ``radio``) or 我今天很好
+        at a kiosk (``resident_id``); ``POST /api/v1/checkins``. Returns its event id at once."""
+        event_id = event_id or uuid.uuid4().hex
+        body: dict[str, Any] = {"event_id": event_id}
+        optional = {"wristband": wristband, "resident_id": resident_id, "radio": radio,
+                    "occurred_at": occurred_at.isoformat() if occurred_at else None}
+        body.update({key: value for key, value in optional.items() if value is not None})
+        return self.submit("/api/v1/checkins", body, event_id=event_id)
+
     def post_readings(self, readings: Sequence[dict[str, Any]], *, batch_id: str | None = None) -> str:
         """Store a batch of readings in the outbox (after every other kind of request); returns its batch id."""
         batch_id = batch_id or uuid.uuid4().hex
@@ -183,6 +194,13 @@ class PortalClient:
         battery_percent, radio, suspicious, suspicious_radio}]``. Not stored in the outbox (only the latest
         state matters); raises PortalUnavailable / RequestRejected when the portal cannot take it."""
         answer = self._post_now("/api/v1/bands/status", [_band_status_json(band) for band in bands])
+        return answer if isinstance(answer, dict) else {}
+
+    def report_unknown_bands(self, bands: Sequence[dict[str, Any]]) -> dict[str, Any]:
+        """Send the unregistered bands the bridge hears now: ``[{address, kind, name, rssi, radio, last_seen_at,
+        pressed_at}]``. Not stored in the outbox; the answer ``{"stored", "registered"}`` lists the addresses
+        registered at the site meanwhile (fetch their keys)."""
+        answer = self._post_now("/api/v1/bands/unknown", [_unknown_band_json(band) for band in bands])
         return answer if isinstance(answer, dict) else {}
 
     def nearby_bands(self, *, within_s: int = 30, limit: int = 10) -> list[dict[str, Any]]:
@@ -295,3 +313,13 @@ def _band_status_json(band: dict[str, Any]) -> dict[str, Any]:
     return {"address": band["address"], "connected": bool(band.get("connected")), "last_seen_at": seen,
             "rssi": band.get("rssi"), "battery_percent": band.get("battery_percent"), "radio": band.get("radio"),
             "suspicious": int(band.get("suspicious") or 0), "suspicious_radio": band.get("suspicious_radio")}
+
+
+def _unknown_band_json(band: dict[str, Any]) -> dict[str, Any]:
+    return {"address": band["address"], "kind": band.get("kind"), "name": band.get("name"), "rssi": band.get("rssi"),
+            "radio": band.get("radio"), "last_seen_at": _iso(band.get("last_seen_at")),
+            "pressed_at": _iso(band.get("pressed_at"))}
+
+
+def _iso(moment: Any) -> Any:
+    return moment.isoformat() if isinstance(moment, datetime) else moment

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, create_engine, event
+from sqlalchemy import CursorResult, DateTime, Engine, Executable, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -76,3 +76,11 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     on error; the services it calls join it. For background jobs and scripts, which have no request."""
     with factory() as session, unit_of_work(session):
         yield session
+
+
+def rows_changed(session: Session, statement: Executable) -> int:
+    """Run an UPDATE or DELETE and return how many rows it changed."""
+    result = session.execute(statement)
+    if not isinstance(result, CursorResult):
+        raise TypeError("rows_changed takes an UPDATE or DELETE statement")
+    return int(result.rowcount)

@@ -3,14 +3,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Annotated
 
 from argon2 import PasswordHasher
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
 
+from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.live import EventHub
 from caregiver_portal.core.settings import PortalSettings
 
@@ -23,11 +25,15 @@ class PortalState:
     session_factory: sessionmaker[Session]
     hasher: PasswordHasher
     hub: EventHub
+    roll_call_hub: EventHub | None = None
+    """The live roll-call lists' hub (:mod:`caregiver_portal.roll_calls.live`)."""
+    clock: Callable[[], datetime] = field(default=utcnow)
+    """The time for sign-in sessions (aware UTC); tests pass a clock they move instead of waiting."""
 
 
 def get_state(request: Request) -> PortalState:
     """The app's shared state."""
-    return request.app.state.portal  # type: ignore[no-any-return]
+    return request.app.state.portal
 
 
 StateDep = Annotated[PortalState, Depends(get_state)]

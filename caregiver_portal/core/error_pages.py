@@ -10,6 +10,7 @@ becomes a 500 that says nothing about the code.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -48,7 +49,7 @@ def wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
 
 
-def error_answer(request: Request, status: int, detail: Any, *, headers: dict[str, str] | None = None) -> Response:
+def error_answer(request: Request, status: int, detail: Any, *, headers: Mapping[str, str] | None = None) -> Response:
     """The error as JSON ``{"detail": detail}``, or as a Chinese page for a browser."""
     if not wants_html(request):
         return JSONResponse({"detail": printable(detail)}, status_code=status, headers=headers)

@@ -3,7 +3,7 @@
 The alert services call :func:`start`, :func:`restart_for_accepted` and :func:`stop` in the
 transaction of the alert change; they need no policy, because the sweep works out the next
 deadline from the policy in force. A new row is due at once, so the first step (notify the
-grid "at once") fires on the next tick.
+grid "at once") fires on the next tick; deadlines count from the press (``Alert.occurred_at``).
 """
 
 from __future__ import annotations
@@ -19,8 +19,11 @@ from caregiver_portal.escalation.models import Escalation
 
 
 def start(session: Session, *, alert: Alert, now: datetime) -> Escalation:
-    """Begin escalating a new alert: phase open, anchored at its creation, due now."""
-    row = Escalation(alert_id=alert.id, phase="open", anchor_at=alert.created_at, fired=0, next_due_at=now,
+    """Begin escalating a new alert: phase open, anchored at its press (``occurred_at``), due now.
+
+    An alert that arrived late is therefore at once on the step it should be on (the sweep fires the
+    missed steps together, :func:`~caregiver_portal.escalation.policy.catch_up`)."""
+    row = Escalation(alert_id=alert.id, phase="open", anchor_at=alert.occurred_at, fired=0, next_due_at=now,
                      updated_at=now)
     session.add(row)
     return row
@@ -32,6 +35,8 @@ def restart_for_accepted(session: Session, *, alert: Alert, now: datetime) -> No
     if row is None:
         row = Escalation(alert_id=alert.id)
         session.add(row)
+    if row.phase == "open":
+        row.open_fired = row.fired or 0  # an arrival re-escalation goes on from the next open step
     row.phase, row.anchor_at, row.fired, row.next_due_at, row.updated_at = "accepted", now, 0, now, now
 
 

@@ -20,9 +20,11 @@ class Escalation(Base):
     __tablename__ = "escalations"
     alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id"), primary_key=True)
     phase: Mapped[str] = mapped_column(String(12), default="open")
-    anchor_at: Mapped[datetime]  # created_at while open, accepted_at once accepted
+    anchor_at: Mapped[datetime]  # the alert's occurred_at (press) while open, accepted_at once accepted
     fired: Mapped[int] = mapped_column(Integer, default=0)  # steps of this phase already carried out
     next_due_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
+    open_fired: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Steps of the open ladder fired before acceptance: where an arrival re-escalation goes on."""
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     alert: Mapped[Alert] = relationship()

@@ -1,6 +1,6 @@
 """Escalation policy: who is told about an alert, and when. Pure: time is passed in, never read.
 
-A policy has two ladders. The *open* ladder runs from the alert's creation until someone
+A policy has two ladders. The *open* ladder runs from the alert's press (``occurred_at``) until someone
 accepts it; the *accepted* ladder runs from acceptance until it is resolved (reminders).
 Each ladder is a list of steps at offsets from its anchor, optionally followed by repeats
 every ``repeat_every`` that notify everyone the ladder has reached so far (alarms latch).
@@ -13,7 +13,7 @@ regular step once but only the latest missed repeat (like APScheduler's ``coales
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Literal
@@ -31,6 +31,7 @@ class Audience(StrEnum):
     CONTACTS = "contacts"  # the resident's emergency contacts
     ADMINS = "admins"  # the site's admins
     ACCEPTOR = "acceptor"  # whoever accepted the alert
+    NEXT_STEP = "next_step"  # who the open ladder's next step (after the last one fired before acceptance) reaches
 
 
 @dataclass(frozen=True)
@@ -38,11 +39,15 @@ class Step:
     """One rung of a ladder."""
 
     after: timedelta
-    """Offset from the ladder's anchor (creation, or acceptance for reminders)."""
+    """Offset from the ladder's anchor (the press, or acceptance for reminders)."""
     audiences: frozenset[Audience]
     """Who is notified."""
     label: str
     """What the timeline and the bots call this step, e.g. "通知全站值班志愿者"."""
+    unless_arrived: bool = False
+    """Skipped once someone marked 已到达: an arrival check of the accepted ladder (a re-escalation)."""
+    urgent: bool = False
+    """Also phone or text everyone it reaches through the site's urgent channels (DING, SMS, voice call)."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,19 @@ class Ladder:
         return Step(after=self.steps[-1].after if self.steps else timedelta(0), audiences=audiences,
                     label="仍未处理，再次通知所有人")
 
+    def scaled(self, factor: float) -> Ladder:
+        """The same ladder with every offset and the repeat interval multiplied by ``factor``."""
+        if factor == 1.0:
+            return self
+        steps = tuple(replace(step, after=step.after * factor) for step in self.steps)
+        return Ladder(steps, self.repeat_every * factor if self.repeat_every is not None else None)
+
+    def next_audiences(self, fired: int) -> frozenset[Audience]:
+        """Who the step after ``fired`` steps reaches (the last step's people once all have fired)."""
+        if not self.steps:
+            return frozenset()
+        return self.steps[min(fired, len(self.steps) - 1)].audiences
+
 
 @dataclass(frozen=True)
 class Policy:
@@ -88,6 +106,17 @@ class Policy:
     def ladder(self, phase: Phase) -> Ladder:
         """The ladder of ``phase``."""
         return self.open if phase == "open" else self.accepted
+
+    def for_care(self, factor: float) -> Policy:
+        """This policy with the open ladder's waits multiplied by ``factor`` (a resident who needs more care)."""
+        return self if factor == 1.0 else replace(self, open=self.open.scaled(factor))
+
+
+def step_audiences(step: Step, open_ladder: Ladder, open_fired: int) -> frozenset[Audience]:
+    """The audiences of ``step`` with :attr:`Audience.NEXT_STEP` replaced by the people it stands for."""
+    if Audience.NEXT_STEP not in step.audiences:
+        return step.audiences
+    return (step.audiences - {Audience.NEXT_STEP}) | open_ladder.next_audiences(open_fired)
 
 
 @dataclass(frozen=True)
@@ -107,6 +136,8 @@ class DueStep:
     step: Step
     due_at: datetime
     repeat: bool
+    caught_up: bool = False
+    """True when it stands for several missed steps at once (:func:`catch_up`)."""
 
 
 @dataclass(frozen=True)
@@ -134,6 +165,23 @@ def due_steps(state: EscalationState, policy: Policy, now: datetime) -> Plan:
     upcoming = ladder.entry(number)
     next_due_at = state.anchor + upcoming[0] if upcoming is not None else None
     return Plan(tuple(due), number, next_due_at)
+
+
+def catch_up(plan: Plan) -> Plan:
+    """Several steps of the open ladder due at once on an alert's first sweep become one: the step the alert
+    should be on, telling everyone the missed steps would have told (alarms latch).
+
+    A call held offline for 200 s arrives with its 0 s, 60 s and 180 s steps due; one message per
+    bot naming everyone reads better than three in the same second, and the timeline says which
+    step it jumped to. The sweep applies this only before anything has fired (a late arrival);
+    after a portal outage each missed step still fires once.
+    """
+    if len(plan.due) < 2:
+        return plan
+    last = plan.due[-1]
+    audiences = frozenset().union(*(due.step.audiences for due in plan.due))
+    merged = replace(last, step=replace(last.step, audiences=audiences), caught_up=True)
+    return Plan((merged,), plan.fired, plan.next_due_at)
 
 
 def _last_due_repeat(ladder: Ladder, anchor: datetime, number: int, now: datetime, due: list[DueStep]) -> int:
@@ -171,25 +219,45 @@ def _step(seconds: float, label: str, *audiences: Audience) -> Step:
 
 
 A = Audience
+
+
+def arrival_then_remind(arrive_within: timedelta, resolve_within: timedelta = timedelta(hours=1)) -> Ladder:
+    """An accepted alert that needs someone on the spot: unless someone marked 已到达 within ``arrive_within``,
+    re-escalate to the next open step and tell the acceptor; remind when still unresolved after ``resolve_within``."""
+    minutes = int(arrive_within.total_seconds() // 60)
+    return Ladder((
+        Step(arrive_within, frozenset({A.ACCEPTOR, A.NEXT_STEP}),
+             f"接单 {minutes} 分钟仍未到达，通知下一级并提醒接单人", unless_arrived=True),
+        _step(resolve_within.total_seconds(), "已接单 1 小时仍未处理完，提醒接单人和网格员", A.ACCEPTOR, A.GRID_WORKER),
+    ), repeat_every=timedelta(minutes=30))
+
+
 REMIND_ACCEPTOR = Ladder((_step(30 * 60, "已接单 30 分钟仍未处理完，提醒接单人和网格员", A.ACCEPTOR, A.GRID_WORKER),),
                          repeat_every=timedelta(minutes=30))
 EMERGENCY = Policy("emergency", open=Ladder((
     _step(0, "通知本网格值班志愿者和网格员", A.GRID_VOLUNTEERS, A.GRID_WORKER),
     _step(60, "60 秒无人接单，通知全站值班志愿者和护理员", A.SITE_VOLUNTEERS, A.CAREGIVERS),
-    _step(180, "180 秒无人接单，通知紧急联系人和站点管理员", A.CONTACTS, A.ADMINS),
-), repeat_every=timedelta(minutes=2)), accepted=REMIND_ACCEPTOR)
+    replace(_step(180, "180 秒无人接单，通知紧急联系人和站点管理员", A.CONTACTS, A.ADMINS), urgent=True),
+), repeat_every=timedelta(minutes=2)), accepted=arrival_then_remind(timedelta(minutes=15)))
 STANDARD = Policy("standard", open=Ladder((
     _step(0, "通知本网格值班志愿者", A.GRID_VOLUNTEERS),
     _step(10 * 60, "10 分钟无人接单，通知全站值班志愿者", A.SITE_VOLUNTEERS),
     _step(30 * 60, "30 分钟无人接单，通知网格员", A.GRID_WORKER),
 ), repeat_every=timedelta(minutes=30)), accepted=REMIND_ACCEPTOR)
+WELFARE = Policy("welfare", open=Ladder((
+    _step(0, "通知本网格值班志愿者和网格员", A.GRID_VOLUNTEERS, A.GRID_WORKER),
+    _step(10 * 60, "10 分钟无人接单，通知全站值班志愿者", A.SITE_VOLUNTEERS),
+    _step(30 * 60, "30 分钟无人接单，通知护理员和站点管理员", A.CAREGIVERS, A.ADMINS),
+), repeat_every=timedelta(minutes=30)), accepted=arrival_then_remind(timedelta(minutes=30)))
+"""A welfare check (a missed check-in, a silent band): someone must go and see, and say so."""
 DEVICE = Policy("device", open=Ladder((
     _step(0, "通知站点管理员和网格员", A.ADMINS, A.GRID_WORKER),
     _step(30 * 60, "30 分钟无人处理，通知护理员", A.CAREGIVERS),
 ), repeat_every=timedelta(hours=1)), accepted=REMIND_ACCEPTOR)
 
 DEFAULT_POLICIES = PolicySet(
-    policies={p.name: p for p in (EMERGENCY, STANDARD, DEVICE)},
+    policies={p.name: p for p in (EMERGENCY, STANDARD, WELFARE, DEVICE)},
     by_kind={"sos": "emergency", "fall": "emergency", "help": "standard", "health": "standard",
-             "inactivity": "standard", "device": "device"},
+             "inactivity": "standard", "device": "device", "no_checkin": "welfare", "band_silent": "welfare",
+             "roll_call": "standard"},
 )

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from caregiver_portal.accounts.models import Site, User, UserGrid
 from caregiver_portal.alerts.models import Alert
 from caregiver_portal.escalation.policy import Audience
+from caregiver_portal.notifications.calls import Callee
 from caregiver_portal.notifications.models import NotificationChannel
 from caregiver_portal.residents.models import EmergencyContact, Resident
 from caregiver_portal.roster.service import available_user_ids
@@ -113,9 +114,9 @@ class Directory:
                 route.mentions += [user.phone for user in targets if user.phone]
                 route.names += [user.display_name for user in targets]
         for contact in recipients.contacts:
-            channel = book.channel(contact.channel_id) if contact.channel_id else None
-            if channel is not None:
-                route = routes.setdefault(channel.id, Route(channel))
+            bot = book.channel(contact.channel_id) if contact.channel_id else None
+            if bot is not None:
+                route = routes.setdefault(bot.id, Route(bot))
                 route.mentions += [contact.phone] if contact.phone else []
                 route.names.append(f"{contact.relation} {contact.name}")
                 route.contact_ids.append(contact.id)
@@ -162,6 +163,12 @@ def _belongs(user: User, audience: Audience, grid_id: int | None, book: _SiteBoo
         case Audience.ADMINS:
             return user.role == "admin"
     return False
+
+
+def callees(recipients: Recipients) -> list[Callee]:
+    """Everyone a step reaches who has a phone, for urgent calls: staff by name, contacts by relation and name."""
+    people = [Callee(user.display_name, user.phone) for user in recipients.users if user.phone]
+    return people + [Callee(f"{c.relation} {c.name}".strip(), c.phone) for c in recipients.contacts if c.phone]
 
 
 def describe(recipients: Recipients, routes: list[Route]) -> str:

@@ -17,13 +17,25 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from caregiver_portal.alerts.models import ACTIVE_STATES, Alert
+from caregiver_portal.alerts.press_time import duration_words
 from caregiver_portal.alerts.timeline import add_timeline
 from caregiver_portal.core.db import transaction
 from caregiver_portal.escalation.deadlines import claim_due
 from caregiver_portal.escalation.models import Escalation
-from caregiver_portal.escalation.policy import DueStep, EscalationState, PolicySet, due_steps
-from caregiver_portal.escalation.recipients import FALLBACK_AUDIENCES, Directory, describe
+from caregiver_portal.escalation.policy import (
+    Audience,
+    DueStep,
+    EscalationState,
+    Phase,
+    PolicySet,
+    catch_up,
+    due_steps,
+    step_audiences,
+)
+from caregiver_portal.escalation.recipients import FALLBACK_AUDIENCES, Directory, callees, describe
+from caregiver_portal.notifications.calls import enqueue_calls
 from caregiver_portal.notifications.outbox import enqueue
+from caregiver_portal.residents.care import escalation_factor
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_FAILURE = timedelta(seconds=15)
@@ -95,34 +107,47 @@ def advance(session: Session, row: Escalation, alert: Alert | None, *, policies:
     if alert is None or alert.state not in ACTIVE_STATES:
         session.delete(row)
         return 0
-    phase = "open" if alert.state == "open" else "accepted"
+    phase: Phase = "open" if alert.state == "open" else "accepted"
     if row.phase != phase:  # repair a row left behind by an interrupted state change
-        row.phase, row.anchor_at, row.fired = phase, alert.accepted_at or alert.created_at, 0
-    policy = policies.for_alert(alert.kind, alert.emergency)
+        row.phase, row.anchor_at, row.fired = phase, alert.accepted_at or alert.occurred_at, 0
+    care_level = alert.resident.care_level if alert.resident is not None else None
+    policy = policies.for_alert(alert.kind, alert.emergency).for_care(escalation_factor(care_level))
     plan = due_steps(EscalationState(phase, row.anchor_at, row.fired), policy, now)
+    if phase == "open" and row.fired == 0:  # a late arrival's first sweep goes straight to the step it should be on
+        plan = catch_up(plan)
+    fired = 0
     for due in plan.due:
-        fire_step(session, alert, due, phase=phase, directory=directory, now=now)
+        if due.step.unless_arrived and alert.arrived_at is not None:
+            continue  # someone is with the resident: no re-escalation
+        audiences = step_audiences(due.step, policy.open, row.open_fired or 0)
+        fire_step(session, alert, due, phase="open" if due.step.unless_arrived else phase, directory=directory,
+                  now=now, audiences=audiences)
+        fired += 1
     row.fired, row.next_due_at, row.updated_at = plan.fired, plan.next_due_at, now
-    return len(plan.due)
+    return fired
 
 
 def fire_step(session: Session, alert: Alert, due: DueStep, *, phase: str, directory: Directory,
-              now: datetime) -> None:
-    """Timeline one step and queue its bot messages."""
-    recipients = directory.resolve(alert, due.step.audiences)
+              now: datetime, audiences: frozenset[Audience] | None = None) -> None:
+    """Timeline one step and queue its bot messages (``audiences``: the step's, resolved; default its own)."""
+    recipients = directory.resolve(alert, due.step.audiences if audiences is None else audiences)
     label = due.step.label
     if recipients.empty:
         recipients = directory.resolve(alert, FALLBACK_AUDIENCES)
         label += "（本级无人可通知，改为通知全站值班人员和管理员）"
     routes = directory.routes(alert, recipients)
     number = "再次" if due.repeat else f"第{due.number + 1}级"
+    if due.caught_up:
+        number += f"（距发生已 {duration_words(now - alert.occurred_at)}，直接升到这一级）"
     add_timeline(session, alert, type="escalated" if phase == "open" else "reminded", now=now,
                  message=f"{number}：{label}")
     add_timeline(session, alert, type="notified", now=now, message=describe(recipients, routes))
-    waited_s = int((now - alert.created_at).total_seconds())
+    waited_s = int((now - alert.occurred_at).total_seconds())
     called = recipients.names()
     for route in routes:
         payload = {"step": label, "number": due.number, "repeat": due.repeat, "mentions": route.mentions,
                    "waited_s": waited_s, "called": called}
         enqueue(session, alert=alert, channel_id=route.channel.id, event="alarm" if phase == "open" else "reminder",
                 payload=payload, now=now)
+    if due.step.urgent and not due.repeat:
+        enqueue_calls(session, alert=alert, callees=callees(recipients), step=label, now=now)

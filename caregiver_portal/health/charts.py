@@ -13,7 +13,6 @@ from sqlalchemy import ColumnElement, Integer, cast, func, select
 from sqlalchemy.orm import Session
 
 from caregiver_portal.alerts.models import KIND_LABELS, Alert
-from caregiver_portal.bands.models import Wristband
 from caregiver_portal.core.clock import CHINA_TIME
 from caregiver_portal.health.models import Reading
 
@@ -162,17 +161,17 @@ def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     return ticks
 
 
-def _seconds_since(session: Session, start: datetime) -> ColumnElement[float]:
+def _seconds_since(session: Session, start: datetime) -> ColumnElement[float] | ColumnElement[int]:
     """Seconds from ``start`` to each reading, computed by the database (SQLite stores naive UTC text)."""
     if session.get_bind().dialect.name == "postgresql":
         return func.extract("epoch", Reading.measured_at) - start.timestamp()
     return cast(func.strftime("%s", Reading.measured_at), Integer) - int(start.timestamp())
 
 
-def _kind_series(session: Session, band_ids: list[int], start: datetime, end: datetime,
+def _kind_series(session: Session, resident_id: int, start: datetime, end: datetime,
                  step: timedelta) -> dict[str, tuple[dict[int, float], Summary | None]]:
     """Per kind: bucket averages and a summary, aggregated in the database (raw rows can be ~30,000 a day)."""
-    window = (Reading.wristband_id.in_(band_ids), Reading.measured_at >= start, Reading.measured_at <= end)
+    window = (Reading.resident_id == resident_id, Reading.measured_at >= start, Reading.measured_at <= end)
     bucket = func.floor(_seconds_since(session, start) / step.total_seconds())
     rows = session.execute(select(Reading.kind, bucket, func.avg(Reading.value), func.count(),
                                   func.min(Reading.value), func.max(Reading.value))
@@ -199,11 +198,11 @@ def _kind_series(session: Session, band_ids: list[int], start: datetime, end: da
 
 
 def resident_charts(session: Session, *, resident_id: int, window: str, now: datetime) -> list[Chart]:
-    """One chart per reading kind for the resident's paired wristbands over ``window`` ("24h" or "7d")."""
+    """One chart per reading kind over ``window`` ("24h" or "7d"): the readings taken while the resident wore
+    a band (a band given to someone else since keeps its history here)."""
     length, step = WINDOWS[window]
     start = now - length
-    band_ids = list(session.scalars(select(Wristband.id).where(Wristband.resident_id == resident_id)))
-    series = _kind_series(session, band_ids, start, now, step) if band_ids else {k: ({}, None) for k in KINDS}
-    alerts = [(a.created_at, KIND_LABELS.get(a.kind, a.kind)) for a in session.scalars(
-        select(Alert).where(Alert.resident_id == resident_id, Alert.created_at >= start, Alert.created_at <= now))]
+    series = _kind_series(session, resident_id, start, now, step)
+    alerts = [(a.occurred_at, KIND_LABELS.get(a.kind, a.kind)) for a in session.scalars(
+        select(Alert).where(Alert.resident_id == resident_id, Alert.occurred_at >= start, Alert.occurred_at <= now))]
     return [build_chart(kind, *series[kind], alerts, start=start, end=now, step=step) for kind in KINDS]

@@ -75,8 +75,8 @@ def ingest_batch(*, session: Session, device: Device, batch_id: str, readings: l
         if reading["kind"] in HEALTH_KINDS and band.resident is not None and not band.resident.health_consent:
             withheld += 1
             continue
-        rows.append({"wristband_id": band.id, "kind": reading["kind"], "value": reading["value"],
-                     "measured_at": reading["measured_at"]})
+        rows.append({"wristband_id": band.id, "resident_id": band.resident_id, "kind": reading["kind"],
+                     "value": reading["value"], "measured_at": reading["measured_at"]})
     alerts = 0
     if rows:
         session.execute(insert(Reading), rows)
@@ -86,6 +86,10 @@ def ingest_batch(*, session: Session, device: Device, batch_id: str, readings: l
     session.add(ReadingBatch(device_id=device.id, batch_id=batch_id, count=len(rows), rejected=rejected.total(),
                              rejected_by_kind=by_kind, withheld=withheld, received_at=now))
     return IngestResult(len(rows), rejected.total(), False, tuple(sorted(unknown)), by_kind, alerts, withheld)
+
+
+WORN_KINDS = frozenset({"heart_rate", "spo2"})
+"""Readings a band only takes on a wrist: they move ``wristbands.last_worn_at`` (silent-band rules)."""
 
 
 def acceptable(reading: dict[str, Any], now: datetime) -> bool:
@@ -100,3 +104,5 @@ def _note_latest(band: Wristband, reading: dict[str, Any]) -> None:
         band.last_seen_at = measured_at
         if reading["kind"] == "battery":
             band.battery_percent = int(reading["value"])
+    if reading["kind"] in WORN_KINDS and (band.last_worn_at is None or measured_at > band.last_worn_at):
+        band.last_worn_at = measured_at

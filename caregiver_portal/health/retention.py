@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, delete, func, select, type_coerce
 from sqlalchemy.orm import Session, sessionmaker
 
-from caregiver_portal.core.db import UTCDateTime, transaction
+from caregiver_portal.core.db import UTCDateTime, rows_changed, transaction
 from caregiver_portal.health.models import Reading, ReadingRollup
 
 
@@ -59,13 +59,13 @@ def downsample_readings(*, factory: sessionmaker[Session], policy: RetentionPoli
             start = oldest.replace(minute=0, second=0, microsecond=0)
             end = min(start + timedelta(days=1), cutoff)
             written += _roll_up(session, start, end)
-            removed += session.execute(
+            removed += rows_changed(session,
                 delete(Reading).where(Reading.measured_at >= start, Reading.measured_at < end)
-                .execution_options(synchronize_session=False)).rowcount or 0
+                .execution_options(synchronize_session=False))
     with transaction(factory) as session:
-        expired = session.execute(
+        expired = rows_changed(session,
             delete(ReadingRollup).where(ReadingRollup.bucket_start < now - timedelta(days=policy.rollup_days))
-            .execution_options(synchronize_session=False)).rowcount or 0
+            .execution_options(synchronize_session=False))
     return RetentionReport(raw_rows_removed=removed, rollups_written=written, rollups_expired=expired)
 
 
@@ -73,16 +73,16 @@ def _roll_up(session: Session, start: datetime, end: datetime) -> int:
     bucket = _hour_bucket(session).label("bucket")
     groups = session.execute(
         select(Reading.wristband_id, Reading.kind, bucket, func.count(), func.min(Reading.value),
-               func.max(Reading.value), func.sum(Reading.value))
+               func.max(Reading.value), func.sum(Reading.value), func.min(Reading.resident_id))
         .where(Reading.measured_at >= start, Reading.measured_at < end)
         .group_by(Reading.wristband_id, Reading.kind, bucket)).all()
     existing = {(r.wristband_id, r.kind, r.bucket_start): r for r in session.scalars(
         select(ReadingRollup).where(ReadingRollup.bucket_start >= start, ReadingRollup.bucket_start < end))}
-    for band_id, kind, bucket_start, count, low, high, total in groups:
+    for band_id, kind, bucket_start, count, low, high, total, resident_id in groups:
         rollup = existing.get((band_id, kind, bucket_start))
         if rollup is None:
-            session.add(ReadingRollup(wristband_id=band_id, kind=kind, bucket_start=bucket_start, count=count,
-                                      minimum=low, maximum=high, total=total))
+            session.add(ReadingRollup(wristband_id=band_id, resident_id=resident_id, kind=kind,
+                                      bucket_start=bucket_start, count=count, minimum=low, maximum=high, total=total))
         else:
             rollup.count += count
             rollup.minimum = min(rollup.minimum, low)

@@ -87,7 +87,7 @@ def record_finding(session: Session, *, site_id: int, finding: Finding, place: s
     alert = Alert(site_id=site_id, kind=finding.kind, emergency=False, state="open", place=place,
                   details={"rule": finding.rule, "finding": finding.message, "episodes": {finding.rule: episode}},
                   resident_id=resident.id if resident else None, wristband_id=wristband.id if wristband else None,
-                  created_at=now, dedupe_key=key)
+                  occurred_at=min(finding.until, now) if finding.until else now, received_at=now, dedupe_key=key)
     session.add(alert)
     session.flush()
     open_alert(session, alert, now=now, message=finding.message)
@@ -133,7 +133,8 @@ def _evaluate_band(session: Session, band: Wristband, kinds: set[str], t: Thresh
     lookback = max(t.heart_rate_sustain, t.spo2_sustain) + t.max_gap
     samples = [Sample(kind, value, measured_at) for kind, value, measured_at in session.execute(
         select(Reading.kind, Reading.value, Reading.measured_at)
-        .where(Reading.wristband_id == band.id, Reading.kind.in_(kinds), Reading.measured_at >= earliest - lookback)
+        .where(Reading.wristband_id == band.id, Reading.resident_id.is_not_distinct_from(band.resident_id),
+               Reading.kind.in_(kinds), Reading.measured_at >= earliest - lookback)
         .order_by(Reading.measured_at))]
     resident = band.resident
     added = 0
@@ -154,19 +155,21 @@ def sweep_periodic_rules(*, factory: sessionmaker[Session], now: datetime) -> in
     added = 0
     with transaction(factory) as session:
         zones = {site.id: _zone(site.timezone) for site in session.scalars(select(Site))}
-        bands = list(session.scalars(select(Wristband).where(Wristband.resident_id.is_not(None),
-                                                             Wristband.last_seen_at.is_not(None))
+        bands = list(session.scalars(select(Wristband).where(Wristband.resident_id.is_not(None))
                                      .options(selectinload(Wristband.resident))))
         thresholds = thresholds_for(session, {band.resident_id for band in bands if band.resident_id})
         for band in bands:
+            if band.last_seen_at is None:
+                continue  # never heard from: nothing to measure silence from
             t = thresholds.get(band.resident_id or 0, DEFAULT_THRESHOLDS)
             finding = check_inactivity(band.last_seen_at, t, now, zones.get(band.site_id, _zone(DEFAULT_TIMEZONE)))
             if finding is not None:
                 added += _guarded(session, band.site_id, finding, band.resident.room if band.resident else band.label,
                                   now, resident=band.resident, wristband=band)
-        bridges = session.scalars(select(Device).where(Device.kind == "bridge", Device.revoked_at.is_(None),
-                                                       Device.last_seen_at.is_not(None)))
+        bridges = session.scalars(select(Device).where(Device.kind == "bridge", Device.revoked_at.is_(None)))
         for bridge in bridges:
+            if bridge.last_seen_at is None:
+                continue
             finding = check_bridge_silence(bridge.last_seen_at, now, name=bridge.name)
             if finding is not None:
                 added += _guarded(session, bridge.site_id, finding, bridge.name, now, subject_device=bridge)

@@ -10,6 +10,7 @@ from caregiver_portal.core.api import ERRORS, PREFIX, EventIdPath
 from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.deps import SessionDep
 from caregiver_portal.core.errors import NotFound
+from caregiver_portal.core.idempotency import claim_request, request_digest
 from caregiver_portal.orders import service as order_service
 from caregiver_portal.orders.catalog import list_items, picture_url
 from caregiver_portal.orders.models import GroceryOrder
@@ -35,11 +36,15 @@ def _order_for_event(session: SessionDep, device: KioskDep, event_id: str) -> Gr
 
 @router.post("/orders", status_code=201, response_model=OrderPlaced)
 def place_order(body: OrderCreate, device: KioskDep, session: SessionDep, response: Response) -> OrderPlaced:
-    """Place a grocery order. The same ``event_id`` sent again answers 200 with the stored order."""
+    """Place a grocery order. The same ``event_id`` sent again answers 200 with the stored order; with a different
+    body, 409 naming both digests."""
+    now = utcnow()
+    claim_request(session, device_id=device.id, kind="order", event_id=body.event_id, digest=request_digest(body),
+                  now=now)
     lines = [order_service.LineRequest(quantity=line.quantity, item_id=line.item_id, name=line.name, unit=line.unit)
              for line in body.items]
     placed = order_service.place_order(session=session, device=device, client_event_id=body.event_id,
-                                       resident_id=body.resident_id, lines=lines, note=body.note, now=utcnow())
+                                       resident_id=body.resident_id, lines=lines, note=body.note, now=now)
     if placed.duplicate:
         response.status_code = 200
     return OrderPlaced(**order_service.order_public(placed.order), event_id=body.event_id, duplicate=placed.duplicate)

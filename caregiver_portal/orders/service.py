@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from caregiver_portal.accounts.models import Device, User
+from caregiver_portal.core.db import rows_changed
 from caregiver_portal.core.errors import Forbidden, InvalidTransition, NotFound
 from caregiver_portal.core.uow import insert_once, transactional
 from caregiver_portal.orders.catalog import list_items, match_item
@@ -128,10 +129,10 @@ def get_order(session: Session, order_id: int, *, scope: Scope | None = None) ->
 
 def _move(session: Session, order: GroceryOrder, *, from_states: tuple[str, ...], values: dict[str, Any]) -> None:
     """Change the order's state only if nobody else changed it first (a compare-and-set UPDATE)."""
-    result = session.execute(update(GroceryOrder)
-                             .where(GroceryOrder.id == order.id, GroceryOrder.state.in_(from_states))
-                             .values(**values).execution_options(synchronize_session=False))
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    changed = rows_changed(session, update(GroceryOrder)
+                           .where(GroceryOrder.id == order.id, GroceryOrder.state.in_(from_states))
+                           .values(**values).execution_options(synchronize_session=False))
+    if changed != 1:
         session.refresh(order)
         raise InvalidTransition(f"订单现在是“{STATE_LABELS.get(order.state, order.state)}”，不能这样操作")
     session.refresh(order)

@@ -3,7 +3,7 @@ an order's history, and new orders placed by grid workers for a resident."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, Response
@@ -28,7 +28,7 @@ router = APIRouter(include_in_schema=False)
 CSRF = [Depends(require_csrf)]
 
 
-def _common() -> dict[str, object]:
+def _common() -> dict[str, Any]:
     return {"STATE_LABELS": order_service.STATE_LABELS, "picture_url": picture_url,
             "picture_url_for": lambda line: picture_url(line.item) if line.item else None,
             "estimated_total_fen": order_service.estimated_total_fen, "qty": order_service.format_quantity,

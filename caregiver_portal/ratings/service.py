@@ -43,8 +43,8 @@ def record_rating(*, session: Session, device: Device, client_event_id: str, tar
         return RatingResult(earlier, duplicate=True)
     model = _TARGET_MODELS.get(target_kind)
     if model is not None and target_id is not None:
-        target = session.get(model, target_id)
-        if target is None or target.site_id != device.site_id:
+        target_site = session.scalar(select(model.site_id).where(model.id == target_id))
+        if target_site != device.site_id:  # None: no such target
             raise NotFound("找不到要评价的服务")
     if resident_id is not None:
         resident_of_site(session, resident_id, device.site_id)

@@ -10,8 +10,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, SQLColumnExpression, select
 from sqlalchemy.orm import Session
 
 from caregiver_portal.activities.models import Activity, ActivitySignup
@@ -20,10 +21,12 @@ from caregiver_portal.core.clock import CHINA_TIME
 from caregiver_portal.orders.models import GroceryOrder
 from caregiver_portal.ratings.models import Rating
 from caregiver_portal.ratings.service import TARGET_LABELS
+from caregiver_portal.reports.stages import Stage, emergency_stages, stage_rows
 from caregiver_portal.reviews.rules import AlertTimes, accidental
 from caregiver_portal.reviews.service import review_items, times_of
 
 TARGETS_S = (60, 180)
+_Row = TypeVar("_Row", bound=tuple[Any, ...])
 TARGET_SHARES = {60: 0.985, 180: 0.99}
 """The British/European standard's 98.5% within 60 s, and the TEC code's 99% within 180 s."""
 ALARM_KINDS = ("sos", "fall")
@@ -100,6 +103,8 @@ class MonthReport:
     low_rated: tuple[LowRated, ...] = ()
     alarm_quality: AlarmQuality = AlarmQuality(0, 0)
     reviews: tuple[ReviewLine, ...] = ()
+    stages: tuple[Stage, ...] = ()
+    """Emergencies: time to accept, to arrive (已到达) and to resolve against their targets."""
 
 
 def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
@@ -110,7 +115,10 @@ def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
 
 
 def response_stats(rows: Sequence[tuple[datetime, datetime | None, datetime | None, str]]) -> ResponseStats:
-    """Stats over (created, accepted, resolved, state) rows; cancelled alerts (false alarms) are left out."""
+    """Stats over (occurred, accepted, resolved, state) rows; cancelled alerts (false alarms) are left out.
+
+    Every figure counts from the press (``occurred_at``), not from when a late call reached the portal.
+    """
     live = [r for r in rows if r[3] != "cancelled"]
     accept = [(a - c).total_seconds() for c, a, _r, _s in live if a is not None]
     resolve = [(r - c).total_seconds() for c, _a, r, _s in live if r is not None]
@@ -131,7 +139,7 @@ def alarm_quality(rows: Sequence[tuple[AlertTimes, bool, bool]]) -> AlarmQuality
 def _alarm_rows(session: Session, *, site_id: int | None, start: datetime,
                 end: datetime) -> list[tuple[AlertTimes, bool, bool]]:
     alarms = session.scalars(_site(select(Alert), Alert.site_id, site_id)
-                             .where(Alert.created_at >= start, Alert.created_at < end)
+                             .where(Alert.occurred_at >= start, Alert.occurred_at < end)
                              .where(Alert.emergency.is_(True) | Alert.kind.in_(ALARM_KINDS))).all()
     cancelled_ids = [alert.id for alert in alarms if alert.state == "cancelled"]
     by_staff = set(session.scalars(select(AlertEvent.alert_id).where(
@@ -163,7 +171,8 @@ def low_rated(ratings: Sequence[tuple[str, int | None, int, str]], labels: dict[
     return tuple(sorted(items, key=lambda i: (i.average, -i.count))[:limit])
 
 
-def _site(query, column, site_id: int | None):  # type: ignore[no-untyped-def]
+def _site(query: Select[_Row], column: SQLColumnExpression[int], site_id: int | None) -> Select[_Row]:
+    """``query`` narrowed to one site's rows, or unchanged for all sites."""
     return query if site_id is None else query.where(column == site_id)
 
 
@@ -185,9 +194,9 @@ def _target_labels(session: Session, keys: set[tuple[str, int | None]]) -> dict[
 def month_report(session: Session, *, site_id: int | None, year: int, month: int) -> MonthReport:
     """Compute the report of one month (China time) for one site (None: every site)."""
     start, end = month_bounds(year, month)
-    alerts = session.execute(_site(select(Alert.created_at, Alert.accepted_at, Alert.resolved_at, Alert.state,
+    alerts = session.execute(_site(select(Alert.occurred_at, Alert.accepted_at, Alert.resolved_at, Alert.state,
                                           Alert.emergency), Alert.site_id, site_id)
-                             .where(Alert.created_at >= start, Alert.created_at < end)).all()
+                             .where(Alert.occurred_at >= start, Alert.occurred_at < end)).all()
     orders = session.scalars(_site(select(GroceryOrder), GroceryOrder.site_id, site_id)
                              .where(GroceryOrder.created_at < end)
                              .where((GroceryOrder.created_at >= start) | (GroceryOrder.delivered_at >= start))).all()
@@ -223,7 +232,8 @@ def month_report(session: Session, *, site_id: int | None, year: int, month: int
         stars_by_kind={k: round(sum(v) / len(v), 2) for k, v in by_kind.items()},
         low_rated=low_rated(rows, _target_labels(session, {(k, i) for k, i, _, _ in rows})),
         alarm_quality=alarm_quality(_alarm_rows(session, site_id=site_id, start=start, end=end)),
-        reviews=_review_lines(session, site_id=site_id, start=start, end=end))
+        reviews=_review_lines(session, site_id=site_id, start=start, end=end),
+        stages=emergency_stages(session, site_id=site_id, start=start, end=end))
 
 
 def _pct(share: float | None) -> str:
@@ -268,7 +278,7 @@ def report_rows(report: MonthReport) -> list[tuple[str, str]]:
         ("满意率（4 星及以上）", _pct(report.satisfied_share)),
     ]
     rows += [(f"平均星级：{TARGET_LABELS.get(k, k)}", f"{v:.2f}") for k, v in sorted(report.stars_by_kind.items())]
-    return rows
+    return rows + stage_rows(report.stages)
 
 
 def _cell(text: str) -> str:

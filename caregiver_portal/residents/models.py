@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caregiver_portal.accounts.models import Site, User
@@ -29,6 +29,9 @@ class Resident(Base):
     # When the resident said yes or no to health-data consent; None: nobody has asked yet.
     consent_recorded_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    care_level: Mapped[int | None] = mapped_column(Integer, default=None)
+    """GB/T 42195-2022 grade, 0 能力完好 … 4 能力完全丧失 (``residents.care``); None: not assessed."""
+    lives_alone: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     site: Mapped[Site] = relationship()
 

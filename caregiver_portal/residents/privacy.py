@@ -19,6 +19,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from caregiver_portal.alerts.models import Alert
 from caregiver_portal.bands.models import Wristband
+from caregiver_portal.core.db import rows_changed
 from caregiver_portal.core.errors import NotFound
 from caregiver_portal.health.models import Reading, ReadingRollup
 from caregiver_portal.health.readings import HEALTH_KINDS
@@ -52,11 +53,8 @@ def export_resident(*, session: Session, resident_id: int) -> dict[str, Any]:
         raise NotFound(f"resident {resident_id} not found")
     residents = metadata.tables["residents"]
     export: dict[str, Any] = {"residents": _rows(session, residents, residents.c.id == resident_id)}
-    for table in _resident_tables():
+    for table in _resident_tables():  # readings too: each keeps the resident who wore the band then
         export[table.name] = _rows(session, table, table.c.resident_id == resident_id)
-    band_ids = select(Wristband.id).where(Wristband.resident_id == resident_id).scalar_subquery()
-    readings = metadata.tables["readings"]
-    export["readings"] = _rows(session, readings, readings.c.wristband_id.in_(band_ids))
     return export
 
 
@@ -73,14 +71,11 @@ def erase_resident(*, session: Session, resident_id: int) -> dict[str, int]:
     if resident is None:
         raise NotFound(f"resident {resident_id} not found")
     touched: dict[str, int] = {"notices (name removed)": _scrub_notices(session, resident.name)}
-    band_ids = list(session.scalars(select(Wristband.id).where(Wristband.resident_id == resident_id)))
-    if band_ids:
-        touched["readings"] = session.execute(delete(Reading).where(Reading.wristband_id.in_(band_ids))).rowcount
-    touched["alerts (anonymised)"] = session.execute(
+    touched["alerts (anonymised)"] = rows_changed(session,
         update(Alert).where(Alert.resident_id == resident_id)
-        .values(resident_id=None, place=ERASED_PLACE, details={})).rowcount
-    touched["wristbands (unpaired)"] = session.execute(
-        update(Wristband).where(Wristband.resident_id == resident_id).values(resident_id=None, label="")).rowcount
+        .values(resident_id=None, place=ERASED_PLACE, details={}))
+    touched["wristbands (unpaired)"] = rows_changed(session,
+        update(Wristband).where(Wristband.resident_id == resident_id).values(resident_id=None, label=""))
     for table in reversed(_resident_tables()):
         if table.name in ("alerts", "wristbands"):
             continue
@@ -91,13 +86,12 @@ def erase_resident(*, session: Session, resident_id: int) -> dict[str, int]:
 
 
 def forget_health_readings(*, session: Session, resident_id: int) -> int:
-    """Delete the health readings (raw and hourly) of the resident's wristbands, e.g. when they
+    """Delete the resident's health readings (raw and hourly, taken while they wore a band), e.g. when they
     withdraw consent; battery readings stay. Returns the rows deleted."""
-    band_ids = select(Wristband.id).where(Wristband.resident_id == resident_id).scalar_subquery()
     deleted = 0
     for model in (Reading, ReadingRollup):
-        deleted += session.execute(delete(model).where(model.wristband_id.in_(band_ids),
-                                                       model.kind.in_(HEALTH_KINDS))).rowcount
+        deleted += rows_changed(session, delete(model).where(model.resident_id == resident_id,
+                                                             model.kind.in_(HEALTH_KINDS)))
     return deleted
 
 
@@ -132,5 +126,5 @@ def _delete_with_children(session: Session, table: Table, condition: ColumnEleme
                         session.execute(update(child).where(column.in_(doomed)).values({column.name: None}))
                     else:
                         _delete_with_children(session, child, column.in_(doomed))
-    return int(session.execute(delete(table).where(condition)).rowcount)
+    return rows_changed(session, delete(table).where(condition))
 

@@ -9,12 +9,10 @@ item is unique per alert, so two portal processes opening the same one store it 
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import Select, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from caregiver_portal.accounts.models import User
@@ -22,10 +20,10 @@ from caregiver_portal.alerts.models import Alert
 from caregiver_portal.alerts.timeline import add_timeline
 from caregiver_portal.core.db import transaction
 from caregiver_portal.core.errors import InvalidTransition, NotFound
+from caregiver_portal.core.uow import insert_once, transactional
 from caregiver_portal.reviews.models import ReviewItem
 from caregiver_portal.reviews.rules import REVIEW_AFTER, REVIEW_REASON, AlertTimes, review_due, waited_seconds
 
-log = logging.getLogger(__name__)
 LOOKBACK = timedelta(days=2)
 """Emergencies this old are still checked (an outage of the ticker up to this long is caught up)."""
 
@@ -66,20 +64,19 @@ def open_due_reviews(*, factory: sessionmaker[Session], reads: sessionmaker[Sess
 
 def _open_once(session: Session, alert: Alert, *, now: datetime, after: timedelta) -> int:
     times = times_of(alert)
-    minutes = int(after.total_seconds())
-    reason = REVIEW_REASON if minutes == 180 else f"{minutes} 秒内无人接单"
-    try:
-        with session.begin_nested():
-            session.add(ReviewItem(alert_id=alert.id, site_id=alert.site_id, opened_at=now,
-                                   started_at=times.started_at, waited_s=waited_seconds(times), reason=reason))
-            add_timeline(session, alert, type="review", now=now, message=f"{reason}，已列入复盘，请管理员填写原因")
-            session.flush()
-    except IntegrityError:  # another portal process opened it first
-        log.info("review of alert %s already opened", alert.id)
+    seconds = int(after.total_seconds())
+    reason = REVIEW_REASON if seconds == 180 else f"{seconds} 秒内无人接单"
+    item = ReviewItem(alert_id=alert.id, site_id=alert.site_id, opened_at=now, started_at=times.started_at,
+                      waited_s=waited_seconds(times), reason=reason)
+    _, created = insert_once(session, item, lambda: session.scalar(select(ReviewItem)
+                                                                   .where(ReviewItem.alert_id == alert.id)))
+    if not created:  # another portal process opened it first
         return 0
+    add_timeline(session, alert, type="review", now=now, message=f"{reason}，已列入复盘，请管理员填写原因")
     return 1
 
 
+@transactional
 def close_review(*, session: Session, review_id: int, admin: User, reason: str, site_ids: Sequence[int],
                  now: datetime) -> ReviewItem:
     """An admin closes a review item with the reason the emergency waited (what was done about it)."""

@@ -13,7 +13,7 @@
   function priority(card) {
     const open = card.dataset.state === "open" ? 0 : 1;
     const emergency = card.dataset.emergency === "true" ? 0 : 1;
-    return [open, emergency, card.dataset.createdAt];
+    return [open, emergency, card.dataset.occurredAt];
   }
 
   function compare(a, b) {

@@ -96,7 +96,7 @@ def raise_help_request(*, session: Session, visit: Visit, user: User, now: datet
     alert = Alert(site_id=visit.site_id, kind="help", emergency=False, state="open", place=resident.room,
                   details={"visit_id": visit.id, "needs": list(visit.needs), "note": visit.note[:200],
                            "raised_by": user.display_name},
-                  resident_id=resident.id, created_at=now)
+                  resident_id=resident.id, occurred_at=now, received_at=now)
     session.add(alert)
     session.flush()
     open_alert(session, alert, now=now, message=f"{user.display_name} 走访时发现需求：{needs}")

@@ -40,7 +40,7 @@ def new_visit(request: Request, user: StaffUser, session: SessionDep, scope: Sco
     """The few-taps visit form; residents not visited for longest come first."""
     residents = list(session.scalars(scope.filter_residents(select(Resident)).order_by(Resident.room)))
     last = dict(session.execute(select(Visit.resident_id, func.max(Visit.visited_at))
-                                .group_by(Visit.resident_id)).all())
+                                .group_by(Visit.resident_id)).tuples().all())
     residents.sort(key=lambda r: (last.get(r.id) is not None, last.get(r.id) or utcnow(), r.room))
     return render(request, "visit_form.html", user, residents=residents, resident_id=resident_id, last=last,
                   CONDITIONS=visit_service.CONDITIONS, NEEDS=visit_service.NEEDS)

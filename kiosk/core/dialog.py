@@ -2,10 +2,10 @@
 
 Rules: an emergency heard with confidence >= :data:`CONFIDENT` is raised at once (then the
 person may cancel it); below that the kiosk asks "您是要紧急呼叫吗？" and yes — or ten seconds
-of silence — raises it. Any other request heard below :data:`CONFIDENT` gets a clarifying
-question naming what was understood. Nothing is sent before it is read back on the question
-screen and confirmed (对 / 不对 answer whatever question is on screen). 再说一遍, 回首页,
-声音大一点 / 小一点 and 慢一点 work everywhere.
+of silence once the question has been said — raises it. Any other request heard below
+:data:`CONFIDENT` gets a clarifying question naming what was understood. Nothing is sent
+before it is read back on the question screen and confirmed (对 / 不对 answer whatever
+question is on screen). 再说一遍, 回首页, 声音大一点 / 小一点 and 慢一点 work everywhere.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from kiosk.core.events import Heard, Tapped
 from kiosk.core.flows import help_call, rating, settings
 from kiosk.core.flows.activities import LIST, upcoming_activities
 from kiosk.core.flows.common import Outcome
+from kiosk.core.flows.question import question_view
+from kiosk.core.idle import speech_seconds
 from kiosk.core.prompts import default_unit, order_summary, prompt
 from kiosk.core.state import Dialog, KioskState, Question, ask, go, say, with_data, with_visit
 from kiosk.state.cart import CatalogItem
@@ -81,7 +83,8 @@ def _emergency(state: KioskState, event: Heard) -> Outcome:
                         detail="不说话的话，十秒后会自动呼叫。", yes="是，呼叫", no="不是", arg="voice-emergency",
                         timeout_s=EMERGENCY_SILENCE_S)
     state = replace(ask(state, question), serial=serial)
-    return state, (StartTimer("question", serial, EMERGENCY_SILENCE_S),)
+    asking = speech_seconds(question_view(state).speech, state.visit.speech.rate_wpm)
+    return state, (StartTimer("question", serial, asking + EMERGENCY_SILENCE_S),)
 
 
 def _everywhere(state: KioskState, intent: Intent) -> Outcome | None:

@@ -154,10 +154,18 @@ class SubmitRating:
     record_event_id: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class CheckIn:
+    """Record the daily check-in (平安打卡, durable) of the identified person, tapped at ``occurred_at``."""
+
+    resident_id: int
+    occurred_at: datetime
+
+
 Effect = (
     Speak | StopSpeaking | ApplySpeech | Listen | StartTimer | RaiseHelpCall | CancelHelpCall | FetchCatalog
     | FetchActivities | FindNearby | LookupResident | Remember | PlaceOrder | FollowOrder | ConfirmReceived
-    | SignUp | FetchRequests | SubmitRating
+    | SignUp | FetchRequests | SubmitRating | CheckIn
 )
 
 

@@ -38,6 +38,7 @@ from kiosk.core.events import (
 )
 from kiosk.core.flows import (
     activities,
+    checkin,
     groceries,
     help_call,
     home,
@@ -56,7 +57,7 @@ from kiosk.core.view import View, changed_speech
 from kiosk.state.help_call import HelpCallSnapshot
 
 FLOWS: tuple[ModuleType, ...] = (home, help_call, groceries, activities, visitor, requests, rating, settings,
-                                 idle, question, dialog)
+                                 checkin, idle, question, dialog)
 """Every flow: a module with ``TAPS`` and / or ``VIEWS``. A new flow is one module and one entry here."""
 
 NO_VOICE = "语音功能暂时不能用。请用手点屏幕上的按钮。"

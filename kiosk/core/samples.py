@@ -94,6 +94,7 @@ def _help(state: KioskState) -> Iterator[tuple[str, KioskState]]:
                         ("accepted", {"id": 5, "state": "accepted", "accepted_by": "李志愿"}),
                         ("resolved", {"id": 5, "state": "resolved"})):
         yield f"help_{name}", _drive(raised, HelpCallChanged(HelpCallSnapshot("e1", alert=alert, delivered=True), NOW))
+    yield "help_rejected", _drive(raised, HelpCallChanged(HelpCallSnapshot("e1", rejected=True, reachable=True), NOW))
     yield "confirm_cancel", _drive(raised, tap("help.ask_cancel"))
     yield "help_cancelling", _drive(raised, tap("help.ask_cancel"), tap("question.answer", "yes"))
 
@@ -175,6 +176,7 @@ def _requests(state: KioskState) -> Iterator[tuple[str, KioskState]]:
     yield "my_requests", loaded
     yield "my_requests_page_2", _drive(loaded, tap("my_requests.page", "1"))
     yield "my_requests_empty", _drive(opened, RequestsLoaded(7, (), NOW))
+    yield "checkin_thanks", _drive(person, tap("home.checkin"))
 
 
 def _other(state: KioskState) -> Iterator[tuple[str, KioskState]]:

@@ -115,6 +115,8 @@ class Bar:
 
     home: bool = True
     tool: Choice | None = None
+    left: Choice | None = None
+    """What takes 返回首页's place where there is no 返回首页 (the home screen: 我今天很好)."""
     mic_ready: bool = True
     listening: bool = False
     site: str = ""
@@ -129,7 +131,7 @@ class Bar:
         """The bar's buttons, left to right."""
         mic = Choice("nav.mic", "说完了" if self.listening else ("说话" if self.mic_ready else "语音未安装"),
                      style="confirm" if self.mic_ready else "neutral")
-        home = (Choice("nav.home", "返回首页", style="neutral"),) if self.home else ()
+        home = (Choice("nav.home", "返回首页", style="neutral"),) if self.home else ((self.left,) if self.left else ())
         tool = (self.tool,) if self.tool is not None else ()
         return (*home, *tool, mic, Choice("nav.repeat", "再听一遍", style="neutral"))
 
@@ -139,6 +141,8 @@ class Bar:
         parts = [f"这里是{spoken_form(self.site)}，现在是{spoken_form(self.clock)}"] if self.site else []
         if self.home:
             parts.append("左下角是“返回首页”")
+        elif self.left is not None:
+            parts.append(f"左下角是{self.left.speech}")
         if self.tool is not None:
             parts.append(f"旁边是{self.tool.speech}")
         parts.append("中间是“说话”，按一下就可以跟我说" if self.mic_ready

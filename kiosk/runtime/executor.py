@@ -211,6 +211,9 @@ class Runtime:
         if effect.record_event_id:
             self.requests.update(effect.record_event_id, rated=True)
 
+    def _check_in(self, effect: fx.CheckIn) -> None:
+        self.api.check_in(resident_id=effect.resident_id, occurred_at=effect.occurred_at)
+
     def _remember(self, effect: fx.Remember) -> None:
         self.residents.remember(effect.visitor)
         self._resident = effect.visitor.resident_id
@@ -256,6 +259,7 @@ _HANDLERS: dict[type, Callable[[Runtime, Any], None]] = {
     fx.ConfirmReceived: Runtime._received,
     fx.SignUp: Runtime._sign_up,
     fx.SubmitRating: Runtime._rate,
+    fx.CheckIn: Runtime._check_in,
     **{kind: _jobs for kind in (fx.FetchCatalog, fx.FetchActivities, fx.FindNearby, fx.LookupResident,
                                 fx.FetchRequests)},
 }

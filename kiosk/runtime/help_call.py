@@ -76,7 +76,7 @@ class HelpCallTracker:
             deliver=self._deliver,
             interval_s=interval_s,
             ui_call=ui_call,
-            done=lambda snap: snap.save_failed or _is_final(snap.alert),
+            done=lambda snap: snap.save_failed or snap.rejected or _is_final(snap.alert),
         )
 
     @property
@@ -88,9 +88,9 @@ class HelpCallTracker:
 
     @property
     def finished(self) -> bool:
-        """True once the call is resolved, cancelled or could not be saved."""
+        """True once the call is resolved, cancelled, refused for good or could not be saved."""
         snap = self.snapshot
-        return snap.save_failed or _is_final(snap.alert)
+        return snap.save_failed or snap.rejected or _is_final(snap.alert)
 
     def start(self) -> None:
         """Raise the alert and start following it."""
@@ -116,7 +116,7 @@ class HelpCallTracker:
             snap = self._raise()
         elif not snap.save_failed:
             snap = self._poll(snap)
-        if _is_final(snap.alert):
+        if _is_final(snap.alert) or snap.rejected:
             forget_active_call(self._state_path)
         with self._lock:
             cancel = self._snapshot.cancel  # request_cancel may have run meanwhile
@@ -142,7 +142,8 @@ class HelpCallTracker:
 
     def _poll(self, snap: HelpCallSnapshot) -> HelpCallSnapshot:
         assert snap.event_id is not None
-        delivered = snap.delivered or self._delivered(snap.event_id)
+        outbox = self._outbox_state(snap.event_id)
+        delivered = snap.delivered or outbox == "delivered" or self._delivered(snap.event_id)
         alert: Mapping[str, Any] | None = snap.alert
         reachable: bool | None
         try:
@@ -155,10 +156,18 @@ class HelpCallTracker:
         if reachable and alert is None:
             # The read worked but the outbox may still be retrying with backoff.
             reachable = getattr(self._client, "online", None) is not False
-        snap = replace(snap, delivered=delivered or alert is not None, alert=alert, reachable=reachable)
+        snap = replace(snap, delivered=delivered or alert is not None, alert=alert, reachable=reachable,
+                       rejected=outbox == "rejected")
         if snap.cancel == "requested":
             snap = self._try_cancel(snap)
         return snap
+
+    def _outbox_state(self, event_id: str) -> str | None:
+        try:
+            return self._client.outbox_state(event_id)
+        except Exception:
+            logger.exception("help call %s: cannot read the outbox", event_id)
+            return None
 
     def _delivered(self, event_id: str) -> bool:
         try:

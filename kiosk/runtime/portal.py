@@ -205,6 +205,12 @@ class CommunityApi:
             body["resident_id"] = resident_id
         return self.client.submit("/api/v1/ratings", body, event_id=event_id)
 
+    def check_in(self, *, resident_id: int, occurred_at: datetime, event_id: str | None = None) -> str:
+        """Store the daily check-in (平安打卡, 我今天很好) of an identified resident."""
+        event_id = event_id or new_event_id("checkin")
+        return self.client.submit("/api/v1/checkins", {"event_id": event_id, "resident_id": resident_id,
+                                                       "occurred_at": occurred_at.isoformat()}, event_id=event_id)
+
     def outcome(self, event_id: str) -> Outcome:
         """Whether the portal has taken a durable request yet (local; never blocks on the network)."""
         state = self.client.outbox_state(event_id) or "unknown"

@@ -4,8 +4,10 @@ The status screen follows one help call through four steps::
 
     1 正在发送  ->  2 已送达，正在通知志愿者  ->  3 志愿者已接单  ->  4 已处理
 
-with two detours: the portal cannot be reached (the call waits in the outbox and the
-centre's duty phone is shown in large digits) and the call could not even be saved.
+with three detours: the portal cannot be reached (the call waits in the outbox and the
+centre's duty phone is shown in large digits), the portal refused the call for good (it will
+never arrive: the duty phone, and no talk of waiting for the network), and the call could not
+even be saved.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class HelpStage(StrEnum):
     ACCEPTED = "accepted"
     RESOLVED = "resolved"
     CANCELLED = "cancelled"
+    REJECTED = "rejected"
     SAVE_FAILED = "save_failed"
 
 
@@ -48,6 +51,8 @@ class HelpCallSnapshot:
     """The portal's alert JSON once the portal knows the call."""
     delivered: bool = False
     """The outbox has delivered the request (``client.delivery(event_id)`` is not None)."""
+    rejected: bool = False
+    """The portal refused the request for good (the outbox keeps it as a dead letter)."""
     reachable: bool | None = None
     """Result of the last attempt to talk to the portal (None: not tried yet)."""
     elapsed_s: float = 0.0
@@ -75,6 +80,8 @@ def help_call_stage(snap: HelpCallSnapshot, *, offline_after_s: float) -> HelpSt
     """Decide the stage from a snapshot (the portal's alert state wins over local guesses)."""
     if snap.save_failed:
         return HelpStage.SAVE_FAILED
+    if snap.rejected and snap.alert is None:
+        return HelpStage.REJECTED
     state = (snap.alert or {}).get("state")
     if state == "resolved":
         return HelpStage.RESOLVED
@@ -100,7 +107,7 @@ def help_call_view(snap: HelpCallSnapshot, *, duty_phone: str, offline_after_s: 
     stage = help_call_stage(snap, offline_after_s=offline_after_s)
     build = _BUILDERS[stage]
     step, title, detail, tone = build(snap)
-    show_phone = stage in (HelpStage.OFFLINE, HelpStage.SAVE_FAILED) or (
+    show_phone = stage in (HelpStage.OFFLINE, HelpStage.REJECTED, HelpStage.SAVE_FAILED) or (
         stage in (HelpStage.DELIVERED, HelpStage.SENDING) and snap.reachable is False
     )
     finished = stage in (HelpStage.RESOLVED, HelpStage.CANCELLED)
@@ -115,7 +122,7 @@ def help_call_view(snap: HelpCallSnapshot, *, duty_phone: str, offline_after_s: 
         title=title,
         detail=detail,
         show_duty_phone=show_phone,
-        can_cancel=not finished and stage is not HelpStage.SAVE_FAILED and snap.cancel == "none",
+        can_cancel=not finished and stage not in (HelpStage.SAVE_FAILED, HelpStage.REJECTED) and snap.cancel == "none",
         finished=finished,
         tone=tone,
         speech=speech,
@@ -156,6 +163,10 @@ def _cancelled(snap: HelpCallSnapshot) -> _Parts:
     return 0, "呼叫已取消", "您的呼叫已经取消。需要时请再按“呼叫帮助”。", "info"
 
 
+def _rejected(snap: HelpCallSnapshot) -> _Parts:
+    return 0, "服务中心没有接收这次呼叫", "呼叫不会再自动发出。请马上拨打值班电话，或请身边的人帮忙。", "warning"
+
+
 def _save_failed(snap: HelpCallSnapshot) -> _Parts:
     return 0, "呼叫没有发出去", "机器出了故障，呼叫没有保存。请马上拨打值班电话，或请身边的人帮忙。", "warning"
 
@@ -167,6 +178,7 @@ _BUILDERS = {
     HelpStage.ACCEPTED: _accepted,
     HelpStage.RESOLVED: _resolved,
     HelpStage.CANCELLED: _cancelled,
+    HelpStage.REJECTED: _rejected,
     HelpStage.SAVE_FAILED: _save_failed,
 }
 

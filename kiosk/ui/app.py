@@ -63,6 +63,7 @@ class KioskApp(App):
         self.view: View = view_of(self.state)
         self.runtime: Runtime | None = None
         self._tick_event: Any = None
+        self._draw_later = Clock.create_trigger(lambda _dt: self._draw(), -1)
 
     def build(self) -> BoxLayout:
         """Register the font; build the header, the view area and the bottom bar."""
@@ -123,11 +124,17 @@ class KioskApp(App):
                 close()
 
     # ---- the loop ------------------------------------------------------------------------------
-    def emit(self, event: Event) -> None:
-        """One event through the core: new state, new view, the effects carried out."""
+    def emit(self, event: Event, *, draw: bool = True) -> None:
+        """One event through the core: new state, new view, the effects carried out.
+
+        ``draw=False`` draws the new view just before the next frame instead of now.
+        """
         before = self.state
         self.state, effects = handle(self.state, event)
-        self._draw()
+        if draw:
+            self._draw()
+        else:
+            self._draw_later()
         if self.state.data.catalog != before.data.catalog or self.state.data.activities != before.data.activities:
             self._voice_context()
         if self.runtime is not None:
@@ -143,7 +150,10 @@ class KioskApp(App):
         self._draw()
 
     def _on_any_touch(self, *_args: Any) -> None:
-        self.emit(Touched(self.clock()))
+        # The window hears a touch before its buttons do: what the touch itself changes (the idle
+        # countdown, the header's minute) is drawn after the touch has reached the button under the
+        # finger, which must not be replaced by a new one (not laid out yet) in the meantime.
+        self.emit(Touched(self.clock()), draw=False)
 
     def _draw(self) -> None:
         self.view = view_of(self.state)

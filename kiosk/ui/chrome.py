@@ -54,7 +54,8 @@ def caption_text(heard: str, *, listening: bool, max_chars: int = 24) -> str:
 
 
 class NavBar(Panel):
-    """Four fixed slots: 返回首页 · the tool · 说话 · 再听一遍, at least the theme's gap apart."""
+    """Four fixed slots: 返回首页 (on the home screen: 我今天很好) · the tool · 说话 · 再听一遍, at least the
+    theme's gap apart."""
 
     SLOTS = 4
 
@@ -78,7 +79,8 @@ class NavBar(Panel):
         """Fill the slots from ``bar``; hidden slots keep their place."""
         by_id = {c.id: c for c in bar.choices}
         tool = bar.tool
-        for index, choice in enumerate((by_id.get("nav.home"), tool, by_id.get("nav.mic"), by_id.get("nav.repeat"))):
+        left = by_id.get("nav.home") or bar.left
+        for index, choice in enumerate((left, tool, by_id.get("nav.mic"), by_id.get("nav.repeat"))):
             self.choices[index] = choice
             button = self.slots[index]
             set_shown(button, choice is not None)

@@ -4,11 +4,17 @@ Pieces become labels (titles, framed status panels, large digits), choices becom
 buttons (picture tiles, cards, answers; at most four), keys a keypad or five stars. Every gap
 between targets is the theme's ``gap`` (40 px at 1080p, 10 mm on a 21.5-inch panel). A tap
 is only reported (``emit(choice)``): the core decides what it means.
+
+Widgets are rebuilt only when the screen's shape changes (other pieces or buttons); a changed
+text (a countdown, a count, a strip line) is written into the widgets already there, so a
+finger on a button never finds it replaced by a new one that is not laid out yet. The header
+and the bottom bar (the view's ``bar``) are drawn by :mod:`kiosk.ui.chrome`, not here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +23,7 @@ from kivy.uix.gridlayout import GridLayout
 from kivy.uix.widget import Widget
 from kivy.utils import escape_markup
 
-from kiosk.core.view import Choice, Piece, View
+from kiosk.core.view import Bar, Choice, Piece, View
 from kiosk.ui import theme as th
 from kiosk.ui.theme import Theme
 from kiosk.ui.tiles import PictureTile, StarButton
@@ -27,6 +33,7 @@ Emit = Callable[[Choice], None]
 Pictures = Callable[[str | None], Path | None]
 BIG_KINDS = ("tile", "card")
 STRIP = ("strip-heading", "strip")
+NO_BAR = Bar()
 
 
 class ViewScreen(BoxLayout):
@@ -44,16 +51,29 @@ class ViewScreen(BoxLayout):
         self.view: View | None = None
 
     def render(self, view: View) -> None:
-        """Show ``view`` (nothing is rebuilt when it did not change)."""
-        if view == self.view:
+        """Show ``view``: nothing changes when only the bar did, texts change in place when only they did."""
+        body = replace(view, bar=NO_BAR)
+        if body == self.view:
             return
-        self.view = view
+        before, self.view = self.view, body
+        if before is not None and shape(before) == shape(body):
+            self._retext(body)
+            return
         self.clear_widgets()
         if view.keys and view.keys[0].kind == "key" and not self.portrait:
             self._side_by_side(view)
             return
         _fill(self, self._pieces(view.pieces))
         self._controls(self, view)
+
+    def _retext(self, view: View) -> None:
+        """Write the view's texts into the widgets of the same shape."""
+        texts = {p.id: p.text for p in view.pieces}
+        texts.update((c.widget_id, _markup(c)) for c in (*view.choices, *view.keys))
+        for widget in self.walk(restrict=True):
+            text = texts.get(getattr(widget, "kiosk_id", ""))
+            if text is not None and widget.text != text:
+                widget.text = text
 
     def _side_by_side(self, view: View) -> None:
         """Landscape keypad: the texts on the left, the keys on the right."""
@@ -136,7 +156,7 @@ class ViewScreen(BoxLayout):
         t = self.theme
         column = BoxLayout(orientation="vertical", spacing=t.gap, size_hint_x=None, width=t.px(380))
         for choice in choices:
-            column.add_widget(BigButton(choice.text, style=choice.style, font_size=t.button_font,
+            column.add_widget(BigButton(_markup(choice), style=choice.style, font_size=t.button_font,
                                         kiosk_id=choice.widget_id, on_tap=self._tap(choice)))
         column.add_widget(Widget(size_hint_y=0.01))
         return column
@@ -148,7 +168,7 @@ class ViewScreen(BoxLayout):
         grid = GridLayout(cols=cols, spacing=(t.gap * 3 if cols == 2 and len(choices) == 2 else t.gap, t.gap),
                           size_hint_y=None, height=rows * t.button_height + (rows - 1) * t.gap)
         for choice in choices:
-            grid.add_widget(BigButton(choice.text, style=choice.style, font_size=t.button_font,
+            grid.add_widget(BigButton(_markup(choice), style=choice.style, font_size=t.button_font,
                                       kiosk_id=choice.widget_id, on_tap=self._tap(choice),
                                       size_hint_y=None, height=t.button_height))
         return grid
@@ -157,7 +177,7 @@ class ViewScreen(BoxLayout):
         t = self.theme
         grid = GridLayout(cols=3, spacing=t.gap, **kwargs)
         for key in keys:
-            grid.add_widget(BigButton(key.text, style=key.style, role="key", font_size=t.huge_font,
+            grid.add_widget(BigButton(_markup(key), style=key.style, role="key", font_size=t.huge_font,
                                       kiosk_id=key.widget_id, on_tap=self._tap(key)))
         return grid
 
@@ -165,7 +185,7 @@ class ViewScreen(BoxLayout):
         t = self.theme
         row = BoxLayout(spacing=t.gap, size_hint_y=None, height=t.px(300 if self.portrait else 250))
         for star in stars:
-            row.add_widget(StarButton(star.text, filled=star.selected, font_size=t.button_font,
+            row.add_widget(StarButton(_markup(star), filled=star.selected, font_size=t.button_font,
                                       kiosk_id=star.widget_id, on_tap=self._tap(star)))
         return row
 
@@ -173,8 +193,15 @@ class ViewScreen(BoxLayout):
         return lambda: self.emit(choice)
 
 
+def shape(view: View) -> tuple[object, ...]:
+    """What decides which widgets a view needs (everything but their texts)."""
+    pieces = tuple((p.id, p.style, p.shown) for p in view.pieces)
+    controls = tuple((c.widget_id, c.kind, c.style, c.picture, c.selected) for c in (*view.choices, *view.keys))
+    return view.screen, pieces, controls
+
+
 def _markup(choice: Choice) -> str:
-    """A card's text: the first line bold (markup-escaped); other buttons as they are."""
+    """A button's text: a card's first line bold (markup-escaped); other buttons as they are shown."""
     if choice.kind != "card":
         return choice.shown
     head, *rest = [escape_markup(line) for line in choice.lines if line] or [""]

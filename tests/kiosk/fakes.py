@@ -23,6 +23,8 @@ class FakePortal(FakeCommunity):
         self._ids = itertools.count(1)
         self.reachable = True
         self.fail_raise = False
+        self.reject_raise = False  # the portal refuses raised alerts for good (a dead letter)
+        self.rejected: set[str] = set()
         self.raised: list[dict[str, Any]] = []
         self.alerts: dict[str, dict[str, Any]] = {}  # event id -> alert JSON (once delivered)
         self.pending: list[str] = []  # event ids waiting in the "outbox"
@@ -57,7 +59,7 @@ class FakePortal(FakeCommunity):
             event_id = f"ev-{next(self._ids)}"
             self.raised.append({"event_id": event_id, "kind": kind, "emergency": emergency,
                                 "details": dict(details or {}), **extra})
-            self.pending.append(event_id)
+            (self.rejected.add if self.reject_raise else self.pending.append)(event_id)
         self.flush()
         return event_id
 
@@ -68,6 +70,13 @@ class FakePortal(FakeCommunity):
                 return dict(self.answers[event_id])
             alert = self.alerts.get(event_id)
             return {"alert_id": alert["id"]} if alert else None
+
+    def outbox_state(self, event_id: str) -> str | None:
+        """``rejected`` for a refused alert; otherwise as for the community requests."""
+        with self._lock:
+            if event_id in self.rejected:
+                return "rejected"
+        return super().outbox_state(event_id)
 
     def get_alert_for_event(self, event_id: str) -> dict[str, Any] | None:
         """Alert JSON or None; raises when unreachable."""

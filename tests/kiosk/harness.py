@@ -8,7 +8,7 @@ For the kiosk's own tests and for end-to-end tests next to Playwright's sync API
     try:
         harness.tap("呼叫帮助")                # by button text or kiosk_id ("home.help")
         harness.tap("confirm_help.yes")
-        assert harness.wait_for_text("志愿者已接单", timeout=20)
+        assert harness.wait_for_text("志愿者已接单", timeout=30)
         harness.screenshot(Path("docs/screenshots/kiosk-accepted.png"))
     finally:
         harness.close()
@@ -93,6 +93,7 @@ class KioskHarness:
         speaker: Speaker | None = None,
         size: tuple[int, int] | None = None,
         clock: Any = None,
+        frozen: bool = False,
         **app_kwargs: Any,
     ) -> None:
         """Build and start the app; without ``client`` it builds a PortalClient from ``config``.
@@ -100,14 +101,17 @@ class KioskHarness:
         ``size`` defaults to the config's width and height. ``speaker`` defaults to a
         :class:`LoggingSpeaker`, whose ``spoken`` list the test can read. ``clock`` gives the wall
         time the kiosk starts at (e.g. ``lambda: NOW``); either way the kiosk's clock then runs
-        with real time, and :meth:`advance` moves it on (idle timers without waiting).
+        with real time, and :meth:`advance` moves it on (idle timers without waiting). With
+        ``frozen`` it stands still except for :meth:`advance` (and :meth:`tap`, which moves it past
+        the tap guard): what a test sees then cannot depend on how fast the machine is.
         """
         self.window = _window(size or (config.width, config.height))
         self.speaker = speaker if speaker is not None else LoggingSpeaker()
         start_wall = (clock or (lambda: datetime.now(config.tzinfo)))()
         start = time.monotonic()
         self.offset = 0.0
-        self.clock = lambda: start_wall + timedelta(seconds=time.monotonic() - start + self.offset)
+        self.frozen = frozen
+        self.clock = lambda: start_wall + timedelta(seconds=self.offset + (0.0 if frozen else time.monotonic() - start))
         self.app = KioskApp(config, client=client, speaker=self.speaker, clock=self.clock, **app_kwargs)
         self.app.root = self.app.build()
         self.app.built = True
@@ -197,14 +201,17 @@ class KioskHarness:
 
     # ---- acting -------------------------------------------------------------------------
     def tap(self, text_or_id: str, *, hold: float = 0.06) -> None:
-        """Touch a button's centre and lift the finger, like a person (waits up to 5 s for the button to
-        show, then for the tap guard)."""
+        """Touch a button's centre and lift the finger, like a person (waits up to 30 s for the button to
+        show, e.g. data still loading, and for the tap guard; the button is looked up again right before
+        the touch, after the last frame, so its place is where it is drawn now)."""
         from kivy.tests.common import UnitTestTouch
 
         self.pump(0)
-        self.wait_until(lambda: self._button_or_none(text_or_id) is not None, timeout=5)  # e.g. data still loading
-        button = self.find(text_or_id, buttons_only=True)
+        self.wait_until(lambda: self._button_or_none(text_or_id) is not None, timeout=30)
+        if self.frozen:
+            self.offset += max(0.0, self.app.state.guard_until - self.clock().timestamp())
         self.wait_until(lambda: self.app.state.guard_until <= self.clock().timestamp(), timeout=30)
+        button = self.find(text_or_id, buttons_only=True)
         x, y = button.to_window(button.center_x, button.center_y)
         touch = UnitTestTouch(x, y)
         touch.touch_down()
@@ -243,7 +250,7 @@ class KioskHarness:
         self.window.bind(on_flip=on_flip)
         try:
             self.window.canvas.ask_update()
-            self.wait_until(lambda: "file" in shot, timeout=5)
+            self.wait_until(lambda: "file" in shot, timeout=30)
         finally:
             self.window.unbind(on_flip=on_flip)
         if "file" not in shot:

@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.core.effects import ApplySpeech, FetchRequests, PlaceOrder, RaiseHelpCall, SignUp, StartTimer
-from kiosk.core.events import CatalogLoaded, LookupAnswered, TimerFired
+from kiosk.core.events import CatalogLoaded, Listening, LookupAnswered, TimerFired
 from kiosk.core.handle import handle, view_of
+from kiosk.core.idle import speech_seconds
 from kiosk.core.prompts import prompt
 from kiosk.core.samples import WANG, _drive, started
 from kiosk.core.state import KioskState
@@ -144,9 +145,19 @@ def test_an_unsure_emergency_is_raised_after_ten_seconds_of_silence() -> None:
     base = kiosk()
     state, effects = handle(base, hear(base, "救命", confidence=0.4))
     timer = of_type(effects, StartTimer)[0]
-    assert timer.seconds == 10
-    _, turns = run(state, TimerFired(timer.name, timer.serial, NOW + timedelta(seconds=10)))
+    asking = speech_seconds(view_of(state).speech, state.visit.speech.rate_wpm)
+    assert asking > 3 and timer.seconds == pytest.approx(asking + 10), "ten seconds once the question is said"
+    _, turns = run(state, TimerFired(timer.name, timer.serial, NOW + timedelta(seconds=timer.seconds)))
     assert of_type(turns[0], RaiseHelpCall)[0].emergency is True
+
+
+def test_an_unsure_emergency_waits_while_the_person_is_talking() -> None:
+    base = kiosk()
+    state, effects = handle(base, hear(base, "救命", confidence=0.4))
+    timer = of_type(effects, StartTimer)[0]
+    state, _ = handle(state, Listening(NOW))  # the person pressed 说话 and is answering
+    state, effects = handle(state, TimerFired(timer.name, timer.serial, NOW + timedelta(seconds=timer.seconds)))
+    assert of_type(effects, RaiseHelpCall) == [] and of_type(effects, StartTimer)[0].seconds == 10
 
 
 def test_an_unsure_emergency_answered_no_raises_nothing() -> None:

@@ -20,10 +20,10 @@ def test_malformed_catalog_still_shows_the_good_items(make_harness, fake_portal)
     fake_portal.catalog = GARBAGE_ITEMS + good
     h = make_harness(client=fake_portal, clock=lambda: NOW)
     h.tap("买菜代购")
-    assert h.wait_until(lambda: h.screen == "grocery_categories", 10), h.texts()
-    assert h.wait_for_text("蔬菜", 10), h.texts()
+    assert h.wait_until(lambda: h.screen == "grocery_categories", 30), h.texts()
+    assert h.wait_for_text("蔬菜", 30), h.texts()
     h.tap("groceries.category.蔬菜")
-    assert h.wait_for_text(good[0]["name"], 10), h.texts()  # the good items are all there
+    assert h.wait_for_text(good[0]["name"], 30), h.texts()  # the good items are all there
     assert h.has_text("返回首页")
 
 
@@ -38,5 +38,5 @@ def test_thousands_of_activities_and_broken_entries_still_give_readable_cards(ma
                               {"id": 8, "title": "坏时间", "starts_at": "2026-13-45T99:00:00"}] + many
     h = make_harness(client=fake_portal, clock=lambda: NOW)
     h.tap("活动报名")
-    assert h.wait_for_text("活动0", 15), h.texts()
+    assert h.wait_for_text("活动0", 30), h.texts()
     assert h.has_text("返回首页")

@@ -35,22 +35,22 @@ def _accept_in_browser(chromium, portal: LivePortal, alert_id: int) -> None:  # 
 def test_accepted_wristband_sos_and_help_call_show_on_the_kiosk(live_portal, chromium, tmp_path):  # type: ignore[no-untyped-def]
     """One portal for both paths (a portal process takes seconds to start)."""
     with KioskHarness(_config(live_portal, tmp_path)) as h:
-        assert h.wait_for_text("现在没有进行中的呼叫", 15)
+        assert h.wait_for_text("现在没有进行中的呼叫", 30)
         response = requests.post(f"{live_portal.url}/api/v1/alerts", timeout=10,
                                  json={"event_id": "kiosk-strip-1", "kind": "sos", "wristband": "F0:00:00:00:00:01"},
                                  headers={"Authorization": f"Bearer {live_portal.bridge_token}"})
         response.raise_for_status()
-        assert h.wait_for_text("紧急呼叫 · 3号楼 · 正在通知志愿者", 15), (h.texts(), h.app.runtime.site_feed.last)
+        assert h.wait_for_text("紧急呼叫 · 3号楼 · 正在通知志愿者", 30), (h.texts(), h.app.runtime.site_feed.last)
         _accept_in_browser(chromium, live_portal, response.json()["id"])
-        assert h.wait_for_text("紧急呼叫 · 3号楼 · 志愿者已接单", 15), h.texts()
+        assert h.wait_for_text("紧急呼叫 · 3号楼 · 志愿者已接单", 30), h.texts()
 
         h.tap("呼叫帮助")
         h.tap("是，呼叫")
-        assert h.wait_for_text("已送达，正在通知志愿者", 15), h.texts()
+        assert h.wait_for_text("已送达，正在通知志愿者", 30), h.texts()
         tracker = h.app.state.data.help
         assert tracker is not None and tracker.alert is not None
         _accept_in_browser(chromium, live_portal, int(tracker.alert["id"]))
-        assert h.wait_for_text("志愿者已接单：李志愿", 15), h.texts()
+        assert h.wait_for_text("志愿者已接单：李志愿", 30), h.texts()
 
 
 def test_real_client_offline_keeps_the_call_and_sends_it_when_the_portal_returns(live_portal, tmp_path):  # type: ignore[no-untyped-def]
@@ -58,7 +58,7 @@ def test_real_client_offline_keeps_the_call_and_sends_it_when_the_portal_returns
     with KioskHarness(_config(live_portal, tmp_path)) as h:
         h.tap("呼叫帮助")
         h.tap("是，呼叫")
-        assert h.wait_for_text("暂时联系不上服务中心", 15), h.texts()
+        assert h.wait_for_text("暂时联系不上服务中心", 30), h.texts()
         assert h.has_text("010-6512 3456")
         assert h.app.client.pending_count() == 1  # type: ignore[union-attr]
         live_portal.start()
@@ -69,10 +69,10 @@ def test_cancel_on_kiosk_cancels_the_alert_in_the_portal(live_portal, tmp_path):
     with KioskHarness(_config(live_portal, tmp_path)) as h:
         h.tap("呼叫帮助")
         h.tap("是，呼叫")
-        assert h.wait_for_text("已送达，正在通知志愿者", 15), h.texts()
+        assert h.wait_for_text("已送达，正在通知志愿者", 30), h.texts()
         h.tap("我没事，取消呼叫")
         h.tap("是，取消呼叫")
-        assert h.wait_for_text("呼叫已取消", 15), h.texts()
+        assert h.wait_for_text("呼叫已取消", 30), h.texts()
         alert_id = h.app.state.data.help.alert["id"]  # type: ignore[union-attr,index]
     answer = requests.get(f"{live_portal.url}/api/v1/alerts/{alert_id}", timeout=10,
                           headers={"Authorization": f"Bearer {live_portal.kiosk_token}"}).json()

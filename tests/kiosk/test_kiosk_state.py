@@ -39,6 +39,8 @@ def _alert(state: str, **extra: object) -> dict[str, object]:
         pytest.param(HelpCallSnapshot(event_id="e", alert=_alert("cancelled")), HelpStage.CANCELLED,
                      id="cancelled"),
         pytest.param(HelpCallSnapshot(save_failed=True), HelpStage.SAVE_FAILED, id="outbox-write-failed"),
+        pytest.param(HelpCallSnapshot(event_id="e", rejected=True, reachable=True), HelpStage.REJECTED,
+                     id="refused-for-good"),
     ],
 )
 def test_help_call_stage_follows_the_alert(snap, stage):
@@ -87,6 +89,12 @@ def test_cancel_progress_is_written_out_and_not_offered_twice(cancel, note):
 def test_save_failure_shows_duty_phone_and_no_cancel():
     view = help_call_view(HelpCallSnapshot(save_failed=True), duty_phone=PHONE, offline_after_s=8)
     assert view.show_duty_phone and not view.can_cancel and not view.finished
+
+
+def test_a_call_refused_for_good_shows_the_duty_phone_without_talk_of_the_network():
+    view = help_call_view(HelpCallSnapshot(event_id="e", rejected=True, reachable=True, elapsed_s=60),
+                          duty_phone=PHONE, offline_after_s=8)
+    assert view.show_duty_phone and not view.can_cancel and "网络" not in view.detail + view.title
 
 
 @pytest.mark.parametrize(

@@ -100,6 +100,13 @@ class World:
             assert user is not None
             alert_service.resolve_alert(session=session, alert_id=alert_id, user=user, outcome="已上门", now=now)
 
+    def arrive(self, alert_id: int, username: str, now: datetime) -> None:
+        """``username`` marks 已到达 at ``now``."""
+        with transaction(self.factory) as session:
+            user = session.get(User, self.users[username])
+            assert user is not None
+            alert_service.mark_arrived(session=session, alert_id=alert_id, user=user, now=now)
+
     def timeline(self, alert_id: int, *types: str) -> list[tuple[str, str]]:
         """(type, message) of the alert's timeline, oldest first, optionally only some types."""
         with self.factory() as session:

@@ -1,5 +1,6 @@
 """Dead letters: the bridge forwards an SOS from a band of another site and its own SOS right after; the own SOS
-is delivered at once, and what the portal refused for good is reported to it and shown to the admin."""
+is delivered at once, and what the portal refused for good (a forbidden request, an id reused for a different
+request) is reported to it and shown to the admin."""
 
 from __future__ import annotations
 
@@ -65,9 +66,9 @@ def _admin_page(portal: LivePortal) -> str:
         return browser.get(f"{portal.url}/admin/dead-letters").text
 
 
-def _page_listing(portal: LivePortal, event_id: str) -> str | None:
+def _page_listing(portal: LivePortal, *event_ids: str) -> str | None:
     page = _admin_page(portal)
-    return page if event_id in page else None
+    return page if all(event_id in page for event_id in event_ids) else None
 
 
 def test_foreign_band_sos_does_not_hold_back_the_own_sos_and_refusals_reach_the_admin(
@@ -77,6 +78,9 @@ def test_foreign_band_sos_does_not_hold_back_the_own_sos_and_refusals_reach_the_
     bridge = PortalClient(live_portal.url, live_portal.bridge_token, tmp_path / "bridge.sqlite3")
     kiosk = PortalClient(live_portal.url, live_portal.kiosk_token, tmp_path / "kiosk.sqlite3")
     bridge.raise_alert(kind="sos", wristband=FOREIGN_BAND, event_id="foreign-1")
+    kiosk.raise_alert(kind="help", event_id="help-1", details={"place": "一楼"})
+    reflashed = PortalClient(live_portal.url, live_portal.kiosk_token, tmp_path / "reflashed.sqlite3")
+    reflashed.raise_alert(kind="help", event_id="help-1", details={"place": "二楼"})  # its counter started again
     kiosk.post_readings([{"wristband": OWN_BAND, "kind": "heart_rate", "value": 70,
                           "measured_at": "2026-12-06T01:00:00+00:00"}], batch_id="kiosk-readings-1")
     bridge.start()
@@ -88,12 +92,24 @@ def test_foreign_band_sos_does_not_hold_back_the_own_sos_and_refusals_reach_the_
         took = time.monotonic() - stored
         foreign = bridge.wait_delivered("foreign-1", timeout=30)
         wait_until(lambda: kiosk.outbox_state("kiosk-readings-1") == "rejected", timeout=30)
-        page = wait_until(lambda: _page_listing(live_portal, "kiosk-readings-1"), timeout=30)
+        first_help = kiosk.wait_delivered("help-1", timeout=30)
+        reflashed.start()  # after the first help call is stored: the same id with another body is a conflict
+        wait_until(lambda: reflashed.outbox_state("help-1") == "rejected", timeout=30)
+        conflict, conflict_answer = reflashed.dead_letter("help-1"), reflashed.delivery("help-1")
+        page = wait_until(lambda: _page_listing(live_portal, "kiosk-readings-1", "help-1"), timeout=30)
+        still = kiosk.get_alert_for_event("help-1")
     finally:
         bridge.close()
         kiosk.close()
+        reflashed.close()
     print(f"own SOS stored -> delivered (live portal): {took:.3f} s")  # docs/reliability.md
     assert own is not None and own["duplicate"] is False
     assert foreign is not None and foreign["place"] == "大厅手环网关", "answered like an unregistered band"
     assert "another" not in str(foreign), "the answer does not tell that the band exists elsewhere"
     assert "大厅自助机" in page and "无权提交" in page
+    assert first_help is not None and conflict is not None and conflict.problem == "conflict"
+    assert conflict_answer is None, "a conflict is never recorded as delivered"
+    digests = conflict.answer["conflict"]
+    assert digests["stored_digest"].startswith("sha256:") and digests["stored_digest"] != digests["request_digest"]
+    assert still is not None and still["place"] == first_help["place"] == "一楼"
+    assert "编号冲突" in page

@@ -63,10 +63,12 @@ def test_accepting_switches_to_reminders_and_resolving_stops_escalation(world: W
     world.sweep(at(0))
     world.accept(alert_id, "zhao2", at(45))
     assert world.sweep(at(60)).steps == 0  # no more alarms once accepted
-    assert world.sweep(at(45 + 30 * 60 - 1)).steps == 0
-    assert world.sweep(at(45 + 30 * 60)).steps == 1
+    world.arrive(alert_id, "zhao2", at(600))
+    assert world.sweep(at(45 + 15 * 60)).steps == 0  # arrived: no re-escalation
+    assert world.sweep(at(45 + 60 * 60 - 1)).steps == 0
+    assert world.sweep(at(45 + 60 * 60)).steps == 1
     assert world.timeline(alert_id, "reminded", "notified")[-2:] == [
-        ("reminded", "第1级：已接单 30 分钟仍未处理完，提醒接单人和网格员"),
+        ("reminded", "第2级：已接单 1 小时仍未处理完，提醒接单人和网格员"),
         ("notified", "已通知 看板：王网格、赵二"),
     ]
     world.resolve(alert_id, "zhao2", at(2000))

@@ -66,7 +66,7 @@ def test_unaccepted_sos_escalates_to_site_after_60s() -> None:
 ])
 def test_accepted_but_unresolved_reminds_acceptor_and_grid_worker(fired: int, seconds: float, numbers: list[int],
                                                                    next_s: float) -> None:
-    result = plan(fired, seconds, phase="accepted")
+    result = plan(fired, seconds, phase="accepted", policy=STANDARD)
     assert [due.number for due in result.due] == numbers
     assert result.next_due_at == T0 + timedelta(seconds=next_s)
     for due in result.due:

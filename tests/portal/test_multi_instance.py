@@ -4,7 +4,6 @@ live board of every instance hears about changes made on any other."""
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -87,23 +86,21 @@ postgres_only = pytest.mark.parametrize("database_url", [b for b in DATABASE_BAC
 async def test_notify_wakes_the_hub_of_another_instance_at_once(world: World) -> None:
     enable_notify()
     engine = create_db_engine(world.engine.url.render_as_string(hide_password=False))
-    hub = EventHub(create_session_factory(engine), feed=TIMELINE, poll_interval_s=30, listen_url=listen_url(engine))
+    hub = EventHub(create_session_factory(engine), feed=TIMELINE, poll_interval_s=3600,  # only NOTIFY can wake it
+                   listen_url=listen_url(engine))
     task = asyncio.create_task(hub.run())
     try:
         while not hub.listening:
             await asyncio.sleep(0.02)
         await asyncio.sleep(0.2)  # let the catch-up poll finish
         queue = hub.subscribe()
-        started = time.monotonic()
         alert_id = await asyncio.to_thread(world.raise_alert, at(0), "notify-1")
-        event = await asyncio.wait_for(queue.get(), timeout=5)
-        latency = time.monotonic() - started
+        event = await asyncio.wait_for(queue.get(), timeout=60)
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
         engine.dispose()
-    assert (event.alert_id, event.type) == (alert_id, "raised")
-    assert latency < 1.0  # the poll interval is 30 s: only NOTIFY can be this fast
+    assert (event.alert_id, event.type) == (alert_id, "raised")  # within a minute of an hour-long poll: NOTIFY
 
 
 @postgres_only
@@ -115,21 +112,18 @@ def test_board_on_one_portal_process_sees_an_alert_raised_on_another(live_portal
     other = start_portal_process(other_url, live_portal.database_url, other_dir)
     try:
         session = signed_in(other_url, "volunteer1", "anxin-demo")
-        with session.get(f"{other_url}/board/events", stream=True, timeout=(5, 10)) as stream:
+        with session.get(f"{other_url}/board/events", stream=True, timeout=(30, 60)) as stream:
             events = messages(stream)
             assert next(events).event == "ready"
-            started = time.monotonic()
-            raised = requests.post(f"{live_portal.url}/api/v1/alerts", timeout=10,
+            raised = requests.post(f"{live_portal.url}/api/v1/alerts", timeout=60,
                                    headers={"Authorization": f"Bearer {live_portal.bridge_token}"},
                                    json={"event_id": "twin-1", "kind": "sos", "wristband": "F0:00:00:00:00:01"})
             alert_id = raised.json()["id"]
             first = next(message for message in events if message.event == "alert")
-            latency = time.monotonic() - started
-        assert first.data == {"alert_id": alert_id, "type": "raised"}
-        assert latency < 0.4  # the other process polls every 0.5 s; NOTIFY makes it faster
+        assert first.data == {"alert_id": alert_id, "type": "raised"}  # NOTIFY itself: the in-process test above
     finally:
         other.terminate()
-        other.wait(15)
+        other.wait(60)
 
 
 def test_rows_of_one_alert_in_one_poll_become_one_message() -> None:

@@ -132,4 +132,4 @@ def test_backup_taken_while_portal_writes_restores_everything_confirmed_before_i
             assert answer.status_code == 200, alert_id
     finally:
         restored.terminate()
-        restored.wait(15)
+        restored.wait(60)

@@ -37,9 +37,10 @@ RULES: list[tuple[str, str, frozenset[str]]] = [
     ("GET", r"^/$", ANYONE),  # a redirect to the board
     ("*", r"^/(login|logout)$", ANYONE),  # checked by the sign-in tests
     ("POST", r"^/logout/everywhere$", USERS),  # checked by the sign-in tests (it signs the caller out)
-    ("*", r"^/api/v1/(alerts|site/alerts|device)", DEVICES),  # device: who am I, dead letters
-    ("*", r"^/api/v1/(readings|wristbands|bands/status|bands/keys)$", BRIDGE),  # health data and keys: bridges only
+    ("*", r"^/api/v1/(alerts|site/alerts|device|checkins)", DEVICES),  # device: who am I, dead letters
+    ("*", r"^/api/v1/(readings|wristbands|bands/status|bands/keys|bands/unknown)$", BRIDGE),  # health data, keys
     ("*", r"^/api/v1/(catalog|orders|activities|residents|ratings|site/nearby)", KIOSK),  # no orders from bridges
+    ("*", r"^/api/v1/roll-calls/", KIOSK),  # a band answers a roll call through the alerts API
     ("*", r"^/(board|alerts)(/|$)", USERS),
     ("*", r"^/orders/new$", STAFF),
     ("POST", r"^/orders/\{order_id\}/cancel$", STAFF),
@@ -48,14 +49,20 @@ RULES: list[tuple[str, str, frozenset[str]]] = [
     ("*", r"^/activities/\{activity_id\}/(edit|cancel)$", STAFF),
     ("*", r"^/activities", USERS),
     ("*", r"^/residents", STAFF),  # health details only for the roles that need them
+    ("*", r"^/checkins/\{resident_id\}/plan$", STAFF),
+    ("*", r"^/checkins", USERS),
     ("POST", r"^/timebank/(rules|rewards)", ADMIN),
     ("*", r"^/timebank", USERS),
     ("*", r"^/visits", STAFF),
+    ("POST", r"^/roll-calls$", STAFF),  # start one
+    ("*", r"^/roll-calls/\{roll_call_id\}/(close|report)$", STAFF),
+    ("*", r"^/roll-calls", USERS),  # volunteers answer for the residents they visit
     ("*", r"^/(reports|reports\.csv)$", ADMIN),
     ("*", r"^/admin", ADMIN),
     ("*", r"^/catalog", ADMIN),
 ]
-SKIPPED_STREAMS = {"/board/events"}  # an endless stream; its sign-in check is in the browser tests
+# Endless streams; their sign-in checks are in the browser tests (board, roll call).
+SKIPPED_STREAMS = {"/board/events", "/roll-calls/{roll_call_id}/events"}
 
 
 def rule_for(route: Route) -> frozenset[str]:

@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, select, update
+from sqlalchemy import create_engine, select
 
-from caregiver_portal.accounts.models import User, UserSession
+from caregiver_portal.accounts.models import User
 from caregiver_portal.accounts.throttle import BackoffPolicy, Failures, LoginThrottle, after_failure, wait_before
 from caregiver_portal.app import create_app
 from caregiver_portal.core.settings import PortalSettings
@@ -193,14 +193,26 @@ def test_new_password_and_sign_out_everywhere_end_every_session(portal_app: tupl
     assert signed_in(admin)
 
 
-def test_session_expires_on_the_server(database_url: str) -> None:
-    with make_client(database_url) as client:
+class PortalClock:
+    """The portal's UTC clock for sign-in sessions, moved by the test instead of waited for."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 12, 6, 8, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def test_session_expires_on_the_server_after_eight_hours_of_the_portals_clock(database_url: str) -> None:
+    seed_for_tests(database_url)
+    clock = PortalClock()
+    app = create_app(PortalSettings(database_url=database_url, secret_key="signin-secret-key-0123456789ab",
+                                    password_profile="fast", tick_interval_s=0), clock=clock)
+    with TestClient(app) as client:
         sign_in(client, "volunteer1", "anxin-demo")
+        clock.now += timedelta(hours=8) - timedelta(seconds=1)  # however slow the machine, nothing else moves it
         assert client.get("/board", follow_redirects=False).status_code == 200
-        engine = create_engine(database_url)
-        with engine.begin() as db:  # eight hours pass (the cookie itself would still be sent)
-            db.execute(update(UserSession).values(expires_at=datetime.now(UTC) - timedelta(seconds=1)))
-        engine.dispose()
+        clock.now += timedelta(seconds=1)  # the cookie itself would still be sent; the server's session is over
         expired = client.get("/board", follow_redirects=False)
         assert expired.status_code == 303 and expired.headers["location"].startswith("/login")
 

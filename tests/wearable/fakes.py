@@ -28,6 +28,9 @@ class RecordingPortal:
         self.batches: list[list[dict[str, Any]]] = []
         self.cancels: list[dict[str, Any]] = []
         self.status_reports: list[list[dict[str, Any]]] = []
+        self.unknown_reports: list[list[dict[str, Any]]] = []
+        self.registered_now: list[str] = []
+        """Addresses answered as registered to the next unknown-band report."""
         self.fail_status: Exception | None = None
         self.fail_alerts = 0
         self.fail_readings = 0
@@ -66,6 +69,12 @@ class RecordingPortal:
             self.status_reports.append(list(bands))
         return {"stored": len(bands), "stale": 0, "rejected": 0, "unknown_wristbands": [], "rejected_by_kind": {}}
 
+    def report_unknown_bands(self, bands: list[dict[str, Any]]) -> dict[str, Any]:
+        with self._lock:
+            self.unknown_reports.append(list(bands))
+            registered, self.registered_now = self.registered_now, []
+        return {"stored": len(bands), "registered": registered}
+
     def band_keys(self) -> list[dict[str, Any]]:
         if isinstance(self.band_list, Exception):
             raise self.band_list
@@ -87,7 +96,7 @@ class RecordingPortal:
             return [a for a in self.alerts if a["kind"] == kind]
 
 
-async def wait_until(predicate: Callable[[], bool], timeout: float = 5.0, what: str = "condition") -> None:
+async def wait_until(predicate: Callable[[], bool], timeout: float = 60.0, what: str = "condition") -> None:
     """Poll ``predicate`` until it is true, failing the test after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     while not predicate():

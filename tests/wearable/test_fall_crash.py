@@ -18,7 +18,7 @@ from tests.conftest import LivePortal, wait_until
 from wearable.state import STATE_FILE
 
 ROOT = Path(__file__).resolve().parents[2]
-WINDOW_S = 3.0
+WINDOW_S = 8.0  # long enough that a loaded machine still kills the bridge inside it
 
 
 def held_falls(data_dir: Path) -> list[tuple[str, float]]:
@@ -44,7 +44,7 @@ def test_fall_held_when_the_bridge_is_killed_reaches_the_portal_after_restart(
     first = start(["tests/wearable/falling_bridge.py", live_portal.url, live_portal.bridge_token, str(data_dir),
                    str(WINDOW_S)], tmp_path / "first.log", live_portal.bridge_token)
     try:
-        [(event_id, deadline_at)] = wait_until(lambda: held_falls(data_dir), timeout=15)
+        [(event_id, deadline_at)] = wait_until(lambda: held_falls(data_dir), timeout=60)
     finally:
         first.kill()  # SIGKILL inside the window: no shutdown code runs
         first.wait()
@@ -56,13 +56,13 @@ def test_fall_held_when_the_bridge_is_killed_reaches_the_portal_after_restart(
         second = start(["-m", "anxin", "bridge", "--portal", live_portal.url, "--data-dir", str(data_dir),
                         "--simulate", "1"], tmp_path / "second.log", live_portal.bridge_token)
         try:
-            alert = wait_until(lambda: client.get_alert_for_event(event_id), timeout=15)
+            alert = wait_until(lambda: client.get_alert_for_event(event_id), timeout=60)
             assert alert["kind"] == "fall" and alert["emergency"] is True and alert["state"] == "open"
             assert datetime.fromisoformat(alert["created_at"]).timestamp() >= deadline_at - 0.5  # not early
-            wait_until(lambda: not held_falls(data_dir), timeout=5)
+            wait_until(lambda: not held_falls(data_dir), timeout=60)
         finally:
             second.terminate()
-            assert second.wait(timeout=15) == 0, (tmp_path / "second.log").read_text()
+            assert second.wait(timeout=60) == 0, (tmp_path / "second.log").read_text()
     finally:
         client.close()
     assert "restored" in (tmp_path / "second.log").read_text()

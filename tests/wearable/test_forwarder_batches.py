@@ -51,12 +51,12 @@ async def test_forwarder_keeps_taking_notifications_while_batches_are_written(po
 
     def slow_post(readings: list[dict[str, Any]]) -> str:
         writing.set()
-        release.wait(5)  # a slow disk
+        release.wait(60)  # a slow disk, until the SOS went past it
         return original(readings)
 
     portal.post_readings = slow_post  # type: ignore[method-assign]
     task = asyncio.create_task(forwarder.run())
-    await asyncio.to_thread(writing.wait, 5)
+    await asyncio.to_thread(writing.wait, 60)
     for _ in range(3):
         queue.put_nowait(Notification("F0:00:00:00:00:01", uuids.ITAG_BUTTON, b"\x01", T0))
     await wait_until(lambda: queue.empty(), what="notifications taken during the write")

@@ -1,6 +1,9 @@
-"""首页: four very large choices, the 社区动态 strip, 声音设置 in the bottom bar."""
+"""首页: four very large choices, the 社区动态 strip; in the bottom bar 我今天很好 (the daily check-in, where
+返回首页 is on other screens) and 声音设置."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from kiosk.core.events import SiteAlertsLoaded
 from kiosk.core.flows.common import Outcome, bar, caption
@@ -32,7 +35,8 @@ def view(state: KioskState) -> View:
                Choice("home.activities", "活动报名", kind="tile"),
                Choice("home.requests", "我的请求", kind="tile"))
     tool = Choice("settings.open", "声音设置", style="neutral")
-    return View("home", pieces, choices, bar=bar(state, home=False, tool=tool),
+    checkin = Choice("home.checkin", "我今天很好", style="confirm")
+    return View("home", pieces, choices, bar=replace(bar(state, home=False, tool=tool), left=checkin),
                 hint="要帮忙请按左边的“呼叫帮助”")
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.core.effects import Then
+from kiosk.core.effects import StartTimer, Then
 from kiosk.core.events import Tapped, TimerFired
 from kiosk.core.flows.common import Outcome, bar, caption
 from kiosk.core.state import KioskState, with_visit
@@ -21,10 +21,15 @@ def answer(state: KioskState, tap: Tapped) -> Outcome:
 
 
 def timed_out(state: KioskState, event: TimerFired) -> Outcome:
-    """Silence after a question that counts silence as yes (the unsure emergency)."""
+    """Silence after a question that counts silence as yes (the unsure emergency).
+
+    Someone talking to the kiosk is not silent: while it listens the wait starts again.
+    """
     question = state.visit.question
     if question is None or question.timeout_s <= 0 or state.screen != "question" or event.serial != state.serial:
         return state, ()
+    if state.data.listening:
+        return state, (StartTimer(TIMER, event.serial, question.timeout_s),)
     return with_visit(state, question=None), (Then(question.on_yes, question.arg),)
 
 
