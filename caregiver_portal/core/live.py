@@ -35,7 +35,6 @@ SSE_PING = b": ping\n\n"
 # visible after a larger one: look back this many ids and skip the ones already seen.
 LOOKBACK_IDS = 200
 SUBSCRIBER_QUEUE_SIZE = 1000
-_FEED_WRITTEN = "anxin.live_feed_written"
 E = TypeVar("E", bound="LiveEvent")
 
 
@@ -171,19 +170,19 @@ class EventHub(Generic[E]):
         rolled back later in the transaction does not hide earlier rows). So no service or route
         wakes the hub by hand.
         """
-        model = self._feed.model
+        model, written = self._feed.model, f"anxin.live_feed_written:{self._feed.channel}"  # one mark per feed
 
         def mark(session: Session, _context: Any) -> None:
             if any(isinstance(obj, model) for obj in session.new):
-                session.info[_FEED_WRITTEN] = True
+                session.info[written] = True
 
         def wake_if_marked(session: Session) -> None:
-            if session.info.pop(_FEED_WRITTEN, False):
+            if session.info.pop(written, False):
                 self.wake()
 
         def unmark(session: Session, transaction: SessionTransaction) -> None:
             if transaction.parent is None:
-                session.info.pop(_FEED_WRITTEN, None)
+                session.info.pop(written, None)
 
         sa_event.listen(factory, "after_flush", mark)
         sa_event.listen(factory, "after_commit", wake_if_marked)

@@ -318,3 +318,21 @@ def test_the_hub_wakes_after_commits_that_wrote_its_feed(factory: sessionmaker[S
     with other() as session:
         commit_a_mark(session)
     assert hub.wakes == wakes
+
+
+class ThingFeed(MarkFeed):
+    """A second feed on the same sessions, whose rows are :class:`Thing` rows."""
+
+    model = Thing  # type: ignore[assignment]
+    channel = "uow_test_things"
+
+
+def test_two_hubs_on_one_factory_wake_for_their_own_feed(factory: sessionmaker[Session]) -> None:
+    marks, things = CountingHub(factory, feed=MarkFeed()), CountingHub(factory, feed=ThingFeed())
+    marks.follow_commits(factory)
+    things.follow_commits(factory)
+    with factory() as session:
+        commit_a_mark(session)
+        commit_other_rows(session)
+        store(session=session, name="b", then=lambda: session.add(Mark()))
+    assert (marks.wakes, things.wakes) == (2, 2)
