@@ -138,6 +138,26 @@ def list_rewards(session: Session, *, site_id: int, include_inactive: bool = Fal
 
 
 @transactional
+def add_reward(*, session: Session, site_id: int, name: str, points: int) -> Reward:
+    """A reward a site's admins offer for points."""
+    if not name.strip():
+        raise InvalidTransition("请填写兑换项目名称")
+    reward = Reward(site_id=site_id, name=name.strip(), points=points, active=True)
+    session.add(reward)
+    return reward
+
+
+@transactional
+def toggle_reward(*, session: Session, reward_id: int, site_id: int | None) -> Reward:
+    """Withdraw a reward of the site, or offer it again."""
+    reward = session.get(Reward, reward_id)
+    if reward is None or reward.site_id != site_id:
+        raise InvalidTransition("找不到这个兑换项目")
+    reward.active = not reward.active
+    return reward
+
+
+@transactional
 def redeem(*, session: Session, user: User, reward_id: int, now: datetime) -> PointsEntry:
     """Spend a user's points on a reward; refused when the balance is too low."""
     reward = session.get(Reward, reward_id)
