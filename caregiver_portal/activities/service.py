@@ -15,11 +15,16 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from caregiver_portal.accounts.models import Device, User
+from caregiver_portal.accounts.models import Device, Site, User
 from caregiver_portal.activities import reminder_delivery, reminders
 from caregiver_portal.activities.models import Activity, ActivitySignup
+from caregiver_portal.activities.reminder_delivery import local_day_and_time
 from caregiver_portal.core.errors import InvalidTransition, NotFound
 from caregiver_portal.core.uow import insert_once, transactional
+from caregiver_portal.queue import service as queue_service
+from caregiver_portal.queue import texts as queue_texts
+from caregiver_portal.residents.models import Resident
+from caregiver_portal.residents.scope import Scope
 from caregiver_portal.residents.service import resident_of_site
 
 CATEGORIES = ("义诊", "讲座", "兴趣班", "文体", "志愿服务", "其他")
@@ -161,7 +166,24 @@ def sign_up(*, session: Session, activity_id: int, resident_id: int, now: dateti
         return SignupResult(signup, duplicate=True)
     if signup.state == "confirmed":
         reminders.schedule(session=session, signup=signup, activity=activity, now=now)
+    if device is not None:  # made at the kiosk: nobody on staff knows yet
+        announce_signup(session, signup, activity=activity, resident=resident, now=now)
     return SignupResult(signup, duplicate=False)
+
+
+def announce_signup(session: Session, signup: ActivitySignup, *, activity: Activity, resident: Resident,
+                    now: datetime) -> None:
+    """A kiosk sign-up reaches someone: the live queue, and the volunteers' bots when the site wants it."""
+    queue_service.record(session, site_id=activity.site_id, subject="signup", subject_id=signup.id,
+                         type="signed_up", now=now)
+    site = session.get(Site, activity.site_id)
+    if site is None:
+        return
+    text = queue_texts.signup_text(title=activity.title, when=local_day_and_time(activity.starts_at, now),
+                                   room=resident.room, name=resident.name if site.bot_personal_details else None,
+                                   waitlisted=signup.state == "waitlisted")
+    queue_service.tell_volunteers(session, site=site, grid_id=resident.grid_id, text=text,
+                                  title=f"活动报名 · {activity.title}", path=f"/activities/{activity.id}", now=now)
 
 
 @transactional
@@ -246,3 +268,20 @@ def signups_of_resident(session: Session, *, resident_id: int, now: datetime) ->
                Activity.ends_at >= now, Activity.cancelled_at.is_(None))
         .options(selectinload(ActivitySignup.activity))
         .order_by(Activity.starts_at)))
+
+
+def recent_kiosk_signups(session: Session, *, scope: Scope, now: datetime,
+                         within: timedelta = timedelta(hours=24)) -> list[ActivitySignup]:
+    """Sign-ups made at a kiosk in the last ``within`` for activities still to come, inside ``scope``, newest first
+    (the volunteers' queue shows them: nobody on staff made them)."""
+    query = (select(ActivitySignup).join(Activity, ActivitySignup.activity_id == Activity.id)
+             .join(Resident, ActivitySignup.resident_id == Resident.id)
+             .where(ActivitySignup.source_device_id.is_not(None), ActivitySignup.state != "cancelled",
+                    ActivitySignup.created_at >= now - within, Activity.starts_at > now,
+                    Activity.cancelled_at.is_(None))
+             .options(selectinload(ActivitySignup.activity), selectinload(ActivitySignup.resident)))
+    if scope.site_id is not None:
+        query = query.where(Activity.site_id == scope.site_id)
+    if scope.grid_ids is not None:
+        query = query.where(Resident.grid_id.in_(scope.grid_ids))
+    return list(session.scalars(query.order_by(ActivitySignup.created_at.desc(), ActivitySignup.id.desc()).limit(50)))

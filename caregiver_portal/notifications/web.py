@@ -53,6 +53,19 @@ async def add_channel(request: Request, user: AdminUser, session: SessionDep) ->
     return attempt(request, session, action, done="通知渠道已添加，可以先发一条测试消息", then="/admin/channels")
 
 
+@router.post("/admin/channels/requests", dependencies=CSRF)
+async def set_requests(request: Request, user: AdminUser, session: SessionDep) -> Response:
+    """Whether kiosk grocery orders and activity sign-ups also go to the volunteers' bots of a site."""
+    form = await request.form()
+
+    def action() -> None:
+        site_raw = str(form.get("site_id") or "")
+        site = managed_site(session, admin=user, site_id=int(site_raw) if site_raw.isdigit() else 0)
+        site.bot_requests = form.get("bot_requests") == "on"
+
+    return attempt(request, session, action, done="已保存", then="/admin/channels")
+
+
 @router.get("/admin/channels/{channel_id}/toggle")
 def confirm_pause(request: Request, channel_id: int, user: AdminUser, session: SessionDep) -> Response:
     """Ask before pausing a channel."""

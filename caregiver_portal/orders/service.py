@@ -16,12 +16,14 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from caregiver_portal.accounts.models import Device, User
+from caregiver_portal.accounts.models import Device, Site, User
 from caregiver_portal.core.db import rows_changed
 from caregiver_portal.core.errors import Forbidden, InvalidTransition, NotFound
 from caregiver_portal.core.uow import insert_once, transactional
 from caregiver_portal.orders.catalog import list_items, match_item
 from caregiver_portal.orders.models import GroceryOrder, GroceryOrderLine
+from caregiver_portal.queue import service as queue_service
+from caregiver_portal.queue import texts as queue_texts
 from caregiver_portal.residents.models import Resident
 from caregiver_portal.residents.scope import Scope
 from caregiver_portal.residents.service import resident_of_site
@@ -36,6 +38,8 @@ STATE_LABELS = {
     "cancelled": "已取消",
 }
 ACTIVE_STATES = ("submitted", "claimed", "bought", "delivered")
+STATE_EVENTS = {"submitted": "released"}
+"""The live queue's event for a move into a state (otherwise the state's own name)."""
 MAX_LINES = 30
 
 
@@ -101,7 +105,10 @@ def place_order(*, session: Session, device: Device, client_event_id: str, resid
                          created_at=now, lines=_build_lines(session, device.site_id, lines))
     order, created = insert_once(session, order,
                                  lambda: find_by_event(session, device=device, client_event_id=client_event_id))
-    return PlacedOrder(order, duplicate=not created)
+    if not created:
+        return PlacedOrder(order, duplicate=True)
+    announce_new(session, order, resident=resident, via_kiosk=True, now=now)
+    return PlacedOrder(order, duplicate=False)
 
 
 @transactional
@@ -113,7 +120,23 @@ def create_order_for_resident(*, session: Session, user: User, resident: Residen
                          lines=_build_lines(session, resident.site_id, lines))
     session.add(order)
     session.flush()
+    announce_new(session, order, resident=resident, via_kiosk=False, now=now)
     return order
+
+
+def announce_new(session: Session, order: GroceryOrder, *, resident: Resident | None, via_kiosk: bool,
+                 now: datetime) -> None:
+    """A new order reaches someone: the live queue, and the volunteers' bots when the site wants it."""
+    queue_service.record(session, site_id=order.site_id, subject="order", subject_id=order.id, type="placed", now=now)
+    site = session.get(Site, order.site_id)
+    if site is None:
+        return
+    name = resident.name if resident is not None and site.bot_personal_details else None
+    items = [f"{line.name} {format_quantity(line.quantity)} {line.unit}".strip() for line in order.lines]
+    text = queue_texts.order_text(order.id, room=resident.room if resident else "", name=name, items=items,
+                                  via_kiosk=via_kiosk)
+    queue_service.tell_volunteers(session, site=site, grid_id=resident.grid_id if resident else None, text=text,
+                                  title=f"代购单 #{order.id}", path=f"/orders/{order.id}", now=now)
 
 
 def get_order(session: Session, order_id: int, *, scope: Scope | None = None) -> GroceryOrder:
@@ -136,6 +159,8 @@ def _move(session: Session, order: GroceryOrder, *, from_states: tuple[str, ...]
         session.refresh(order)
         raise InvalidTransition(f"订单现在是“{STATE_LABELS.get(order.state, order.state)}”，不能这样操作")
     session.refresh(order)
+    queue_service.record(session, site_id=order.site_id, subject="order", subject_id=order.id,
+                         type=STATE_EVENTS.get(order.state, order.state))
 
 
 @transactional

@@ -211,6 +211,17 @@ class CommunityApi:
         return self.client.submit("/api/v1/checkins", {"event_id": event_id, "resident_id": resident_id,
                                                        "occurred_at": occurred_at.isoformat()}, event_id=event_id)
 
+    def open_roll_calls(self, resident_id: int) -> list[dict[str, Any]]:
+        """The open roll calls (点名) that list the resident, each with what they answered so far."""
+        answer = self.client.get_json(f"/api/v1/roll-calls/open?resident_id={int(resident_id)}")
+        return list((answer or {}).get("roll_calls") or [])
+
+    def answer_roll_call(self, *, resident_id: int, answer: str, event_id: str | None = None) -> str:
+        """Store the resident's answer to the open roll calls: ``safe`` or ``help``."""
+        event_id = event_id or new_event_id("rollcall")
+        return self.client.submit("/api/v1/roll-calls/answers", {"event_id": event_id, "resident_id": resident_id,
+                                                                 "answer": answer}, event_id=event_id)
+
     def outcome(self, event_id: str) -> Outcome:
         """Whether the portal has taken a durable request yet (local; never blocks on the network)."""
         state = self.client.outbox_state(event_id) or "unknown"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from functools import partial
 
 import pytest
 from sqlalchemy import select
@@ -19,7 +20,7 @@ from caregiver_portal.roll_calls.models import RollCallEntry
 from caregiver_portal.roll_calls.service import start_roll_call
 from caregiver_portal.safety.checkins import record_device_checkin
 from caregiver_portal.safety.models import Checkin, SafetyPlan
-from caregiver_portal.safety.sweep import sweep_safety
+from caregiver_portal.safety.sweep import _raise_all, sweep_safety
 from tests.portal.conftest import SeededPortal
 from tests.portal.escalation_world import BAND, T0, World, build_world
 
@@ -158,3 +159,15 @@ def test_a_checkin_answers_an_open_roll_call_as_safe(world: World) -> None:
     with world.factory() as session:
         entry = session.scalar(select(RollCallEntry).where(RollCallEntry.resident_id == world.resident_id))
         assert entry is not None and (entry.state, entry.source) == ("safe", "checkin")
+
+
+def test_one_failing_finding_does_not_stop_the_others(world: World) -> None:
+    def fine() -> None:
+        pass
+
+    def broken() -> None:
+        raise RuntimeError("a bad row")
+
+    with transaction(world.factory) as session:
+        actions = [partial(fine), partial(broken), partial(fine)]
+        assert _raise_all(session, actions) == [actions[0], actions[2]]
