@@ -21,6 +21,7 @@ from caregiver_portal.accounts.access import ROLE_LABELS
 from caregiver_portal.accounts.admin import set_user_grids
 from caregiver_portal.accounts.models import Device, Grid, Site, User
 from caregiver_portal.accounts.service import create_device, create_user, get_or_create_site, revoke_device
+from caregiver_portal.bands.enrol import pair_band, resident_by_code_or_id
 from caregiver_portal.bands.keys import (
     KEYED_SCHEMES,
     SCHEME_LABELS,
@@ -90,6 +91,8 @@ def run_admin_command(args: argparse.Namespace) -> int:
                     print(f"设备 #{found.id} {found.name} 的令牌已吊销")
                 case "band-key":
                     print(_band_key(session, KeyVault(settings.secret_key), args))
+                case "add-band":
+                    print(_add_band(session, KeyVault(settings.secret_key), args))
                 case command if command in PEOPLE_COMMANDS:
                     code = run_people_command(session, args, _site(session, args.site) if hasattr(args, "site")
                                               else None)
@@ -170,6 +173,23 @@ def _band_key(session: Session, vault: KeyVault, args: argparse.Namespace) -> st
     key_id = set_band_key(session=session, vault=vault, band=band, scheme=args.scheme, key=key, user_id=None,
                           now=utcnow())
     return f"{band.address}：{SCHEME_LABELS[args.scheme]}，密钥已加密保存（指纹 {key_id}）"
+
+
+def _add_band(session: Session, vault: KeyVault, args: argparse.Namespace) -> str:
+    """Register a band for a resident (or move it to them) with its decoder and key, as the pairing page does."""
+    site_id = _site(session, args.site).id if args.site else None
+    resident = resident_by_code_or_id(session, site_id=site_id, code=args.resident)
+    key = parse_key(args.key) if args.key else None
+    paired = pair_band(session=session, vault=vault, address=args.address, resident=resident, scheme=args.scheme,
+                       key=key, generate=args.scheme == "anxin" and key is None and not args.no_key, user_id=None,
+                       now=utcnow())
+    room = resident.room or "未填房间"
+    answer = f"手环 {paired.band.address}（{SCHEME_LABELS[paired.band.scheme]}）已配对给 {resident.name}（{room}）"
+    if paired.previous_resident_id is not None:
+        answer += "；之前的读数仍归原来戴它的居民"
+    if paired.new_key is not None:
+        answer += f"\n新密钥（只显示这一次，请写入手环）：{paired.new_key.hex()}（指纹 {fingerprint(paired.new_key)}）"
+    return answer
 
 
 def _log_export(session: Session, username: str, resident_id: int) -> None:

@@ -45,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     bridge.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
     bridge.add_argument("--simulate", type=int, default=0, metavar="N", help="use N simulated wristbands")
     bridge.add_argument("--sos-after", type=float, default=None, help="simulated band 1 presses SOS after S s")
+    bridge.add_argument("--script", default=None, metavar="FILE|TEXT",
+                        help="with --simulate: a rehearsal script, a file or the text itself, e.g. "
+                             "\"10s 1 sos; 30s 2 fall; 1m 3 heart-rate 150 for 5m\" (docs/operations.md)")
     bridge.add_argument("--proxy", action="append", default=[], metavar="NAME=HOST[:PORT][#KEY]",
                         help="an ESPHome Bluetooth proxy, e.g. 王阿姨家=10.8.0.12 (repeat for more; also "
                              "$ANXIN_PROXIES, comma-separated); KEY is its API encryption key")
@@ -97,6 +100,16 @@ def build_parser() -> argparse.ArgumentParser:
     how.add_argument("--generate", action="store_true", help="a new key for an Anxin band, printed once")
     how.add_argument("--no-key", action="store_true", help="a device without a key (unauthenticated)")
     how.add_argument("--key", default=None, help="the bind key, 32 hex digits (default: asked without echo)")
+    add_band = admin_commands.add_parser("add-band", help="register a band and pair it with a resident in one step, "
+                                         "or move a band to another resident (readings stay with whoever wore it)")
+    add_band.add_argument("address", help="the band's Bluetooth address")
+    add_band.add_argument("--resident", required=True, help="the resident's code (居民码), or #ID")
+    add_band.add_argument("--site", default=None, help="the site name (default: any site with that resident code)")
+    add_band.add_argument("--scheme", default="anxin", choices=("anxin", "bthome", "mibeacon", "hrs", "itag"))
+    key_choice = add_band.add_mutually_exclusive_group()
+    key_choice.add_argument("--key", default=None, help="the band's key, 32 hex digits (an Anxin band without "
+                                                        "--key or --no-key gets a new key, printed once)")
+    key_choice.add_argument("--no-key", action="store_true", help="a device without a key (unauthenticated)")
     _people_parsers(admin_commands)
     return parser
 
@@ -192,9 +205,36 @@ def _bridge(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"代理设置有误：{exc}（格式：名称=地址[:端口][#密钥]）", file=sys.stderr)
         return 2
+    script = _script(args)
+    if script is None:
+        return 2
     run_bridge(portal_url=args.portal, token=token, data_dir=args.data_dir, simulate=args.simulate,
-               sos_after=args.sos_after, proxies=proxies)
+               sos_after=args.sos_after, proxies=proxies, script=script)
     return 0
+
+
+def _script(args: argparse.Namespace) -> list[Any] | None:
+    """The rehearsal script's steps (printed as a plan), [] without one; None (after saying why) when it is wrong."""
+    if args.script is None:
+        return []
+    from wearable.script import ScriptError, describe, parse_script
+
+    if args.simulate <= 0:
+        print("演练脚本只用于模拟手环：请同时加 --simulate N", file=sys.stderr)
+        return None
+    path = Path(args.script)
+    try:
+        text = path.read_text(encoding="utf-8") if path.is_file() else args.script
+        if text is args.script and not any(ch.isspace() or ch == ";" for ch in text.strip()):
+            raise ScriptError(f"找不到脚本文件 {args.script}")
+        steps = parse_script(text, args.simulate)
+    except (ScriptError, OSError, UnicodeDecodeError) as exc:
+        print(f"演练脚本有误：{exc}", file=sys.stderr)
+        return None
+    print(f"演练脚本：{len(steps)} 步（从网关启动算起）")
+    for step in steps:
+        print(f"  {describe(step)}")
+    return steps
 
 
 def _kiosk(args: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@ from caregiver_portal.activities import web as activities_web
 from caregiver_portal.alerts import api as alerts_api
 from caregiver_portal.alerts import web as alerts_web
 from caregiver_portal.bands import api as bands_api
+from caregiver_portal.bands import pair_web as bands_pair_web
 from caregiver_portal.bands import web as bands_web
 from caregiver_portal.dead_letters import api as dead_letters_api
 from caregiver_portal.dead_letters import web as dead_letters_web
@@ -26,6 +27,7 @@ from caregiver_portal.notifications import web as notifications_web
 from caregiver_portal.orders import api as orders_api
 from caregiver_portal.orders import catalog_web as orders_catalog_web
 from caregiver_portal.orders import web as orders_web
+from caregiver_portal.queue import web as queue_web
 from caregiver_portal.ratings import api as ratings_api
 from caregiver_portal.reports import web as reports_web
 from caregiver_portal.residents import api as residents_api
@@ -56,6 +58,7 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(accounts_web.router)
     app.include_router(alerts_web.router)
     app.include_router(orders_web.router)
+    app.include_router(queue_web.router)
     app.include_router(activities_web.router)
     app.include_router(residents_web.router)
     app.include_router(health_web.router)
@@ -64,6 +67,7 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(visits_web.router)
     app.include_router(accounts_admin_web.router)
     app.include_router(bands_web.router)
+    app.include_router(bands_pair_web.router)
     app.include_router(notifications_web.router)
     app.include_router(imports_web.router)
     app.include_router(roster_web.router)

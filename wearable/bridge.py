@@ -20,7 +20,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -44,6 +44,8 @@ from wearable.portal import PortalSink
 from wearable.proxies import ProxyConfig, ProxyHub
 from wearable.state import BridgeState
 from wearable.status import BandStatus, StatusReporter, StatusSink
+from wearable.unknown import UnknownBands
+from wearable.unknown_report import UnknownReporter, UnknownSink
 
 GATT_SCHEMES = frozenset({Scheme.ANXIN, Scheme.HRS, Scheme.ITAG})
 """Bands the bridge keeps a GATT link to; BTHome and MiBeacon buttons only advertise."""
@@ -97,6 +99,8 @@ class WristbandBridge:
         status_sink: StatusSink | None = None,
         proxies: Iterable[ProxyConfig] = (),
         checkins: CheckInSink | None = None,
+        unknown_sink: UnknownSink | None = None,
+        on_registered: Callable[[list[str]], None] | None = None,
     ) -> None:
         self.settings = settings or BridgeSettings()
         self.portal = portal
@@ -113,6 +117,10 @@ class WristbandBridge:
         self.reporter = (StatusReporter(status_sink, self.band_statuses, interval=self.settings.status_interval,
                                         acknowledge=self._reported)
                          if status_sink is not None else None)
+        self.unknown = UnknownBands(ttl=timedelta(seconds=self.settings.nearby_ttl))
+        """Bands heard that the portal has not registered (reported for enrolment by pressing)."""
+        self.unknown_reporter = (UnknownReporter(unknown_sink, self.unknown, registered=on_registered)
+                                 if unknown_sink is not None else None)
         proxy_list = list(proxies)
         self.proxies = ProxyHub(proxy_list, self.queue.put_nowait) if proxy_list else None
         self._enrolments: dict[str, Enrolment] = {}
@@ -126,6 +134,7 @@ class WristbandBridge:
         self._scanner: BleakScanner | None = None
         self._forwarder_task: asyncio.Task[None] | None = None
         self._reporter_task: asyncio.Task[None] | None = None
+        self._unknown_task: asyncio.Task[None] | None = None
         for enrolment in enrolments(wristbands).values():
             self._enrol(enrolment)
 
@@ -145,6 +154,8 @@ class WristbandBridge:
         self._forwarder_task = asyncio.create_task(self.forwarder.run(), name="bridge-forwarder")
         if self.reporter is not None:
             self._reporter_task = asyncio.create_task(self.reporter.run(), name="bridge-status-reporter")
+        if self.unknown_reporter is not None:
+            self._unknown_task = asyncio.create_task(self.unknown_reporter.run(), name="bridge-unknown-reporter")
         for address in sorted(self._registered):
             self._start_link(address)
         logger.info("bridge started: %d registered wristband(s), max %d connections, %d proxy(ies)",
@@ -153,7 +164,7 @@ class WristbandBridge:
 
     async def stop(self) -> None:
         """Stop links and scanning, then forward what is still queued (falls included)."""
-        own = [t for t in (self._forwarder_task, self._reporter_task) if t is not None]
+        own = [t for t in (self._forwarder_task, self._reporter_task, self._unknown_task) if t is not None]
         tasks = [*self._link_tasks.values(), *own]
         for task in tasks:
             task.cancel()
@@ -161,7 +172,7 @@ class WristbandBridge:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._link_tasks.clear()
-        self._forwarder_task = self._reporter_task = None
+        self._forwarder_task = self._reporter_task = self._unknown_task = None
         if self._scanner is not None:
             await self._scanner.stop()
             self._scanner = None
@@ -200,6 +211,7 @@ class WristbandBridge:
     def _enrol(self, enrolment: Enrolment) -> None:
         self._enrolments[enrolment.address] = enrolment
         self._registered.add(enrolment.address)
+        self.unknown.forget([enrolment.address])
         self.processor.enrol(enrolment)
         if self.proxies is not None:
             self.proxies.enrol(enrolment.address)
@@ -235,6 +247,8 @@ class WristbandBridge:
         previous = self._sightings.get(address)
         sighting = self._sightings[address] = _Sighting(device, adv, now, monotonic)
         if not registered:
+            self.unknown.observe(address, name=adv.local_name or device.name, rssi=adv.rssi, radio=self.local_radio,
+                                 service_uuids=adv.service_uuids, service_data=adv.service_data, now=now)
             return
         heard = self._heard.get(address)
         if heard is None:

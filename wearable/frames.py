@@ -22,7 +22,7 @@ import struct
 from cryptography.hazmat.primitives.ciphers.aead import AESCCM
 
 from wearable.uuids import sig_uuid
-from wearable.vendor import WristbandEvent, encode_wristband_event
+from wearable.vendor import WristbandEvent, WristbandEventKind, encode_wristband_event
 
 BTHOME_UUID = sig_uuid(0xFCD2)
 MIBEACON_UUID = sig_uuid(0xFE95)
@@ -30,6 +30,8 @@ BTHOME_PLAIN_TRIGGER = 0x44
 """Advertisement info: BTHome v2, trigger based (sent on events), not encrypted."""
 BTHOME_ENCRYPTED_TRIGGER = 0x45
 """Advertisement info: BTHome v2, trigger based, encrypted."""
+BTHOME_ENCRYPTED_INTERVAL = 0x41
+"""Advertisement info: BTHome v2, sent on a timer (an Anxin band's status frame), encrypted."""
 OBJ_PACKET_ID = 0x00
 OBJ_BATTERY = 0x01
 OBJ_BUTTON = 0x3A
@@ -77,9 +79,11 @@ def seal_bthome(objects: bytes, *, address: str, key: bytes, counter: int,
 
 
 def seal_anxin_event(event: WristbandEvent, *, address: str, key: bytes, counter: int) -> bytes:
-    """The Anxin frame of one event: the record in a raw object of an encrypted BTHome frame."""
+    """The Anxin frame of one event: the record in a raw object of an encrypted BTHome frame; a status
+    frame is sent on a timer, so it does not say "trigger based" (a bridge tells a press from it unread)."""
     record = encode_wristband_event(event)
-    return seal_bthome(bytes([OBJ_RAW, len(record)]) + record, address=address, key=key, counter=counter)
+    info = BTHOME_ENCRYPTED_INTERVAL if event.kind is WristbandEventKind.STATUS else BTHOME_ENCRYPTED_TRIGGER
+    return seal_bthome(bytes([OBJ_RAW, len(record)]) + record, address=address, key=key, counter=counter, info=info)
 
 
 def mibeacon_button(gesture: str, *, battery: int | None = None) -> bytes:

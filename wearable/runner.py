@@ -9,7 +9,8 @@ portal cannot be reached.
 The bands and their keys come from the portal (``GET /api/v1/bands/keys``, this site's
 bands only); ESPHome proxies from ``--proxy`` options (docs/devices.md). With
 ``--simulate N`` the bands are simulated (:mod:`wearable.simulator`), and from three bands
-on the last one lives at a simulated home heard by a fake ESPHome proxy.
+on the last one lives at a simulated home heard by a fake ESPHome proxy; ``--script`` plays a rehearsal
+on them (:mod:`wearable.script`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,8 @@ from wearable.config import BridgeSettings
 from wearable.keys import Enrolment, InvalidKey
 from wearable.portal import FullPortal
 from wearable.proxies import ProxyConfig
+from wearable.script import Step
+from wearable.script_runner import play
 from wearable.sim_band import SimulatedBand
 from wearable.simulator import SimulatedWorld, simulated_address
 from wearable.state import BridgeState
@@ -48,9 +51,9 @@ BridgePortal = FullPortal
 
 def run_bridge(
     *, portal_url: str, token: str, data_dir: Path, simulate: int = 0, sos_after: float | None = None,
-    settings: BridgeSettings | None = None, proxies: list[ProxyConfig] | None = None,
+    settings: BridgeSettings | None = None, proxies: list[ProxyConfig] | None = None, script: Sequence[Step] = (),
 ) -> None:
-    """Run the bridge (``simulate`` > 0: that many simulated bands) until SIGINT / SIGTERM."""
+    """Run the bridge (``simulate`` > 0: that many simulated bands, playing ``script``) until SIGINT / SIGTERM."""
     from caregiver_portal.client import PortalClient  # the portal package is an edge dependency
 
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -59,7 +62,7 @@ def run_bridge(
     client.start()
     try:
         asyncio.run(serve(client, simulate=simulate, sos_after=sos_after, settings=settings, state=state,
-                          secret=token.encode(), proxies=proxies or []))
+                          secret=token.encode(), proxies=proxies or [], script=script))
     finally:
         client.stop()
         logger.info("bridge exited; %d request(s) wait in the outbox", client.pending_count())
@@ -79,8 +82,10 @@ async def serve(
     state: BridgeState | None = None,
     secret: bytes = b"",
     proxies: list[ProxyConfig] | None = None,
+    script: Sequence[Step] = (),
 ) -> None:
-    """Run the bridge on the running loop until ``stop`` is set (or a signal arrives)."""
+    """Run the bridge on the running loop until ``stop`` is set (or a signal arrives); with a simulated world,
+    ``script`` is played on its bands (times from now)."""
     stop = stop or asyncio.Event()
     proxies = list(proxies or [])
     if world is None and simulate > 0:
@@ -92,14 +97,18 @@ async def serve(
     client_backend: type[BaseBleakClient] | None = world.client_backend if world else None
     fallback = world.enrolments() if world is not None else []
     bands = await fetch_enrolments(portal, state=state, secret=secret, fallback=fallback)
+    refresh_now = asyncio.Event()
     bridge = WristbandBridge(
         portal, bands, settings, scanner_backend=scanner_backend, client_backend=client_backend,
-        state=state, status_sink=portal, proxies=proxies, checkins=portal,
+        state=state, status_sink=portal, proxies=proxies, checkins=portal, unknown_sink=portal,
+        on_registered=lambda _addresses: refresh_now.set(),
     )
-    helpers = [asyncio.create_task(_refresh_wristbands(portal, bridge, state, secret, fallback),
+    helpers = [asyncio.create_task(_refresh_wristbands(portal, bridge, state, secret, fallback, refresh_now),
                                    name="wristband-refresh")]
     if world is not None and sos_after is not None and world.bands:
         helpers.append(asyncio.create_task(_press_sos_later(world.band(simulated_address(1)), sos_after)))
+    if world is not None and script:
+        helpers.append(asyncio.create_task(play(world, script), name="rehearsal-script"))
     try:
         with _signals_set(stop, enabled=install_signal_handlers):
             await bridge.run(stop)
@@ -160,10 +169,13 @@ async def fetch_enrolments(portal: BridgePortal, *, state: BridgeState | None, s
 
 
 async def _refresh_wristbands(portal: BridgePortal, bridge: WristbandBridge, state: BridgeState | None,
-                              secret: bytes, known: list[Enrolment]) -> None:
-    """Pick up bands enrolled (or given a new key) while the bridge runs."""
+                              secret: bytes, known: list[Enrolment], now: asyncio.Event) -> None:
+    """Pick up bands enrolled (or given a new key) while the bridge runs: every minute, and at once when the
+    portal says a band the bridge reported as unknown is registered now (``now`` is set)."""
     while True:
-        await asyncio.sleep(WRISTBAND_REFRESH_S)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(now.wait(), WRISTBAND_REFRESH_S)
+        now.clear()
         try:
             bands = await asyncio.to_thread(ask_portal, portal, known)
         except Exception as exc:

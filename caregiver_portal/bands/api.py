@@ -10,14 +10,18 @@ from fastapi import APIRouter, Body, Query, Response
 from sqlalchemy import select
 
 from caregiver_portal.accounts.deps import BridgeDep, KioskDep
+from caregiver_portal.bands.enrol import HeardBand, record_unknown
 from caregiver_portal.bands.keys import KeyVault, site_band_keys
 from caregiver_portal.bands.models import Wristband
 from caregiver_portal.bands.schemas import (
     MAX_BANDS_PER_REPORT,
+    MAX_UNKNOWN_PER_REPORT,
     BandKeyPublic,
     BandStatusIn,
     BandStatusResult,
     NearbyBand,
+    UnknownBandIn,
+    UnknownBandsResult,
     WristbandPublic,
 )
 from caregiver_portal.bands.service import BandReport, nearby_bands, record_statuses
@@ -37,10 +41,21 @@ def report_band_status(body: StatusList, device: BridgeDep, session: SessionDep)
     reports = [BandReport(b.address, b.connected, b.last_seen_at, b.rssi, b.battery_percent, b.radio, b.suspicious,
                           b.suspicious_radio) for b in body]
     result = record_statuses(session=session, device=device, reports=reports, now=utcnow())
-    session.commit()
     return BandStatusResult(stored=result.stored, stale=result.stale, rejected=result.rejected,
                             unknown_wristbands=list(result.unknown_wristbands),
                             rejected_by_kind=result.rejected_by_kind)
+
+
+UnknownList = Annotated[list[UnknownBandIn], Body(max_length=MAX_UNKNOWN_PER_REPORT)]
+
+
+@router.post("/bands/unknown", response_model=UnknownBandsResult)
+def report_unknown_bands(body: UnknownList, device: BridgeDep, session: SessionDep) -> UnknownBandsResult:
+    """Store the unregistered bands the bridge hears, with their last press (the admin pairs them by pressing);
+    the answer lists the reported addresses registered meanwhile."""
+    heard = [HeardBand(b.address, b.kind, b.name, b.rssi, b.radio, b.last_seen_at, b.pressed_at) for b in body]
+    result = record_unknown(session=session, device=device, heard=heard, now=utcnow())
+    return UnknownBandsResult(stored=result.stored, registered=list(result.registered))
 
 
 @router.get("/site/nearby", response_model=list[NearbyBand])

@@ -1,12 +1,12 @@
 """Tables of the wristbands: the registry (paired with residents, with the decoder each needs), their keys
-(sealed, ``band_keys``) and the latest status bridges report (``band_status``, migration branch ``bands``,
-revisions 0004 and 0060)."""
+(sealed, ``band_keys``), the latest status bridges report (``band_status``, migration branch ``bands``,
+revisions 0004 and 0060) and the bands bridges hear that are not registered yet (``unknown_bands``, 0025)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caregiver_portal.core.models import Base
@@ -65,3 +65,25 @@ class BandStatus(Base):
     """The radio that heard the latest of them: where the spoofer is."""
     suspicious_at: Mapped[datetime | None] = mapped_column(default=None)
     """When the latest of them was reported."""
+
+
+class UnknownBand(Base):
+    """A band or button a bridge of the site hears that is not registered (enrolment by pressing it)."""
+
+    __tablename__ = "unknown_bands"
+    __table_args__ = (UniqueConstraint("site_id", "address", name="uq_unknown_band"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    address: Mapped[str] = mapped_column(String(64))
+    """Upper case."""
+    kind: Mapped[str] = mapped_column(String(16))
+    """What it looks like: anxin, bthome, mibeacon, itag or hrs (the scheme to enrol it with)."""
+    name: Mapped[str | None] = mapped_column(String(100), default=None)
+    rssi: Mapped[int | None] = mapped_column(Integer, default=None)
+    radio: Mapped[str | None] = mapped_column(String(80), default=None)
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"))
+    """The bridge whose report is stored."""
+    last_seen_at: Mapped[datetime]
+    pressed_at: Mapped[datetime | None] = mapped_column(default=None)
+    """When the bridge last heard a press (a new event frame) from it."""
+    reported_at: Mapped[datetime]

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from caregiver_portal.core.schemas import MeasuredAt, WholeNumber, check_text
+from caregiver_portal.core.schemas import MeasuredAt, PlainText, WholeNumber, check_text
 
 MAX_BANDS_PER_REPORT = 2000
+MAX_UNKNOWN_PER_REPORT = 500
 BAND_ADDRESS = r"^[0-9A-Za-z:\-]+$"  # a MAC address (Linux) or a UUID (macOS)
 RADIO = r"^(adapter(:[0-9A-Za-z_\-]{1,20})?|proxy:[^\x00-\x1f\x7f-\x9f]{1,70})$"
 """Which radio heard a band: the bridge's adapter (``adapter``, ``adapter:hci0``) or an ESPHome proxy."""
 Radio = Annotated[str, Field(max_length=80, pattern=RADIO), AfterValidator(check_text)]
 """A radio's name as a bridge reports it: the pattern before the text rule, so /openapi.json shows it."""
+
+BandScheme = Literal["anxin", "bthome", "mibeacon", "itag", "hrs"]
+"""The decoder (and security) a band is enrolled with."""
 
 
 class BandStatusIn(BaseModel):
@@ -79,3 +83,27 @@ class WristbandPublic(BaseModel):
     resident_id: int | None
     label: str
 
+
+
+class UnknownBandIn(BaseModel):
+    """A band or button a bridge hears that is not registered at its site."""
+
+    model_config = ConfigDict(extra="forbid")
+    address: str = Field(min_length=1, max_length=64, pattern=BAND_ADDRESS)
+    kind: BandScheme
+    """What it looks like from its advertisement (the scheme to enrol it with)."""
+    name: PlainText | None = Field(default=None, max_length=100)
+    """Advertised local name."""
+    rssi: WholeNumber | None = Field(default=None, description="dBm; outside -127..20 it is stored as unknown")
+    radio: Radio | None = None
+    last_seen_at: MeasuredAt
+    pressed_at: MeasuredAt | None = None
+    """When the bridge last heard a press from it (a new event frame); null: not since the bridge started."""
+
+
+class UnknownBandsResult(BaseModel):
+    """How an unknown-bands report was taken."""
+
+    stored: int
+    registered: list[str]
+    """Reported addresses that are registered at the site now: fetch their keys (``GET /bands/keys``)."""

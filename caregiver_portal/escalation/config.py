@@ -52,7 +52,8 @@ def _ladder(spec: Mapping[str, Any]) -> Ladder:
     steps = tuple(
         Step(after=timedelta(seconds=float(item["after_s"])),
              audiences=frozenset(Audience(name) for name in item["notify"]),
-             label=str(item.get("label", "通知")), unless_arrived=bool(item.get("unless_arrived", False)))
+             label=str(item.get("label", "通知")), unless_arrived=bool(item.get("unless_arrived", False)),
+             urgent=bool(item.get("urgent", False)))
         for item in spec.get("steps", [])
     )
     repeat = spec.get("repeat_every_s")

@@ -46,6 +46,8 @@ class Step:
     """What the timeline and the bots call this step, e.g. "通知全站值班志愿者"."""
     unless_arrived: bool = False
     """Skipped once someone marked 已到达: an arrival check of the accepted ladder (a re-escalation)."""
+    urgent: bool = False
+    """Also phone or text everyone it reaches through the site's urgent channels (DING, SMS, voice call)."""
 
 
 @dataclass(frozen=True)
@@ -235,7 +237,7 @@ REMIND_ACCEPTOR = Ladder((_step(30 * 60, "已接单 30 分钟仍未处理完，�
 EMERGENCY = Policy("emergency", open=Ladder((
     _step(0, "通知本网格值班志愿者和网格员", A.GRID_VOLUNTEERS, A.GRID_WORKER),
     _step(60, "60 秒无人接单，通知全站值班志愿者和护理员", A.SITE_VOLUNTEERS, A.CAREGIVERS),
-    _step(180, "180 秒无人接单，通知紧急联系人和站点管理员", A.CONTACTS, A.ADMINS),
+    replace(_step(180, "180 秒无人接单，通知紧急联系人和站点管理员", A.CONTACTS, A.ADMINS), urgent=True),
 ), repeat_every=timedelta(minutes=2)), accepted=arrival_then_remind(timedelta(minutes=15)))
 STANDARD = Policy("standard", open=Ladder((
     _step(0, "通知本网格值班志愿者", A.GRID_VOLUNTEERS),

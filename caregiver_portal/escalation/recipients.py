@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from caregiver_portal.accounts.models import Site, User, UserGrid
 from caregiver_portal.alerts.models import Alert
 from caregiver_portal.escalation.policy import Audience
+from caregiver_portal.notifications.calls import Callee
 from caregiver_portal.notifications.models import NotificationChannel
 from caregiver_portal.residents.models import EmergencyContact, Resident
 from caregiver_portal.roster.service import available_user_ids
@@ -162,6 +163,12 @@ def _belongs(user: User, audience: Audience, grid_id: int | None, book: _SiteBoo
         case Audience.ADMINS:
             return user.role == "admin"
     return False
+
+
+def callees(recipients: Recipients) -> list[Callee]:
+    """Everyone a step reaches who has a phone, for urgent calls: staff by name, contacts by relation and name."""
+    people = [Callee(user.display_name, user.phone) for user in recipients.users if user.phone]
+    return people + [Callee(f"{c.relation} {c.name}".strip(), c.phone) for c in recipients.contacts if c.phone]
 
 
 def describe(recipients: Recipients, routes: list[Route]) -> str:

@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from caregiver_portal.accounts.models import ROLES, Grid, Site, User, UserGrid
 from caregiver_portal.core.errors import NotFound
-from caregiver_portal.notifications.models import CHANNEL_KINDS, NotificationChannel
+from caregiver_portal.notifications.models import CHANNEL_KINDS, NotificationChannel, UrgentChannel
+from caregiver_portal.notifications.providers import URGENT_KINDS
 from caregiver_portal.residents.models import EmergencyContact, Resident
 from caregiver_portal.residents.service import add_contact
 
@@ -47,6 +50,29 @@ def add_channel(session: Session, *, site: Site, kind: str, name: str, url: str,
     channel = NotificationChannel(site_id=site.id, grid_id=grid.id if grid else None, kind=kind, name=name,
                                   url=url, secret=secret, audience=list(audience or []),
                                   rate_per_minute=rate_per_minute)
+    session.add(channel)
+    session.flush()
+    return channel
+
+
+def add_urgent_channel(session: Session, *, site: Site, kind: str, name: str, url: str, key_id: str,
+                       key_secret: str, options: dict[str, Any] | None = None, position: int = 0,
+                       rate_per_minute: int = 20) -> UrgentChannel:
+    """Register a provider for urgent calls (a link of the site's chain, tried in ``position`` order).
+
+    ``dingtalk_ding``: ``key_id``/``key_secret`` are the internal app's AppKey/AppSecret, options
+    ``robot_code`` and ``remind`` (app, sms or phone). ``aliyun_sms``: AccessKey, options ``sign_name`` and
+    ``template_code``. ``aliyun_voice``: AccessKey, options ``tts_code`` and ``show_number``.
+    """
+    if kind not in URGENT_KINDS:
+        raise ValueError(f"kind must be one of {URGENT_KINDS}")
+    if not url.startswith(("https://", "http://")):
+        raise ValueError("the provider URL must be http(s)")
+    if not key_id or not key_secret:
+        raise ValueError("the provider needs its key id and secret")
+    channel = UrgentChannel(site_id=site.id, kind=kind, name=name, url=url, key_id=key_id, key_secret=key_secret,
+                            options=dict(options or {}), position=position, rate_per_minute=rate_per_minute,
+                            enabled=True)
     session.add(channel)
     session.flush()
     return channel

@@ -32,7 +32,8 @@ from caregiver_portal.escalation.policy import (
     due_steps,
     step_audiences,
 )
-from caregiver_portal.escalation.recipients import FALLBACK_AUDIENCES, Directory, describe
+from caregiver_portal.escalation.recipients import FALLBACK_AUDIENCES, Directory, callees, describe
+from caregiver_portal.notifications.calls import enqueue_calls
 from caregiver_portal.notifications.outbox import enqueue
 from caregiver_portal.residents.care import escalation_factor
 
@@ -148,3 +149,5 @@ def fire_step(session: Session, alert: Alert, due: DueStep, *, phase: str, direc
                    "waited_s": waited_s, "called": called}
         enqueue(session, alert=alert, channel_id=route.channel.id, event="alarm" if phase == "open" else "reminder",
                 payload=payload, now=now)
+    if due.step.urgent and not due.repeat:
+        enqueue_calls(session, alert=alert, callees=callees(recipients), step=label, now=now)

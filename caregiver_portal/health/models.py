@@ -15,12 +15,15 @@ READING_KINDS = ("heart_rate", "spo2", "temperature", "battery")
 
 
 class Reading(Base):
-    """One health or device measurement from a wristband."""
+    """One health or device measurement from a wristband, kept with the resident who wore it then."""
 
     __tablename__ = "readings"
-    __table_args__ = (Index("ix_readings_band_time", "wristband_id", "measured_at"),)
+    __table_args__ = (Index("ix_readings_band_time", "wristband_id", "measured_at"),
+                      Index("ix_readings_resident_time", "resident_id", "measured_at"))
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     wristband_id: Mapped[int] = mapped_column(ForeignKey("wristbands.id"))
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id"), default=None)
+    """The band's resident when the reading was taken in: a band moved to someone else leaves its history here."""
     kind: Mapped[str] = mapped_column(String(20))
     value: Mapped[float] = mapped_column(Float)
     measured_at: Mapped[datetime]
@@ -65,6 +68,8 @@ class ReadingRollup(Base):
 
     __tablename__ = "reading_rollups"
     wristband_id: Mapped[int] = mapped_column(ForeignKey("wristbands.id"), primary_key=True)
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id"), default=None)
+    """The resident of the hour's readings (of the first of them, in the rare hour a band changed hands)."""
     kind: Mapped[str] = mapped_column(String(20), primary_key=True)
     bucket_start: Mapped[datetime] = mapped_column(primary_key=True)
     count: Mapped[int] = mapped_column(Integer)

@@ -73,16 +73,16 @@ def _roll_up(session: Session, start: datetime, end: datetime) -> int:
     bucket = _hour_bucket(session).label("bucket")
     groups = session.execute(
         select(Reading.wristband_id, Reading.kind, bucket, func.count(), func.min(Reading.value),
-               func.max(Reading.value), func.sum(Reading.value))
+               func.max(Reading.value), func.sum(Reading.value), func.min(Reading.resident_id))
         .where(Reading.measured_at >= start, Reading.measured_at < end)
         .group_by(Reading.wristband_id, Reading.kind, bucket)).all()
     existing = {(r.wristband_id, r.kind, r.bucket_start): r for r in session.scalars(
         select(ReadingRollup).where(ReadingRollup.bucket_start >= start, ReadingRollup.bucket_start < end))}
-    for band_id, kind, bucket_start, count, low, high, total in groups:
+    for band_id, kind, bucket_start, count, low, high, total, resident_id in groups:
         rollup = existing.get((band_id, kind, bucket_start))
         if rollup is None:
-            session.add(ReadingRollup(wristband_id=band_id, kind=kind, bucket_start=bucket_start, count=count,
-                                      minimum=low, maximum=high, total=total))
+            session.add(ReadingRollup(wristband_id=band_id, resident_id=resident_id, kind=kind,
+                                      bucket_start=bucket_start, count=count, minimum=low, maximum=high, total=total))
         else:
             rollup.count += count
             rollup.minimum = min(rollup.minimum, low)

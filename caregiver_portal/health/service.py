@@ -133,7 +133,8 @@ def _evaluate_band(session: Session, band: Wristband, kinds: set[str], t: Thresh
     lookback = max(t.heart_rate_sustain, t.spo2_sustain) + t.max_gap
     samples = [Sample(kind, value, measured_at) for kind, value, measured_at in session.execute(
         select(Reading.kind, Reading.value, Reading.measured_at)
-        .where(Reading.wristband_id == band.id, Reading.kind.in_(kinds), Reading.measured_at >= earliest - lookback)
+        .where(Reading.wristband_id == band.id, Reading.resident_id.is_not_distinct_from(band.resident_id),
+               Reading.kind.in_(kinds), Reading.measured_at >= earliest - lookback)
         .order_by(Reading.measured_at))]
     resident = band.resident
     added = 0

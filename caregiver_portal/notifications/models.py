@@ -71,3 +71,57 @@ class NotificationSend(Base):
     status_code: Mapped[int | None] = mapped_column(Integer, default=None)
     error: Mapped[str] = mapped_column(Text, default="")
     messages: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class UrgentChannel(Base):
+    """A provider that places urgent calls or texts (DingTalk DING, Aliyun SMS or voice call); a site's
+    channels form a chain in ``position`` order: a failed delivery moves to the next one at once."""
+
+    __tablename__ = "urgent_channels"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # dingtalk_ding, aliyun_sms, aliyun_voice
+    name: Mapped[str] = mapped_column(String(100))
+    url: Mapped[str] = mapped_column(String(500))  # the provider's endpoint (DingTalk: api base; Aliyun: gateway)
+    key_id: Mapped[str] = mapped_column(String(200))  # DingTalk appKey, Aliyun AccessKeyId
+    key_secret: Mapped[str] = mapped_column(String(200))  # DingTalk appSecret, Aliyun AccessKeySecret
+    # DingTalk: robot_code, remind (app|sms|phone), oapi_url; Aliyun: sign_name, template_code, tts_code, show_number
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    rate_per_minute: Mapped[int] = mapped_column(Integer, default=20)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class UrgentCall(Base):
+    """Outbox of urgent calls: one person to reach about one alert, through the site's chain of channels."""
+
+    __tablename__ = "urgent_calls"
+    __table_args__ = (Index("ix_urgent_calls_due", "state", "next_attempt_at"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id"), index=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    name: Mapped[str] = mapped_column(String(140))  # "女儿 张小红", "李一"
+    phone: Mapped[str] = mapped_column(String(40))
+    step: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(12), default="pending")  # pending, sent, failed, skipped
+    tried: Mapped[list[int]] = mapped_column(JSON, default=list)  # channel ids already tried, in order
+    channel_id: Mapped[int | None] = mapped_column(ForeignKey("urgent_channels.id"), default=None)  # delivered by
+    next_attempt_at: Mapped[datetime]
+    lease_until: Mapped[datetime | None] = mapped_column(default=None)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+    alert: Mapped[Alert] = relationship()
+
+
+class UrgentAttempt(Base):
+    """One request to an urgent-call provider: the rate limit counts these, and admins audit them."""
+
+    __tablename__ = "urgent_attempts"
+    __table_args__ = (Index("ix_urgent_attempts_channel_at", "channel_id", "at"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    call_id: Mapped[int] = mapped_column(BigId, ForeignKey("urgent_calls.id"), index=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("urgent_channels.id"))
+    at: Mapped[datetime]
+    ok: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(Text, default="")

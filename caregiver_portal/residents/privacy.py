@@ -53,11 +53,8 @@ def export_resident(*, session: Session, resident_id: int) -> dict[str, Any]:
         raise NotFound(f"resident {resident_id} not found")
     residents = metadata.tables["residents"]
     export: dict[str, Any] = {"residents": _rows(session, residents, residents.c.id == resident_id)}
-    for table in _resident_tables():
+    for table in _resident_tables():  # readings too: each keeps the resident who wore the band then
         export[table.name] = _rows(session, table, table.c.resident_id == resident_id)
-    band_ids = select(Wristband.id).where(Wristband.resident_id == resident_id).scalar_subquery()
-    readings = metadata.tables["readings"]
-    export["readings"] = _rows(session, readings, readings.c.wristband_id.in_(band_ids))
     return export
 
 
@@ -74,9 +71,6 @@ def erase_resident(*, session: Session, resident_id: int) -> dict[str, int]:
     if resident is None:
         raise NotFound(f"resident {resident_id} not found")
     touched: dict[str, int] = {"notices (name removed)": _scrub_notices(session, resident.name)}
-    band_ids = list(session.scalars(select(Wristband.id).where(Wristband.resident_id == resident_id)))
-    if band_ids:
-        touched["readings"] = rows_changed(session, delete(Reading).where(Reading.wristband_id.in_(band_ids)))
     touched["alerts (anonymised)"] = rows_changed(session,
         update(Alert).where(Alert.resident_id == resident_id)
         .values(resident_id=None, place=ERASED_PLACE, details={}))
@@ -92,12 +86,11 @@ def erase_resident(*, session: Session, resident_id: int) -> dict[str, int]:
 
 
 def forget_health_readings(*, session: Session, resident_id: int) -> int:
-    """Delete the health readings (raw and hourly) of the resident's wristbands, e.g. when they
+    """Delete the resident's health readings (raw and hourly, taken while they wore a band), e.g. when they
     withdraw consent; battery readings stay. Returns the rows deleted."""
-    band_ids = select(Wristband.id).where(Wristband.resident_id == resident_id).scalar_subquery()
     deleted = 0
     for model in (Reading, ReadingRollup):
-        deleted += rows_changed(session, delete(model).where(model.wristband_id.in_(band_ids),
+        deleted += rows_changed(session, delete(model).where(model.resident_id == resident_id,
                                                              model.kind.in_(HEALTH_KINDS)))
     return deleted
 

@@ -38,13 +38,14 @@ RULES: list[tuple[str, str, frozenset[str]]] = [
     ("*", r"^/(login|logout)$", ANYONE),  # checked by the sign-in tests
     ("POST", r"^/logout/everywhere$", USERS),  # checked by the sign-in tests (it signs the caller out)
     ("*", r"^/api/v1/(alerts|site/alerts|device|checkins)", DEVICES),  # device: who am I, dead letters
-    ("*", r"^/api/v1/(readings|wristbands|bands/status|bands/keys)$", BRIDGE),  # health data and keys: bridges only
+    ("*", r"^/api/v1/(readings|wristbands|bands/status|bands/keys|bands/unknown)$", BRIDGE),  # health data, keys
     ("*", r"^/api/v1/(catalog|orders|activities|residents|ratings|site/nearby)", KIOSK),  # no orders from bridges
     ("*", r"^/api/v1/roll-calls/", KIOSK),  # a band answers a roll call through the alerts API
     ("*", r"^/(board|alerts)(/|$)", USERS),
     ("*", r"^/orders/new$", STAFF),
     ("POST", r"^/orders/\{order_id\}/cancel$", STAFF),
     ("*", r"^/orders", USERS),
+    ("*", r"^/queue/events$", USERS),
     ("*", r"^/activities/new$", STAFF),
     ("*", r"^/activities/\{activity_id\}/(edit|cancel)$", STAFF),
     ("*", r"^/activities", USERS),
@@ -61,8 +62,8 @@ RULES: list[tuple[str, str, frozenset[str]]] = [
     ("*", r"^/admin", ADMIN),
     ("*", r"^/catalog", ADMIN),
 ]
-# Endless streams; their sign-in checks are in the browser tests (board, roll call).
-SKIPPED_STREAMS = {"/board/events", "/roll-calls/{roll_call_id}/events"}
+# Endless streams; their sign-in checks are in the browser tests (board, roll call) and the queue's test.
+SKIPPED_STREAMS = {"/board/events", "/roll-calls/{roll_call_id}/events", "/queue/events"}
 
 
 def rule_for(route: Route) -> frozenset[str]:
