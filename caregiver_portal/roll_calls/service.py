@@ -112,6 +112,7 @@ def _open_entries(session: Session, resident_id: int) -> Sequence[RollCallEntry]
     return session.scalars(
         select(RollCallEntry).join(RollCall, RollCall.id == RollCallEntry.roll_call_id)
         .where(RollCallEntry.resident_id == resident_id, RollCall.closed_at.is_(None))
+        .with_for_update(of=RollCallEntry)  # a band and a kiosk answering at once: one after the other
         .options(selectinload(RollCallEntry.roll_call), selectinload(RollCallEntry.resident))).all()
 
 
@@ -197,8 +198,10 @@ def sweep_roll_calls(*, factory: sessionmaker[Session], reads: sessionmaker[Sess
     """Raise an alert for every resident still waiting in a roll call whose time is up; returns alerts raised.
 
     The due check runs on the lock-free reader; each roll call is then locked (``FOR UPDATE SKIP
-    LOCKED`` on PostgreSQL, so two portal processes never escalate one twice) and handled in a
-    savepoint of its own, so one failing roll call is logged and never stops the others.
+    LOCKED`` on PostgreSQL, so two portal processes never escalate one twice), then its waiting
+    entries (``FOR UPDATE``: an answer arriving now either lands first or waits; locks are always
+    taken roll call before entries), each roll call in a transaction of its own, so one failing
+    roll call is logged and never stops the others.
     """
     with reads() as session:
         due = due_roll_call_ids(session, now=now)
@@ -221,7 +224,7 @@ def _escalate(session: Session, roll_call_id: int, *, now: datetime) -> int:
     waiting = session.scalars(select(RollCallEntry).where(RollCallEntry.roll_call_id == roll_call.id,
                                                           RollCallEntry.state == "waiting",
                                                           RollCallEntry.alert_id.is_(None))
-                              .options(selectinload(RollCallEntry.resident))).all()
+                              .with_for_update().options(selectinload(RollCallEntry.resident))).all()
     minutes = int((roll_call.escalate_at - roll_call.started_at).total_seconds() // 60)
     label = REASONS.get(roll_call.reason, roll_call.reason)
     for entry in waiting:
