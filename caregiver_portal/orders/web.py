@@ -142,9 +142,7 @@ def bought(request: Request, order_id: int, user: CurrentUser, session: SessionD
         name = save_receipt(state.settings.data_dir, content) if content else None
         order_service.mark_bought(session=session, order_id=order_id, user=user, amount_paid_fen=fen,
                                   receipt_file=name, now=utcnow(), scope=scope)
-        session.commit()
     except PortalError as exc:
-        session.rollback()
         delete_receipt(state.settings.data_dir, name)
         flash(request, str(exc), "error")
         return redirect(page)
