@@ -64,6 +64,19 @@ def test_status_frame_updates_presence_and_battery_only(band: SealingBand) -> No
     assert (stats.last_heard_at, stats.radio, stats.rssi, stats.battery_percent) == (T0, "proxy:home", -71, 80)
 
 
+def test_presence_comes_from_whichever_radio_heard_the_band_last(band: SealingBand) -> None:
+    processor = processor_for(band)
+    later = T0 + timedelta(minutes=5)
+    processor.handle(band.advert(WristbandEventKind.STATUS, 1, radio="adapter", rssi=-58), now=0.0)
+    processor.handle(band.advert(WristbandEventKind.STATUS, 2, at=later, radio="proxy:home", rssi=-83), now=300.0)
+    stats = processor.stats(BAND)
+    assert (stats.last_heard_at, stats.radio, stats.rssi) == (later, "proxy:home", -83)  # at home now
+    back = later + timedelta(minutes=5)
+    processor.handle(band.advert(WristbandEventKind.STATUS, 3, at=back, radio="adapter", rssi=-61), now=600.0)
+    stats = processor.stats(BAND)
+    assert (stats.last_heard_at, stats.radio, stats.rssi) == (back, "adapter", -61)  # back in the hall
+
+
 def test_resent_indication_and_advertisement_mirror_are_deduplicated(band: SealingBand) -> None:
     processor = processor_for(band)
     frame = band.frame(WristbandEventKind.SOS, 7)
