@@ -67,7 +67,7 @@ def create_app(settings: PortalSettings, *, migrate: bool = True, clock: Callabl
     ticker = None
     if settings.tick_interval_s > 0:
         ticker = Ticker(factory=factory, public_url=settings.public_url, tick_interval_s=settings.tick_interval_s,
-                        policies=policies_for(settings), on_change=hub.wake, reads=reads)
+                        policies=policies_for(settings), reads=reads)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from caregiver_portal.accounts.models import Device
 from caregiver_portal.bands.models import BandStatus, Wristband
+from caregiver_portal.core.uow import insert_once, transactional
 
 MAX_CLOCK_SKEW = timedelta(minutes=10)
 """Reports seen further than this in the future are refused (a bridge with a wrong clock)."""
@@ -58,17 +58,9 @@ class Nearby:
     resident_id: int | None
 
 
+@transactional
 def record_statuses(*, session: Session, device: Device, reports: Sequence[BandReport], now: datetime) -> RecordResult:
-    """Upsert the latest state of each reported wristband of the bridge's site; the caller commits."""
-    try:
-        with session.begin_nested():
-            return _record(session, device, reports, now)
-    except IntegrityError:  # another bridge inserted the same wristband's first row at the same moment
-        with session.begin_nested():
-            return _record(session, device, reports, now)
-
-
-def _record(session: Session, device: Device, reports: Sequence[BandReport], now: datetime) -> RecordResult:
+    """Upsert the latest state of each reported wristband of the bridge's site."""
     latest = {report.address.upper(): report for report in reports}  # a repeated address: the last one wins
     bands = {
         band.address.upper(): band
@@ -92,11 +84,7 @@ def _record(session: Session, device: Device, reports: Sequence[BandReport], now
             rejected[wrong[0]] += 1
             continue
         seen = min(report.last_seen_at, now) if report.last_seen_at is not None else None
-        row = rows.get(band.id)
-        if row is None:
-            row = BandStatus(wristband_id=band.id, site_id=band.site_id, device_id=device.id, reported_at=now,
-                             suspicious_total=0)
-            session.add(row)
+        row = rows.get(band.id) or _first_row(session, band, device, now)
         _note_suspicious(row, report, now)
         if row.device_id != device.id and not _newer(seen, row.last_seen_at):
             stale += 1
@@ -106,6 +94,15 @@ def _record(session: Session, device: Device, reports: Sequence[BandReport], now
     session.flush()
     unknown = tuple(sorted(a for a in latest if a not in bands))
     return RecordResult(stored, stale, rejected.total(), unknown, dict(sorted(rejected.items())))
+
+
+def _first_row(session: Session, band: Wristband, device: Device, now: datetime) -> BandStatus:
+    """The band's status row, inserted now, or locked as another bridge inserted it a moment ago."""
+    row, _created = insert_once(
+        session, BandStatus(wristband_id=band.id, site_id=band.site_id, device_id=device.id, reported_at=now,
+                            suspicious_total=0),
+        lambda: session.scalar(select(BandStatus).where(BandStatus.wristband_id == band.id).with_for_update()))
+    return row
 
 
 STATUS_RANGES = {"rssi": (-127, 20), "battery_percent": (0, 100)}

@@ -42,7 +42,7 @@ StateDep = Annotated[PortalState, Depends(get_state)]
 
 
 def get_session(state: StateDep) -> Iterator[Session]:
-    """A database session for one request; the route commits what it changes."""
+    """A database session for one request; the services the route calls commit it (:mod:`caregiver_portal.core.uow`)."""
     with state.session_factory() as session:
         yield session
 

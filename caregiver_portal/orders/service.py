@@ -14,12 +14,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from caregiver_portal.accounts.models import Device, Site, User
 from caregiver_portal.core.db import rows_changed
 from caregiver_portal.core.errors import Forbidden, InvalidTransition, NotFound
+from caregiver_portal.core.uow import insert_once, transactional
 from caregiver_portal.orders.catalog import list_items, match_item
 from caregiver_portal.orders.models import GroceryOrder, GroceryOrderLine
 from caregiver_portal.queue import service as queue_service
@@ -92,9 +92,10 @@ def _build_lines(session: Session, site_id: int, requests: list[LineRequest]) ->
     return lines
 
 
+@transactional
 def place_order(*, session: Session, device: Device, client_event_id: str, resident_id: int | None,
                 lines: list[LineRequest], note: str, now: datetime) -> PlacedOrder:
-    """Store a kiosk's order once per ``client_event_id``; the caller commits."""
+    """Store a kiosk's order once per ``client_event_id``."""
     existing = find_by_event(session, device=device, client_event_id=client_event_id)
     if existing is not None:
         return PlacedOrder(existing, duplicate=True)
@@ -102,19 +103,15 @@ def place_order(*, session: Session, device: Device, client_event_id: str, resid
     order = GroceryOrder(site_id=device.site_id, resident_id=resident.id if resident else None, state="submitted",
                          note=note[:500], source_device_id=device.id, client_event_id=client_event_id,
                          created_at=now, lines=_build_lines(session, device.site_id, lines))
-    try:
-        with session.begin_nested():
-            session.add(order)
-            session.flush()
-    except IntegrityError:
-        stored = find_by_event(session, device=device, client_event_id=client_event_id)
-        if stored is None:
-            raise
-        return PlacedOrder(stored, duplicate=True)
+    order, created = insert_once(session, order,
+                                 lambda: find_by_event(session, device=device, client_event_id=client_event_id))
+    if not created:
+        return PlacedOrder(order, duplicate=True)
     announce_new(session, order, resident=resident, via_kiosk=True, now=now)
     return PlacedOrder(order, duplicate=False)
 
 
+@transactional
 def create_order_for_resident(*, session: Session, user: User, resident: Resident, lines: list[LineRequest],
                               note: str, now: datetime) -> GroceryOrder:
     """A grid worker or admin orders for a resident (e.g. a need found on a home visit)."""
@@ -166,6 +163,7 @@ def _move(session: Session, order: GroceryOrder, *, from_states: tuple[str, ...]
                          type=STATE_EVENTS.get(order.state, order.state))
 
 
+@transactional
 def claim_order(*, session: Session, order_id: int, user: User, now: datetime, scope: Scope) -> GroceryOrder:
     """``user`` takes an order from the queue; two volunteers cannot both claim it."""
     order = get_order(session, order_id, scope=scope)
@@ -181,6 +179,7 @@ def _require_claimer(order: GroceryOrder, user: User) -> None:
         raise Forbidden("这张订单由其他志愿者负责")
 
 
+@transactional
 def release_order(*, session: Session, order_id: int, user: User, scope: Scope) -> GroceryOrder:
     """Give a claimed order back to the queue (the volunteer cannot go after all)."""
     order = get_order(session, order_id, scope=scope)
@@ -190,6 +189,7 @@ def release_order(*, session: Session, order_id: int, user: User, scope: Scope) 
     return order
 
 
+@transactional
 def mark_bought(*, session: Session, order_id: int, user: User, amount_paid_fen: int, receipt_file: str | None,
                 now: datetime, scope: Scope) -> GroceryOrder:
     """The volunteer has bought the goods and paid ``amount_paid_fen``."""
@@ -204,6 +204,7 @@ def mark_bought(*, session: Session, order_id: int, user: User, amount_paid_fen:
     return order
 
 
+@transactional
 def mark_delivered(*, session: Session, order_id: int, user: User, now: datetime, scope: Scope) -> GroceryOrder:
     """The goods are at the resident's door; the volunteer earns the delivery points."""
     order = get_order(session, order_id, scope=scope)
@@ -215,6 +216,7 @@ def mark_delivered(*, session: Session, order_id: int, user: User, now: datetime
     return order
 
 
+@transactional
 def confirm_received(*, session: Session, order: GroceryOrder, now: datetime) -> GroceryOrder:
     """The resident confirms at the kiosk that the goods arrived (idempotent)."""
     if order.state == "received":
@@ -229,6 +231,7 @@ def confirm_received(*, session: Session, order: GroceryOrder, now: datetime) ->
     return order
 
 
+@transactional
 def cancel_order(*, session: Session, order_id: int, reason: str, now: datetime, scope: Scope | None) -> GroceryOrder:
     """Cancel an order nobody has bought yet."""
     order = get_order(session, order_id, scope=scope)
