@@ -64,7 +64,8 @@ async def set_requests(request: Request, user: AdminUser, session: SessionDep) -
     form = await request.form()
 
     def action() -> None:
-        _form_site(session, user, form).bot_requests = form.get("bot_requests") == "on"
+        channel_service.set_bot_requests(session=session, site=_form_site(session, user, form),
+                                         enabled=form.get("bot_requests") == "on")
 
     return attempt(request, session, action, done="已保存", then="/admin/channels")
 
@@ -81,11 +82,8 @@ def confirm_pause(request: Request, channel_id: int, user: AdminUser, session: S
 @router.post("/admin/channels/{channel_id}/toggle", dependencies=CSRF)
 def toggle_channel(request: Request, channel_id: int, user: AdminUser, session: SessionDep) -> Response:
     """Pause a channel (after the confirmation page) or use it again."""
-    def action() -> None:
-        channel = _channel(session, user, channel_id)
-        channel.enabled = not channel.enabled
-
-    return attempt(request, session, action, done="已更新", then="/admin/channels")
+    return attempt(request, session, lambda: channel_service.toggle_channel(
+        session=session, channel=_channel(session, user, channel_id)), done="已更新", then="/admin/channels")
 
 
 @router.post("/admin/channels/{channel_id}/test", dependencies=CSRF)
