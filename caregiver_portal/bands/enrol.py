@@ -17,13 +17,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from caregiver_portal.accounts.models import Device
 from caregiver_portal.bands.keys import SCHEME_LABELS, KeyVault, generate_band_key, set_band_key
 from caregiver_portal.bands.models import UnknownBand, Wristband
-from caregiver_portal.bands.service import MAX_CLOCK_SKEW, STATUS_RANGES
+from caregiver_portal.bands.service import MAX_CLOCK_SKEW, STATUS_RANGES, upsert_twice
 from caregiver_portal.core.errors import InvalidTransition, NotFound
 from caregiver_portal.core.uow import transactional
 from caregiver_portal.residents.models import Resident
@@ -72,12 +71,7 @@ class Paired:
 @transactional
 def record_unknown(*, session: Session, device: Device, heard: Sequence[HeardBand], now: datetime) -> UnknownResult:
     """Upsert the unknown bands a bridge hears; registered ones are answered, not stored."""
-    try:
-        with session.begin_nested():
-            return _record(session, device, heard, now)
-    except IntegrityError:  # another bridge stored the same band's first row at the same moment
-        with session.begin_nested():
-            return _record(session, device, heard, now)
+    return upsert_twice(session, lambda: _record(session, device, heard, now))
 
 
 def _record(session: Session, device: Device, heard: Sequence[HeardBand], now: datetime) -> UnknownResult:

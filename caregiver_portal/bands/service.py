@@ -9,9 +9,10 @@ never goes backwards (a restarted bridge that has not heard a band yet reports N
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 from caregiver_portal.accounts.models import Device
 from caregiver_portal.bands.models import BandStatus, Wristband
 
+T = TypeVar("T")
 MAX_CLOCK_SKEW = timedelta(minutes=10)
 """Reports seen further than this in the future are refused (a bridge with a wrong clock)."""
 
@@ -60,12 +62,18 @@ class Nearby:
 
 def record_statuses(*, session: Session, device: Device, reports: Sequence[BandReport], now: datetime) -> RecordResult:
     """Upsert the latest state of each reported wristband of the bridge's site; the caller commits."""
+    return upsert_twice(session, lambda: _record(session, device, reports, now))
+
+
+def upsert_twice(session: Session, upsert: Callable[[], T]) -> T:
+    """Run ``upsert`` in a savepoint, once more if another bridge inserted the same band's first row at the
+    same moment (the second run finds that row and updates it)."""
     try:
         with session.begin_nested():
-            return _record(session, device, reports, now)
-    except IntegrityError:  # another bridge inserted the same wristband's first row at the same moment
+            return upsert()
+    except IntegrityError:
         with session.begin_nested():
-            return _record(session, device, reports, now)
+            return upsert()
 
 
 def _record(session: Session, device: Device, reports: Sequence[BandReport], now: datetime) -> RecordResult:

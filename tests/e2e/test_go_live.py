@@ -197,9 +197,10 @@ def test_a_centre_goes_live_from_an_empty_database(  # noqa: PLR0915 - one story
         bridge.press(2, pressed_ago_s=30)  # held offline for 30 s: the band's clock says when it was pressed
         late = volunteer.locator("[data-alert-id]").filter(has_text=second_room).filter(has_text="秒送达")
         late.wait_for(timeout=60_000)
-        assert re.search(r"按下于 \d\d:\d\d，网络中断后 (29|30|31|32) 秒送达", late.inner_text()), late.inner_text()
+        note = re.search(r"按下于 \d\d:\d\d，网络中断后 (\d+) 秒送达", late.inner_text())
+        assert note is not None and 29 <= int(note.group(1)) < 60, late.inner_text()  # 30 s + delivery on a busy host
         [alert] = [a for a in bridge.client.site_alerts() if a["place"] == second_room]  # the pairing press: none
-        assert 29 <= (_at(alert["received_at"]) - _at(alert["occurred_at"])) <= 40
+        assert 29 <= (_at(alert["received_at"]) - _at(alert["occurred_at"])) < 60
 
         bridge.rehearse("0s 4 fall; 0s 3 heart-rate 160 for 1m")  # resident 3 consented to health data
         volunteer.locator("[data-alert-id]").filter(has_text=GRID_ONE[3][1]).filter(has_text="跌倒").wait_for(
