@@ -11,8 +11,9 @@ import argparse
 import asyncio
 import statistics
 import time
-from typing import Any
+from collections.abc import Sequence
 
+from caregiver_portal.client import AlertCreate, ReadingIn
 from wearable.bridge import WristbandBridge
 from wearable.config import BridgeSettings
 from wearable.simulator import SimulatedWorld
@@ -25,15 +26,14 @@ class TimingPortal:
         self.alert_times: dict[str, float] = {}
         self.readings = 0
 
-    def raise_alert(self, *, kind: str, event_id: str | None = None, emergency: bool | None = None,
-                    wristband: str | None = None, details: dict[str, Any] | None = None) -> str:
-        self.alert_times[str(wristband)] = time.perf_counter()
-        return event_id or ""
+    def raise_alert(self, alert: AlertCreate) -> str:
+        self.alert_times[str(alert.wristband)] = time.perf_counter()
+        return alert.event_id
 
     def cancel_alert(self, event_id: str, *, reason: str = "") -> str:
         return event_id
 
-    def post_readings(self, readings: list[dict[str, Any]]) -> str:
+    def post_readings(self, readings: Sequence[ReadingIn]) -> str:
         self.readings += len(readings)
         return "batch"
 

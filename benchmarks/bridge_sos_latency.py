@@ -23,12 +23,13 @@ import random
 import statistics
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from bridge_live_portal import bridge_client, live_portal, machine, wait_for
 
-from caregiver_portal.client import PortalClient
+from caregiver_portal.client import AlertCreate, BandStatusIn, PortalClient, ReadingIn
 from wearable import forwarder
 from wearable.bridge import WristbandBridge
 from wearable.config import BridgeSettings
@@ -48,9 +49,9 @@ class TimedClient:
         self.readings = readings or client
         self.queued: dict[str, float] = {}
 
-    def raise_alert(self, **kwargs: Any) -> str:
+    def raise_alert(self, alert: AlertCreate) -> str:
         """Queue the alert and note the time."""
-        event_id = self.client.raise_alert(**kwargs)
+        event_id = self.client.raise_alert(alert)
         self.queued[event_id] = time.time()
         return event_id
 
@@ -58,11 +59,11 @@ class TimedClient:
         """Pass through."""
         return self.client.cancel_alert(event_id, reason=reason)
 
-    def post_readings(self, readings: list[dict[str, Any]]) -> str:
+    def post_readings(self, readings: Sequence[ReadingIn]) -> str:
         """Pass through (to the readings client)."""
         return self.readings.post_readings(readings)
 
-    def report_band_status(self, bands: list[dict[str, Any]]) -> dict[str, Any]:
+    def report_band_status(self, bands: Sequence[BandStatusIn]) -> dict[str, Any]:
         """Pass through."""
         return self.client.report_band_status(bands)
 

@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from caregiver_portal.alerts.models import Alert  # noqa: E402
-from caregiver_portal.client import PortalClient  # noqa: E402
+from caregiver_portal.client import PortalClient, ReadingIn  # noqa: E402
 from caregiver_portal.health.models import Reading  # noqa: E402
 from tests.conftest import free_port, start_portal_process  # noqa: E402
 from tests.support.databases import fresh_database_url  # noqa: E402
@@ -136,7 +136,7 @@ def run(database: str, minutes: float, bands: int, bridges: int, boards: int, so
             now = datetime.now(UTC)
             for index, client in enumerate(clients):
                 mine = addresses[index::bridges]
-                client.post_readings([{"wristband": a, "kind": "heart_rate", "value": 70.0, "measured_at": now}
+                client.post_readings([ReadingIn(wristband=a, kind="heart_rate", value=70.0, measured_at=now)
                                       for a in mine])
                 sent_readings += len(mine)
             while time.monotonic() >= next_sos:

@@ -29,6 +29,8 @@ from caregiver_portal.core.settings import PortalSettings
 from caregiver_portal.escalation.config import policies_for
 from caregiver_portal.imports.web import UPLOAD_PREFIX
 from caregiver_portal.migrate import upgrade_to_head
+from caregiver_portal.queue.live import QUEUE
+from caregiver_portal.queue.live import enable_notify as enable_queue_notify
 from caregiver_portal.roll_calls.live import ROLL_CALLS
 from caregiver_portal.roll_calls.live import enable_notify as enable_roll_call_notify
 from caregiver_portal.routers import include_routers
@@ -48,6 +50,7 @@ def create_app(settings: PortalSettings, *, migrate: bool = True, clock: Callabl
     factory = create_session_factory(engine)
     enable_notify()
     enable_roll_call_notify()
+    enable_queue_notify()
     reader = reader_engine(engine)
     reads = create_session_factory(reader)
     hub = EventHub(reads, feed=TIMELINE, poll_interval_s=settings.event_poll_interval_s, listen_url=listen_url(engine))
@@ -55,18 +58,22 @@ def create_app(settings: PortalSettings, *, migrate: bool = True, clock: Callabl
     roll_call_hub = EventHub(reads, feed=ROLL_CALLS, poll_interval_s=settings.event_poll_interval_s,
                              listen_url=listen_url(engine))
     roll_call_hub.follow_commits(factory)
+    queue_hub = EventHub(reads, feed=QUEUE, poll_interval_s=settings.event_poll_interval_s,
+                         listen_url=listen_url(engine))
+    queue_hub.follow_commits(factory)
     state = PortalState(settings=settings, session_factory=factory, hasher=password_hasher(settings.password_profile),
-                        hub=hub, roll_call_hub=roll_call_hub, clock=clock)
+                        hub=hub, roll_call_hub=roll_call_hub, queue_hub=queue_hub, clock=clock)
     # tick_interval_s <= 0 turns the background ticker off (tests drive the sweeps with their own clock).
     ticker = None
     if settings.tick_interval_s > 0:
         ticker = Ticker(factory=factory, public_url=settings.public_url, tick_interval_s=settings.tick_interval_s,
-                        policies=policies_for(settings), on_change=hub.wake, reads=reads)
+                        policies=policies_for(settings), reads=reads)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         hub_tasks = {asyncio.create_task(hub.run(), name="live-board-hub"),
-                     asyncio.create_task(roll_call_hub.run(), name="roll-call-hub")}
+                     asyncio.create_task(roll_call_hub.run(), name="roll-call-hub"),
+                     asyncio.create_task(queue_hub.run(), name="queue-hub")}
         if ticker is not None:
             ticker.start()
         try:

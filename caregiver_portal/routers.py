@@ -27,6 +27,7 @@ from caregiver_portal.notifications import web as notifications_web
 from caregiver_portal.orders import api as orders_api
 from caregiver_portal.orders import catalog_web as orders_catalog_web
 from caregiver_portal.orders import web as orders_web
+from caregiver_portal.queue import web as queue_web
 from caregiver_portal.ratings import api as ratings_api
 from caregiver_portal.reports import web as reports_web
 from caregiver_portal.residents import api as residents_api
@@ -57,6 +58,7 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(accounts_web.router)
     app.include_router(alerts_web.router)
     app.include_router(orders_web.router)
+    app.include_router(queue_web.router)
     app.include_router(activities_web.router)
     app.include_router(residents_web.router)
     app.include_router(health_web.router)

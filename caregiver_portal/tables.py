@@ -13,6 +13,7 @@ from caregiver_portal.health import models as health  # noqa: F401
 from caregiver_portal.imports import models as imports  # noqa: F401
 from caregiver_portal.notifications import models as notifications  # noqa: F401
 from caregiver_portal.orders import models as orders  # noqa: F401
+from caregiver_portal.queue import models as queue  # noqa: F401
 from caregiver_portal.ratings import models as ratings  # noqa: F401
 from caregiver_portal.residents import models as residents  # noqa: F401
 from caregiver_portal.reviews import models as reviews  # noqa: F401

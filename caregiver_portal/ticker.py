@@ -50,18 +50,16 @@ class Ticker:
     safety sweep (check-ins, silent bands) and retention."""
 
     def __init__(self, *, factory: sessionmaker[Session], public_url: str, tick_interval_s: float = 1.0,
-                 policies: PolicySet = DEFAULT_POLICIES, on_change: Callable[[], None] | None = None,
-                 clock: Callable[[], datetime] = utcnow, http: requests.Session | None = None,
+                 policies: PolicySet = DEFAULT_POLICIES, clock: Callable[[], datetime] = utcnow,
+                 http: requests.Session | None = None,
                  retention: RetentionPolicy | None = None, reads: sessionmaker[Session] | None = None) -> None:
         self.factory = factory
         self.reads = reads or factory  # lock-free reads for the idle checks (see events.reader_engine)
         self.policies = policies
         self.tick_interval_s = tick_interval_s
         self.retention = retention or RetentionPolicy()
-        self._on_change = on_change or (lambda: None)
         self._clock = clock
-        self.sender = Sender(factory=factory, public_url=public_url, http=http or requests.Session(),
-                             on_change=self._on_change)
+        self.sender = Sender(factory=factory, public_url=public_url, http=http or requests.Session())
         self.urgent = UrgentSender(factory=factory, public_url=public_url, http=requests.Session())
         self._scheduler = BackgroundScheduler(
             timezone=UTC, job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None})
@@ -99,12 +97,9 @@ class Ticker:
         try:
             if not self._any_due(select(Escalation.alert_id).where(Escalation.next_due_at <= now)):
                 return  # the common case: no write transaction at all
-            report = sweep_escalations(factory=self.factory, policies=self.policies, now=now)
+            sweep_escalations(factory=self.factory, policies=self.policies, now=now)
         except Exception:
             log.exception("escalation sweep failed")
-            return
-        if report.steps:
-            self._on_change()
 
     def run_notifications(self) -> None:
         """Job: deliver the notification outbox."""
@@ -146,42 +141,30 @@ class Ticker:
     def run_health_rules(self) -> None:
         """Job: rules that fire on silence (inactivity, a silent bridge)."""
         try:
-            raised = sweep_periodic_rules(factory=self.factory, now=self._clock())
+            sweep_periodic_rules(factory=self.factory, now=self._clock())
         except Exception:
             log.exception("health rule sweep failed")
-            return
-        if raised:
-            self._on_change()
 
     def run_safety(self) -> None:
         """Job: missed daily check-ins (``no_checkin``) and silent bands (``band_silent``)."""
         try:
-            report = sweep_safety(factory=self.factory, now=self._clock())
+            sweep_safety(factory=self.factory, now=self._clock())
         except Exception:
             log.exception("safety sweep failed")
-            return
-        if report.changed:
-            self._on_change()
 
     def run_reviews(self) -> None:
         """Job: open a review item for every emergency not accepted within 180 s."""
         try:
-            opened = open_due_reviews(factory=self.factory, reads=self.reads, now=self._clock())
+            open_due_reviews(factory=self.factory, reads=self.reads, now=self._clock())
         except Exception:
             log.exception("review sweep failed")
-            return
-        if opened:
-            self._on_change()
 
     def run_roll_calls(self) -> None:
         """Job: raise an alert for every resident still unanswered when a roll call's time is up."""
         try:
-            raised = sweep_roll_calls(factory=self.factory, reads=self.reads, now=self._clock())
+            sweep_roll_calls(factory=self.factory, reads=self.reads, now=self._clock())
         except Exception:
             log.exception("roll-call sweep failed")
-            return
-        if raised:
-            self._on_change()
 
     def run_retention(self) -> None:
         """Job: roll old readings up into hourly summaries."""

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from caregiver_portal.health.schemas import ReadingKind
 from wearable import gatt, uuids
 from wearable.errors import MalformedPayload
 from wearable.keys import Enrolment, Scheme
@@ -253,7 +254,7 @@ class BandDecoder:
 
     # ----- standard characteristics -------------------------------------------------------------
 
-    def _reading(self, note: Notification, reading: str, value: float) -> BandEvent:
+    def _reading(self, note: Notification, reading: ReadingKind, value: float) -> BandEvent:
         heard = Heard(note.radio, None, note.received_at)
         kind = EventKind.BATTERY if reading == "battery" else EventKind.READING
         return BandEvent(self.address, kind, f"{reading}:{note.received_at.timestamp()}", note.received_at, heard,

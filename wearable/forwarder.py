@@ -26,6 +26,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Protocol
 
+from caregiver_portal.client import CheckinCreate
 from wearable.events import (
     Advert,
     AlertOut,
@@ -39,7 +40,7 @@ from wearable.events import (
     Output,
     ReadingOut,
 )
-from wearable.portal import PortalSink
+from wearable.portal import PortalSink, alert_request, checkin_request, reading_request
 from wearable.state import BridgeState
 
 logger = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ Pending = AlertOut | CancelOut | CheckInOut | FallHeld | FallSettled | ItagPress
 class CheckInSink(Protocol):
     """Where check-ins go: a durable portal-client call (``POST /api/v1/checkins``)."""
 
-    def check_in(self, *, wristband: str, event_id: str, occurred_at: datetime, radio: str) -> str:
+    def check_in(self, checkin: CheckinCreate) -> str:
         """Queue a check-in; returns its event id at once."""
         ...
 
@@ -202,9 +203,7 @@ class Forwarder:
     def _store(self, output: Pending) -> None:
         """Blocking: one outbox or state-file write (runs in a worker thread)."""
         if isinstance(output, AlertOut):
-            self.portal.raise_alert(kind=output.kind, event_id=output.event_id, emergency=output.emergency,
-                                    wristband=output.wristband, occurred_at=output.occurred_at,
-                                    details=dict(output.details))
+            self.portal.raise_alert(alert_request(output))
         elif isinstance(output, CheckInOut):
             self._check_in(output)
         elif isinstance(output, CancelOut):
@@ -224,8 +223,7 @@ class Forwarder:
             logger.warning("%s: check-in (double press) at %s heard by %s; this bridge has no check-in route to "
                            "forward it to", output.wristband, output.occurred_at.isoformat(), output.radio)
             return
-        self.checkins.check_in(wristband=output.wristband, event_id=output.event_id,
-                               occurred_at=output.occurred_at, radio=output.radio)
+        self.checkins.check_in(checkin_request(output))
 
     async def flush(self) -> None:
         """Retry outputs that failed to store (in order), then post the batched readings and wait."""
@@ -265,4 +263,4 @@ class Forwarder:
 
     def _post_batch(self, batch: list[ReadingOut]) -> None:
         """Blocking: one reading batch into the outbox (runs in a worker thread)."""
-        self.portal.post_readings([r.as_dict() for r in batch])
+        self.portal.post_readings([reading_request(r) for r in batch])

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+from caregiver_portal.alerts.schemas import AlertKind
+from caregiver_portal.health.schemas import ReadingKind
 from wearable.model import LOCAL_RADIO
 
 Source = Literal["gatt", "advertisement"]
@@ -49,9 +51,9 @@ class Advert:
 
 @dataclass(frozen=True, slots=True)
 class AlertOut:
-    """An alert to hand to ``PortalClient.raise_alert``."""
+    """An alert the bridge raises (``wearable.portal.alert_request`` makes the portal's request of it)."""
 
-    kind: str
+    kind: AlertKind
     """Alert kind: ``"sos"``, ``"fall"`` or ``"device"``."""
     wristband: str
     """Band address."""
@@ -93,20 +95,16 @@ class CancelOut:
 
 @dataclass(frozen=True, slots=True)
 class ReadingOut:
-    """One health reading to batch into ``PortalClient.post_readings``."""
+    """One health reading to batch into ``PortalClient.post_readings`` (as ``wearable.portal.reading_request``)."""
 
     wristband: str
     """Band address."""
-    kind: str
+    kind: ReadingKind
     """``"heart_rate"``, ``"spo2"``, ``"temperature"`` or ``"battery"``."""
     value: float
     """Value in bpm, %, °C or %."""
     measured_at: datetime
     """When it was measured (bridge receive time, UTC)."""
-
-    def as_dict(self) -> dict[str, Any]:
-        """The dict shape ``post_readings`` takes."""
-        return {"wristband": self.wristband, "kind": self.kind, "value": self.value, "measured_at": self.measured_at}
 
 
 @dataclass(frozen=True, slots=True)

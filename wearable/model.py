@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from caregiver_portal.alerts.schemas import AlertKind
+from caregiver_portal.health.schemas import ReadingKind
+
 LOCAL_RADIO = "adapter"
 """Radio name of the bridge's own Bluetooth adapter (``adapter:<hci>`` when one is chosen)."""
 
@@ -77,7 +80,7 @@ class BandEvent:
     """Decoder: ``"anxin"``, ``"bthome"``, ``"mibeacon"``, ``"hrs"`` (GATT health profiles) or ``"itag"``."""
     authenticated: bool
     """True when a key enrolled for this band verified it (AES-CCM MIC and a fresh counter)."""
-    reading: str | None = None
+    reading: ReadingKind | None = None
     """For READING and BATTERY: ``"heart_rate"``, ``"spo2"``, ``"temperature"`` or ``"battery"``."""
     value: float | None = None
     """The reading's value (bpm, %, °C, %)."""
@@ -92,7 +95,7 @@ class BandEvent:
         return f"{self.band}:{self.key}"
 
 
-ALERT_KINDS: dict[EventKind, str] = {
+ALERT_KINDS: dict[EventKind, AlertKind] = {
     EventKind.SOS: "sos",
     EventKind.SOS_CANCELLED: "sos",
     EventKind.FALL: "fall",

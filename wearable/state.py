@@ -4,7 +4,7 @@ frame counter of each band (replay protection survives a restart), and the bands
 A fall waits for the wearer's "I am fine" before the bridge raises it, and the portal
 escalates every alert at once, so the wait happens here. Kept only in memory, a fall
 inside its window would be lost to a crash or a power cut; :class:`BridgeState` keeps it
-in a small SQLite file next to the portal client's outbox (WAL, ``synchronous=FULL``) from
+in a small SQLite file of its own next to the portal client's outbox (:mod:`wearable.state_file`) from
 the moment it is held until the alert (or the cancelled record) is in the outbox. On the
 next start the bridge holds it again with what is left of its window, or forwards it at
 once if the window ended while the bridge was down.
@@ -41,9 +41,9 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from caregiver_portal.client.durable import open_durable_sqlite
 from wearable.keys import Enrolment, Scheme
 from wearable.messages import AlertOut
+from wearable.state_file import open_state_file
 
 STATE_FILE = "bridge-state.sqlite3"
 
@@ -105,7 +105,7 @@ class BridgeState:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
-        self._db = open_durable_sqlite(path, SCHEMA)
+        self._db = open_state_file(path, SCHEMA)
 
     @classmethod
     def in_dir(cls, data_dir: Path) -> BridgeState:

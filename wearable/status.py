@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
+
+from caregiver_portal.client import BandStatusIn
 
 logger = logging.getLogger(__name__)
 
@@ -43,17 +45,17 @@ class BandStatus:
     suspicious_radio: str | None = None
     """The radio that heard the latest of them."""
 
-    def as_dict(self) -> dict[str, Any]:
-        """The shape ``PortalClient.report_band_status`` takes."""
-        return {"address": self.address, "connected": self.connected, "last_seen_at": self.last_seen_at,
-                "rssi": self.rssi, "battery_percent": self.battery_percent, "radio": self.radio,
-                "suspicious": self.suspicious, "suspicious_radio": self.suspicious_radio}
+    def request(self) -> BandStatusIn:
+        """The portal request ``PortalClient.report_band_status`` takes."""
+        return BandStatusIn(address=self.address, connected=self.connected, last_seen_at=self.last_seen_at,
+                            rssi=self.rssi, battery_percent=self.battery_percent, radio=self.radio,
+                            suspicious=self.suspicious, suspicious_radio=self.suspicious_radio)
 
 
 class StatusSink(Protocol):
     """Where reports go: ``caregiver_portal.client.PortalClient.report_band_status``."""
 
-    def report_band_status(self, bands: list[dict[str, Any]]) -> dict[str, Any]:
+    def report_band_status(self, bands: Sequence[BandStatusIn]) -> dict[str, Any]:
         """Send the reports now (blocking); raises when the portal cannot take them."""
         ...
 
@@ -88,7 +90,7 @@ class StatusReporter:
         try:
             for start in range(0, len(collected), MAX_BANDS_PER_REPORT):
                 part = collected[start:start + MAX_BANDS_PER_REPORT]
-                await asyncio.to_thread(self.sink.report_band_status, [s.as_dict() for s in part])
+                await asyncio.to_thread(self.sink.report_band_status, [s.request() for s in part])
                 if self.acknowledge is not None:
                     self.acknowledge(part)
         except Exception as exc:  # PortalUnavailable, RequestRejected...: the next report replaces this one

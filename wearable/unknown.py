@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
+from caregiver_portal.bands.schemas import BandScheme, UnknownBandIn
 from wearable import uuids
 from wearable.errors import MalformedPayload
 from wearable.frames import BTHOME_UUID, MIBEACON_UUID, OBJ_BUTTON
@@ -37,7 +37,7 @@ MAX_UNKNOWN = 200
 """Unknown bands remembered at once (a busy street can be full of Bluetooth devices)."""
 
 
-def guess_kind(service_uuids: Iterable[str], service_data: Mapping[str, bytes]) -> str | None:
+def guess_kind(service_uuids: Iterable[str], service_data: Mapping[str, bytes]) -> BandScheme | None:
     """The enrolment scheme a device looks like from its advertisement (None: not a band or button)."""
     advertised = set(service_uuids)
     if uuids.ANXIN_SERVICE in advertised:
@@ -121,7 +121,7 @@ class UnknownBand:
 
     address: str
     """Bluetooth address (upper case)."""
-    kind: str
+    kind: BandScheme
     """What it looks like: anxin, bthome, mibeacon, itag or hrs (the scheme to enrol it with)."""
     name: str | None
     """Advertised local name."""
@@ -136,10 +136,10 @@ class UnknownBand:
     frame: bytes | None = None
     """The latest event frame (tagged), to tell the next press from a repeat."""
 
-    def as_dict(self) -> dict[str, Any]:
-        """The shape ``PortalClient.report_unknown_bands`` takes (the frame stays on the bridge)."""
-        return {"address": self.address, "kind": self.kind, "name": self.name, "rssi": self.rssi,
-                "radio": self.radio, "last_seen_at": self.last_seen_at, "pressed_at": self.pressed_at}
+    def request(self) -> UnknownBandIn:
+        """The portal request ``PortalClient.report_unknown_bands`` takes (the frame stays on the bridge)."""
+        return UnknownBandIn(address=self.address, kind=self.kind, name=self.name, rssi=self.rssi, radio=self.radio,
+                             last_seen_at=self.last_seen_at, pressed_at=self.pressed_at)
 
 
 class UnknownBands:

@@ -12,10 +12,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from caregiver_portal.client import UnknownBandIn
 from wearable.unknown import UnknownBands
 
 logger = logging.getLogger(__name__)
@@ -24,7 +25,7 @@ logger = logging.getLogger(__name__)
 class UnknownSink(Protocol):
     """Where reports go: ``caregiver_portal.client.PortalClient.report_unknown_bands``."""
 
-    def report_unknown_bands(self, bands: list[dict[str, Any]]) -> dict[str, Any]:
+    def report_unknown_bands(self, bands: Sequence[UnknownBandIn]) -> dict[str, Any]:
         """Send the list now (blocking); the answer's ``registered`` lists addresses registered meanwhile."""
         ...
 
@@ -59,7 +60,7 @@ class UnknownReporter:
             return False
         self._last_sent = time.monotonic()
         try:
-            answer = await asyncio.to_thread(self.sink.report_unknown_bands, [band.as_dict() for band in heard])
+            answer = await asyncio.to_thread(self.sink.report_unknown_bands, [band.request() for band in heard])
         except Exception as exc:  # PortalUnavailable, RequestRejected...: the next report replaces this one
             logger.debug("unknown bands not reported: %s", exc)
             return False

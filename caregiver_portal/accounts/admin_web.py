@@ -12,16 +12,15 @@ from sqlalchemy import select
 from caregiver_portal.accounts import admin as admin_service
 from caregiver_portal.accounts.deps import AdminUser
 from caregiver_portal.accounts.models import ROLES, Device, Grid, User, UserGrid
-from caregiver_portal.accounts.service import create_device, create_user, revoke_device
+from caregiver_portal.accounts.service import revoke_device
 from caregiver_portal.accounts.sessions import end_all_sessions
 from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.csrf import require_csrf
 from caregiver_portal.core.deps import SessionDep, StateDep
-from caregiver_portal.core.errors import InvalidTransition, NotFound
 from caregiver_portal.core.schemas import PlainText
 from caregiver_portal.core.web import attempt, render
 from caregiver_portal.roster.rules import format_roster
-from caregiver_portal.roster.service import ROSTERED_ROLES, rosters, set_roster
+from caregiver_portal.roster.service import ROSTERED_ROLES, rosters
 
 router = APIRouter(include_in_schema=False)
 CSRF = [Depends(require_csrf)]
@@ -41,12 +40,9 @@ def admin_home(request: Request, user: AdminUser, session: SessionDep) -> Respon
 def add_site(request: Request, user: AdminUser, session: SessionDep, name: Text, address: Text = "",
              duty_phone: Text = "") -> Response:
     """An admin of every site adds a community centre."""
-    def action() -> None:
-        if user.site_id is not None:
-            raise InvalidTransition("只有不属于某个站点的总管理员可以新建站点")
-        admin_service.create_site(session=session, name=name, address=address, duty_phone=duty_phone)
-
-    return attempt(request, session, action, done="站点已创建", then="/admin")
+    return attempt(request, session, lambda: admin_service.create_site(
+        session=session, admin=user, name=name, address=address, duty_phone=duty_phone),
+        done="站点已创建", then="/admin")
 
 
 @router.post("/admin/grids", dependencies=CSRF)
@@ -61,10 +57,7 @@ def add_grid(request: Request, user: AdminUser, session: SessionDep, site_id: An
 @router.get("/admin/users")
 def users_page(request: Request, user: AdminUser, session: SessionDep) -> Response:
     """Every user of the admin's sites, with role, grids and status."""
-    query = select(User).order_by(User.role, User.username)
-    if user.site_id is not None:
-        query = query.where(User.site_id == user.site_id)
-    users = list(session.scalars(query))
+    users = admin_service.managed_users(session, admin=user)
     sites = admin_service.managed_sites(session, admin=user)
     grids = list(session.scalars(select(Grid).where(Grid.site_id.in_([s.id for s in sites])).order_by(Grid.name)))
     membership: dict[int, set[int]] = {}
@@ -81,20 +74,10 @@ def add_user(request: Request, user: AdminUser, session: SessionDep, state: Stat
              display_name: Text, role: Text, password: Text, site_id: Annotated[int, Form()], phone: Text = "",
              roster: Text = "每天 全天") -> Response:
     """Create a volunteer, grid worker or admin account; a volunteer or grid worker is on call at once."""
-    def action() -> None:
-        if not username.strip() or not display_name.strip():
-            raise InvalidTransition("请填写用户名和显示名")
-        if len(password) < 8:
-            raise InvalidTransition("密码至少 8 个字符")
-        created = create_user(session=session, hasher=state.hasher, username=username.strip()[:64],
-                              password=password, role=admin_service.check_role(role),
-                              display_name=display_name.strip()[:100],
-                              site=admin_service.managed_site(session, admin=user, site_id=site_id))
-        admin_service.set_phone(session=session, user=created, phone=phone)
-        if created.role in ROSTERED_ROLES:
-            set_roster(session=session, user=created, text=roster)
-
-    return attempt(request, session, action, done=f"已创建账号 {username}", then="/admin/users")
+    return attempt(request, session, lambda: admin_service.add_user(
+        session=session, hasher=state.hasher, admin=user, username=username, display_name=display_name, role=role,
+        password=password, site_id=site_id, phone=phone, roster=roster),
+        done=f"已创建账号 {username}", then="/admin/users")
 
 
 @router.post("/admin/users/{user_id}/grids", dependencies=CSRF)
@@ -120,13 +103,8 @@ def confirm_deactivate(request: Request, user_id: int, user: AdminUser, session:
 @router.post("/admin/users/{user_id}/active", dependencies=CSRF)
 def toggle_active(request: Request, user_id: int, user: AdminUser, session: SessionDep) -> Response:
     """Disable an account (it can no longer sign in; after the confirmation page) or enable it again."""
-    def action() -> None:
-        target = admin_service.managed_user(session, admin=user, user_id=user_id)
-        if target.id == user.id:
-            raise InvalidTransition("不能停用自己的账号")
-        target.active = not target.active
-
-    return attempt(request, session, action, done="已更新账号状态", then="/admin/users")
+    return attempt(request, session, lambda: admin_service.toggle_active(session=session, admin=user, user_id=user_id),
+                   done="已更新账号状态", then="/admin/users")
 
 
 @router.post("/admin/users/{user_id}/password", dependencies=CSRF)
@@ -174,10 +152,7 @@ def add_device(request: Request, user: AdminUser, session: SessionDep, kind: Tex
     """Create a kiosk or bridge, then show its token once on the page redirected to (the portal keeps a hash;
     reloading that page shows the token no more and creates nothing)."""
     def action() -> None:
-        if kind not in ("kiosk", "bridge") or not name.strip():
-            raise InvalidTransition("请选择设备类型并填写名称")
-        site = admin_service.managed_site(session, admin=user, site_id=site_id)
-        device, token = create_device(session=session, site=site, kind=kind, name=name.strip()[:100])
+        device, token = admin_service.add_device(session=session, admin=user, kind=kind, name=name, site_id=site_id)
         request.session[DEVICE_TOKEN] = {"device_id": device.id, "token": token}
 
     return attempt(request, session, action, done=f"已添加“{name.strip()}”：请现在复制它的令牌",
@@ -185,10 +160,7 @@ def add_device(request: Request, user: AdminUser, session: SessionDep, kind: Tex
 
 
 def _device(session: SessionDep, user: User, device_id: int) -> Device:
-    device = session.get(Device, device_id)
-    if device is None or (user.site_id is not None and device.site_id != user.site_id):
-        raise NotFound("找不到这台设备")
-    return device
+    return admin_service.managed(session, Device, device_id, admin=user, missing="找不到这台设备")
 
 
 @router.get("/admin/devices/{device_id}/revoke")

@@ -16,6 +16,7 @@ from caregiver_portal.accounts.sessions import session_user
 from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.deps import SessionDep, get_state
 from caregiver_portal.core.errors import Forbidden
+from caregiver_portal.core.uow import unit_of_work
 
 
 def current_device(session: SessionDep, authorization: Annotated[str | None, Header()] = None) -> Device:
@@ -37,8 +38,8 @@ DEVICE_SEEN_RESOLUTION = timedelta(seconds=30)
 def note_device_seen(session: Session, device: Device, now: datetime) -> None:
     """Record that ``device`` is alive (at most every 30 s: the "bridge silent" rule reads it)."""
     if device.last_seen_at is None or now - device.last_seen_at >= DEVICE_SEEN_RESOLUTION:
-        device.last_seen_at = now
-        session.commit()
+        with unit_of_work(session):
+            device.last_seen_at = now
 
 
 DeviceDep = Annotated[Device, Depends(current_device)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint, false
+from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caregiver_portal.core.clock import utcnow
@@ -27,6 +27,8 @@ class Site(Base):
     timezone: Mapped[str] = mapped_column(String(50), default=DEFAULT_TIMEZONE, server_default=DEFAULT_TIMEZONE)
     # PIPL: chat-bot messages carry kind, place and a link only, unless the site turns this on.
     bot_personal_details: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Kiosk grocery orders and activity sign-ups also go to the volunteers' bots (not only the live queue).
+    bot_requests: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # A band worn that morning counts as the daily check-in (平安打卡) of its resident.
     checkin_counts_worn: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 

@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 from caregiver_portal.accounts.models import DEVICE_KINDS, ROLES, Device, Site, User
 from caregiver_portal.core.errors import InvalidTransition, NotFound
 from caregiver_portal.core.security import hash_device_token, hash_password, new_device_token, verify_password
+from caregiver_portal.core.uow import transactional
 
 
+@transactional
 def create_user(*, session: Session, hasher: PasswordHasher, username: str, password: str, role: str,
                 display_name: str, site: Site | None, phone: str = "") -> User:
     """Create a portal user with an argon2 password hash (when they are called: :mod:`caregiver_portal.roster`)."""
@@ -38,6 +40,7 @@ def authenticate_user(*, session: Session, hasher: PasswordHasher, username: str
     return user if verify_password(hasher, user.password_hash, password) else None
 
 
+@transactional
 def create_device(*, session: Session, site: Site, kind: str, name: str) -> tuple[Device, str]:
     """Create a kiosk or bridge; returns the device and its token (shown once, stored hashed)."""
     if kind not in DEVICE_KINDS:
@@ -57,6 +60,7 @@ def authenticate_device(*, session: Session, token: str) -> Device | None:
     return device
 
 
+@transactional
 def revoke_device(*, session: Session, device_id: int, now: datetime) -> Device:
     """Revoke a device's token at once."""
     device = session.get(Device, device_id)

@@ -14,6 +14,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from caregiver_portal.accounts.models import User, UserSession
+from caregiver_portal.core.uow import transactional, unit_of_work
 
 LAST_SEEN_RESOLUTION = timedelta(minutes=1)
 
@@ -22,6 +23,7 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@transactional
 def start_session(*, session: Session, user: User, now: datetime, max_age_s: int) -> str:
     """A new session of ``user`` valid for ``max_age_s``; returns its token (for the browser's cookie only).
     Expired sessions of every user are removed on the way."""
@@ -42,16 +44,18 @@ def session_user(session: Session, *, token: str, now: datetime) -> User | None:
     if user is None or not user.active:
         return None
     if now - row.last_seen_at >= LAST_SEEN_RESOLUTION:
-        row.last_seen_at = now
-        session.commit()
+        with unit_of_work(session):
+            row.last_seen_at = now
     return user
 
 
+@transactional
 def end_session(*, session: Session, token: str) -> None:
     """Sign this session out."""
     session.execute(delete(UserSession).where(UserSession.id == _digest(token)))
 
 
+@transactional
 def end_all_sessions(*, session: Session, user_id: int) -> int:
     """Sign ``user_id`` out everywhere; returns how many sessions ended."""
     ended = session.scalars(select(UserSession.id).where(UserSession.user_id == user_id)).all()

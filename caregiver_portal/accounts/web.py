@@ -77,7 +77,6 @@ def login(request: Request, session: SessionDep, state: StateDep, username: Anno
         return _login_form(request, next, error="用户名或密码不正确", status_code=401)
     throttle.succeeded(account=username)
     token = start_session(session=session, user=user, now=state.clock(), max_age_s=state.settings.session_max_age_s)
-    session.commit()
     request.session.clear()
     request.session[SESSION_KEY] = token
     csrf_token(request)
@@ -94,7 +93,6 @@ def logout(request: Request, session: SessionDep) -> Response:
     token = request.session.get(SESSION_KEY)
     if isinstance(token, str):
         end_session(session=session, token=token)
-        session.commit()
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 
@@ -103,6 +101,5 @@ def logout(request: Request, session: SessionDep) -> Response:
 def logout_everywhere(request: Request, user: CurrentUser, session: SessionDep) -> Response:
     """End every session of the signed-in user, on every phone and computer."""
     end_all_sessions(session=session, user_id=user.id)
-    session.commit()
     request.session.clear()
     return RedirectResponse("/login", status_code=303)

@@ -65,7 +65,6 @@ def sign_up(activity_id: IdPath, body: SignupCreate, device: KioskDep, session: 
     result = activity_service.sign_up(session=session, activity_id=activity_id, resident_id=body.resident_id,
                                       now=now, site_id=device.site_id, device=device,
                                       client_event_id=body.event_id)
-    session.commit()
     if result.duplicate:
         response.status_code = 200
     return SignupResultPublic(**_signup_public(session, result.signup), duplicate=result.duplicate)
@@ -77,7 +76,6 @@ def cancel_signup(activity_id: IdPath, body: SignupCancel, device: KioskDep, ses
     now = utcnow()
     signup = activity_service.cancel_signup(session=session, activity_id=activity_id, resident_id=body.resident_id,
                                             now=now, site_id=device.site_id)
-    session.commit()
     if signup is None:
         signup = _latest_signup(session, activity_id, body.resident_id)
     return SignupPublic(**_signup_public(session, signup))

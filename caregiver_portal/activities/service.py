@@ -13,13 +13,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from caregiver_portal.accounts.models import Device, User
+from caregiver_portal.accounts.models import Device, Site, User
 from caregiver_portal.activities import reminder_delivery, reminders
 from caregiver_portal.activities.models import Activity, ActivitySignup
+from caregiver_portal.activities.reminder_delivery import local_day_and_time
 from caregiver_portal.core.errors import InvalidTransition, NotFound
+from caregiver_portal.core.uow import insert_once, transactional
+from caregiver_portal.queue import service as queue_service
+from caregiver_portal.queue import texts as queue_texts
+from caregiver_portal.residents.models import Resident
+from caregiver_portal.residents.scope import Scope
 from caregiver_portal.residents.service import resident_of_site
 
 CATEGORIES = ("义诊", "讲座", "兴趣班", "文体", "志愿服务", "其他")
@@ -58,6 +63,7 @@ def _validate(spec: ActivitySpec) -> None:
         raise InvalidTransition("名额应在 1 到 10000 之间")
 
 
+@transactional
 def create_activity(*, session: Session, site_id: int, spec: ActivitySpec, user: User | None,
                     now: datetime) -> Activity:
     """Publish a new activity."""
@@ -82,6 +88,7 @@ def get_activity(session: Session, activity_id: int, *, site_id: int | None, loc
     return activity
 
 
+@transactional
 def update_activity(*, session: Session, activity_id: int, site_id: int | None, spec: ActivitySpec,
                     now: datetime) -> Activity:
     """Change an activity; more places promote waitlisted residents, reminders follow a new time."""
@@ -102,6 +109,7 @@ def update_activity(*, session: Session, activity_id: int, site_id: int | None, 
     return activity
 
 
+@transactional
 def cancel_activity(*, session: Session, activity_id: int, site_id: int | None, now: datetime) -> Activity:
     """Call an activity off; its pending reminders (and their unsent bot messages) are cancelled."""
     activity = get_activity(session, activity_id, site_id=site_id, lock=True)
@@ -129,6 +137,7 @@ def active_signup(session: Session, activity_id: int, resident_id: int) -> Activ
                                                        ActivitySignup.state != "cancelled"))
 
 
+@transactional
 def sign_up(*, session: Session, activity_id: int, resident_id: int, now: datetime, site_id: int | None,
             device: Device | None = None, client_event_id: str | None = None,
             user: User | None = None) -> SignupResult:
@@ -152,20 +161,32 @@ def sign_up(*, session: Session, activity_id: int, resident_id: int, now: dateti
                             state="confirmed" if room else "waitlisted", created_at=now,
                             source_device_id=device.id if device else None, client_event_id=client_event_id,
                             created_by_id=user.id if user else None)
-    try:
-        with session.begin_nested():
-            session.add(signup)
-            session.flush()
-    except IntegrityError:
-        again = active_signup(session, activity.id, resident.id)
-        if again is None:
-            raise
-        return SignupResult(again, duplicate=True)
+    signup, created = insert_once(session, signup, lambda: active_signup(session, activity.id, resident.id))
+    if not created:
+        return SignupResult(signup, duplicate=True)
     if signup.state == "confirmed":
         reminders.schedule(session=session, signup=signup, activity=activity, now=now)
+    if device is not None:  # made at the kiosk: nobody on staff knows yet
+        announce_signup(session, signup, activity=activity, resident=resident, now=now)
     return SignupResult(signup, duplicate=False)
 
 
+def announce_signup(session: Session, signup: ActivitySignup, *, activity: Activity, resident: Resident,
+                    now: datetime) -> None:
+    """A kiosk sign-up reaches someone: the live queue, and the volunteers' bots when the site wants it."""
+    queue_service.record(session, site_id=activity.site_id, subject="signup", subject_id=signup.id,
+                         type="signed_up", now=now)
+    site = session.get(Site, activity.site_id)
+    if site is None:
+        return
+    text = queue_texts.signup_text(title=activity.title, when=local_day_and_time(activity.starts_at, now),
+                                   room=resident.room, name=resident.name if site.bot_personal_details else None,
+                                   waitlisted=signup.state == "waitlisted")
+    queue_service.tell_volunteers(session, site=site, grid_id=resident.grid_id, text=text,
+                                  title=f"活动报名 · {activity.title}", path=f"/activities/{activity.id}", now=now)
+
+
+@transactional
 def cancel_signup(*, session: Session, activity_id: int, resident_id: int, now: datetime,
                   site_id: int | None) -> ActivitySignup | None:
     """Cancel a resident's sign-up; a freed place goes to the first on the waitlist. None if none was active."""
@@ -208,6 +229,7 @@ def waitlist_position(session: Session, signup: ActivitySignup) -> int | None:
     return int(ahead or 0) + 1
 
 
+@transactional
 def check_in(*, session: Session, signup_id: int, site_id: int | None, now: datetime,
              undo: bool = False) -> ActivitySignup:
     """Mark a confirmed resident as present on the day (or undo a mistaken tick)."""
@@ -246,3 +268,20 @@ def signups_of_resident(session: Session, *, resident_id: int, now: datetime) ->
                Activity.ends_at >= now, Activity.cancelled_at.is_(None))
         .options(selectinload(ActivitySignup.activity))
         .order_by(Activity.starts_at)))
+
+
+def recent_kiosk_signups(session: Session, *, scope: Scope, now: datetime,
+                         within: timedelta = timedelta(hours=24)) -> list[ActivitySignup]:
+    """Sign-ups made at a kiosk in the last ``within`` for activities still to come, inside ``scope``, newest first
+    (the volunteers' queue shows them: nobody on staff made them)."""
+    query = (select(ActivitySignup).join(Activity, ActivitySignup.activity_id == Activity.id)
+             .join(Resident, ActivitySignup.resident_id == Resident.id)
+             .where(ActivitySignup.source_device_id.is_not(None), ActivitySignup.state != "cancelled",
+                    ActivitySignup.created_at >= now - within, Activity.starts_at > now,
+                    Activity.cancelled_at.is_(None))
+             .options(selectinload(ActivitySignup.activity), selectinload(ActivitySignup.resident)))
+    if scope.site_id is not None:
+        query = query.where(Activity.site_id == scope.site_id)
+    if scope.grid_ids is not None:
+        query = query.where(Resident.grid_id.in_(scope.grid_ids))
+    return list(session.scalars(query.order_by(ActivitySignup.created_at.desc(), ActivitySignup.id.desc()).limit(50)))

@@ -11,34 +11,32 @@ from caregiver_portal.alerts.models import Alert
 from caregiver_portal.alerts.schemas import AlertCancel, AlertCreate, AlertPublic, AlertRaised
 from caregiver_portal.core.api import ERRORS, PREFIX, EventIdPath, IdPath
 from caregiver_portal.core.clock import utcnow
-from caregiver_portal.core.deps import SessionDep, StateDep
+from caregiver_portal.core.deps import SessionDep
 from caregiver_portal.core.errors import NotFound
 from caregiver_portal.core.idempotency import claim_request, request_digest
+from caregiver_portal.core.uow import unit_of_work
 from caregiver_portal.roll_calls.service import note_alert
 
 router = APIRouter(prefix=PREFIX, tags=["alerts"], responses=ERRORS)
 
 
 @router.post("/alerts", status_code=201, response_model=AlertRaised)
-def raise_alert(body: AlertCreate, device: DeviceDep, session: SessionDep, state: StateDep,
-                response: Response) -> AlertRaised:
+def raise_alert(body: AlertCreate, device: DeviceDep, session: SessionDep, response: Response) -> AlertRaised:
     """Raise an alert. The same ``event_id`` sent again answers 200 with the stored alert; with a different body,
-    409 naming both digests."""
+    409 naming both digests. The claim, the alert and its roll-call answer are one unit of work."""
     now = utcnow()
-    claim_request(session, device_id=device.id, kind="alert", event_id=body.event_id, digest=request_digest(body),
-                  now=now)
-    raised = alert_service.raise_alert(
-        session=session, device=device, client_event_id=body.event_id, kind=body.kind, now=now,
-        emergency=body.emergency, wristband_address=body.wristband, resident_id=body.resident_id,
-        occurred_at=body.occurred_at, details=body.details,
-    )
-    if not raised.duplicate and not raised.repeated:  # a band's SOS or fall answers an open roll call: 需要帮助
-        note_alert(session, raised.alert, now=now)
-    session.commit()
+    with unit_of_work(session):
+        claim_request(session, device_id=device.id, kind="alert", event_id=body.event_id,
+                      digest=request_digest(body), now=now)
+        raised = alert_service.raise_alert(
+            session=session, device=device, client_event_id=body.event_id, kind=body.kind, now=now,
+            emergency=body.emergency, wristband_address=body.wristband, resident_id=body.resident_id,
+            occurred_at=body.occurred_at, details=body.details,
+        )
+        if not raised.duplicate and not raised.repeated:  # a band's SOS or fall answers an open roll call: 需要帮助
+            note_alert(session, raised.alert, now=now)
     if raised.duplicate:
         response.status_code = 200
-    else:
-        state.hub.wake()
     public = alert_service.alert_public(raised.alert)
     return AlertRaised(**public, event_id=body.event_id, duplicate=raised.duplicate)
 
@@ -57,14 +55,11 @@ def alert_for_event(event_id: EventIdPath, device: DeviceDep, session: SessionDe
 
 
 @router.post("/alerts/by-event/{event_id}/cancel", response_model=AlertPublic)
-def cancel_alert(event_id: EventIdPath, body: AlertCancel, device: DeviceDep, session: SessionDep,
-                 state: StateDep) -> AlertPublic:
+def cancel_alert(event_id: EventIdPath, body: AlertCancel, device: DeviceDep, session: SessionDep) -> AlertPublic:
     """Cancel an alert this device raised (the senior says it was a mistake)."""
     alert = _own_alert(session, device, alert_service.find_by_event(session, device=device, client_event_id=event_id))
     alert = alert_service.cancel_alert(session=session, alert_id=alert.id, reason=body.reason or "误报，已取消",
                                        now=utcnow(), device=device)
-    session.commit()
-    state.hub.wake()
     return AlertPublic(**alert_service.alert_public(alert))
 
 

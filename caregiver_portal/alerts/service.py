@@ -14,15 +14,15 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from caregiver_portal.accounts.models import Device, Site, User
 from caregiver_portal.alerts.models import ACTIVE_STATES, KIND_LABELS, Alert, AlertEvent
 from caregiver_portal.alerts.press_time import delivery_note, press_time
-from caregiver_portal.alerts.timeline import add_timeline
+from caregiver_portal.alerts.timeline import add_timeline, timeline_entry
 from caregiver_portal.bands.models import Wristband
 from caregiver_portal.core.errors import InvalidTransition, NotFound
+from caregiver_portal.core.uow import insert_once, transactional
 from caregiver_portal.escalation import deadlines
 from caregiver_portal.notifications.outbox import enqueue_follow_up
 from caregiver_portal.residents.models import Resident
@@ -90,12 +90,10 @@ def active_alert_for(session: Session, *, site_id: int, kind: str, key: str) -> 
     return latest_alert_for(session, site_id=site_id, kind=kind, key=key, active_only=True)
 
 
-def attach_repeat(session: Session, alert: Alert, *, now: datetime, message: str, device: Device | None = None,
-                  client_event_id: str | None = None) -> None:
+def attach_repeat(session: Session, alert: Alert, *, now: datetime, message: str) -> None:
     """Record a repeat of an active alert instead of raising a new one."""
     alert.repeat_count = (alert.repeat_count or 0) + 1
-    add_timeline(session, alert, type="repeated", now=now, message=message, device=device,
-                 client_event_id=client_event_id)
+    add_timeline(session, alert, type="repeated", now=now, message=message)
 
 
 def open_alert(session: Session, alert: Alert, *, now: datetime, message: str, device: Device | None = None) -> Alert:
@@ -114,6 +112,7 @@ def _place_for(resident: Resident | None, device: Device, details: dict[str, Any
     return device.name
 
 
+@transactional
 def raise_alert(*, session: Session, device: Device, client_event_id: str, kind: str, now: datetime,
                 emergency: bool | None = None, wristband_address: str | None = None,
                 resident_id: int | None = None, occurred_at: datetime | None = None,
@@ -121,8 +120,8 @@ def raise_alert(*, session: Session, device: Device, client_event_id: str, kind:
     """Store a device's alert once per ``client_event_id`` and timeline it.
 
     ``occurred_at`` is when it was pressed (see :func:`~caregiver_portal.alerts.press_time.press_time`);
-    ``now`` is stored as ``received_at``. The caller commits; a concurrent duplicate insert is caught by the
-    unique constraint and answered with the stored alert.
+    ``now`` is stored as ``received_at``. A concurrent duplicate insert is caught by the unique constraint
+    and answered with the stored alert.
     """
     if device.last_seen_at is None or device.last_seen_at < now:
         device.last_seen_at = now  # the bridge-silence rule reads this
@@ -157,15 +156,10 @@ def raise_alert(*, session: Session, device: Device, client_event_id: str, kind:
         source_device_id=device.id, client_event_id=client_event_id, occurred_at=press_time(occurred_at, now),
         received_at=now, dedupe_key=key,
     )
-    try:
-        with session.begin_nested():
-            session.add(alert)
-            session.flush()
-    except IntegrityError:
-        stored = find_by_event(session, device=device, client_event_id=client_event_id)
-        if stored is None:
-            raise
-        return RaisedAlert(stored, duplicate=True)
+    alert, created = insert_once(session, alert,
+                                 lambda: find_by_event(session, device=device, client_event_id=client_event_id))
+    if not created:
+        return RaisedAlert(alert, duplicate=True)
     late = delivery_note(kind, alert.occurred_at, now, site_zone(session.get(Site, device.site_id)))
     message = f"{device.name} 发出{label}" + (f"（{late}）" if late else "")
     open_alert(session, alert, now=now, device=device, message=message)
@@ -174,15 +168,14 @@ def raise_alert(*, session: Session, device: Device, client_event_id: str, kind:
 
 def _attach_device_repeat(session: Session, alert: Alert, *, device: Device, client_event_id: str, now: datetime,
                           message: str) -> RaisedAlert:
-    try:
-        with session.begin_nested():
-            attach_repeat(session, alert, now=now, message=message, device=device, client_event_id=client_event_id)
-            session.flush()
-    except IntegrityError:  # the same repeat sent twice at once
-        stored = find_by_event(session, device=device, client_event_id=client_event_id)
-        if stored is None:
-            raise
-        return RaisedAlert(stored, duplicate=True)
+    entry = timeline_entry(alert, type="repeated", now=now, message=message, device=device,
+                           client_event_id=client_event_id)
+    entry, created = insert_once(session, entry, lambda: session.scalar(  # the same repeat sent twice at once
+        select(AlertEvent).where(AlertEvent.actor_device_id == device.id,
+                                 AlertEvent.client_event_id == client_event_id)))
+    if not created:
+        return RaisedAlert(get_alert(session, entry.alert_id), duplicate=True)
+    alert.repeat_count = (alert.repeat_count or 0) + 1
     return RaisedAlert(alert, duplicate=False, repeated=True)
 
 
@@ -201,6 +194,7 @@ def get_alert(session: Session, alert_id: int, *, for_update: bool = False) -> A
     return alert
 
 
+@transactional
 def accept_alert(*, session: Session, alert_id: int, user: User, now: datetime) -> Alert:
     """``user`` takes responsibility for an open alert."""
     alert = get_alert(session, alert_id, for_update=True)
@@ -216,6 +210,7 @@ def accept_alert(*, session: Session, alert_id: int, user: User, now: datetime) 
     return alert
 
 
+@transactional
 def mark_arrived(*, session: Session, alert_id: int, user: User, now: datetime) -> Alert:
     """Someone who came for an accepted alert is with the resident (已到达); marking it again changes nothing."""
     alert = get_alert(session, alert_id, for_update=True)
@@ -227,6 +222,7 @@ def mark_arrived(*, session: Session, alert_id: int, user: User, now: datetime) 
     return alert
 
 
+@transactional
 def resolve_alert(*, session: Session, alert_id: int, user: User, outcome: str, now: datetime) -> Alert:
     """Close an accepted (or still open) alert with an outcome note."""
     alert = get_alert(session, alert_id, for_update=True)
@@ -239,6 +235,7 @@ def resolve_alert(*, session: Session, alert_id: int, user: User, outcome: str, 
     return alert
 
 
+@transactional
 def cancel_alert(*, session: Session, alert_id: int, reason: str, now: datetime,
                  user: User | None = None, device: Device | None = None) -> Alert:
     """Cancel a false alarm, recording by whom and why."""
@@ -254,6 +251,7 @@ def cancel_alert(*, session: Session, alert_id: int, reason: str, now: datetime,
     return alert
 
 
+@transactional
 def add_note(*, session: Session, alert_id: int, user: User, text: str, now: datetime) -> Alert:
     """A volunteer's note on an alert ("已到楼下", "家属已联系"), kept in its timeline."""
     alert = get_alert(session, alert_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
 
@@ -84,41 +85,34 @@ def alert_detail(request: Request, alert_id: int, user: CurrentUser, session: Se
                                                               "csrf": csrf_token(request), "now": utcnow()})
 
 
-def _after_action(request: Request, alert_id: int) -> Response:
+def _act(request: Request, session: SessionDep, user: User, alert_id: int, change: Callable[..., Alert],
+         **fields: str) -> Response:
+    """The one body of the board's actions: check the user sees the alert, apply ``change`` (a service that
+    commits; the board hears of it through the live hub), then answer the board (204) or the page (redirect)."""
+    _visible_alert(session, user, alert_id)
+    change(session=session, alert_id=alert_id, user=user, now=utcnow(), **fields)
     if request.headers.get("x-requested-with") == "fetch":
         return Response(status_code=204)
     return RedirectResponse(f"/alerts/{alert_id}", status_code=303)
 
 
 @router.post("/alerts/{alert_id}/accept", dependencies=[Depends(require_csrf)], include_in_schema=False)
-def accept(request: Request, alert_id: int, user: CurrentUser, session: SessionDep, state: StateDep) -> Response:
+def accept(request: Request, alert_id: int, user: CurrentUser, session: SessionDep) -> Response:
     """The signed-in user accepts the alert."""
-    _visible_alert(session, user, alert_id)
-    alert_service.accept_alert(session=session, alert_id=alert_id, user=user, now=utcnow())
-    session.commit()
-    state.hub.wake()
-    return _after_action(request, alert_id)
+    return _act(request, session, user, alert_id, alert_service.accept_alert)
 
 
 @router.post("/alerts/{alert_id}/arrived", dependencies=[Depends(require_csrf)], include_in_schema=False)
-def arrived(request: Request, alert_id: int, user: CurrentUser, session: SessionDep, state: StateDep) -> Response:
+def arrived(request: Request, alert_id: int, user: CurrentUser, session: SessionDep) -> Response:
     """The signed-in user is with the resident (已到达): the arrival timer stops."""
-    _visible_alert(session, user, alert_id)
-    alert_service.mark_arrived(session=session, alert_id=alert_id, user=user, now=utcnow())
-    session.commit()
-    state.hub.wake()
-    return _after_action(request, alert_id)
+    return _act(request, session, user, alert_id, alert_service.mark_arrived)
 
 
 @router.post("/alerts/{alert_id}/resolve", dependencies=[Depends(require_csrf)], include_in_schema=False)
-def resolve(request: Request, alert_id: int, user: CurrentUser, session: SessionDep, state: StateDep,
+def resolve(request: Request, alert_id: int, user: CurrentUser, session: SessionDep,
             outcome: Annotated[PlainText, Form(max_length=1000)] = "") -> Response:
     """The signed-in user closes the alert with an outcome note."""
-    _visible_alert(session, user, alert_id)
-    alert_service.resolve_alert(session=session, alert_id=alert_id, user=user, outcome=outcome, now=utcnow())
-    session.commit()
-    state.hub.wake()
-    return _after_action(request, alert_id)
+    return _act(request, session, user, alert_id, alert_service.resolve_alert, outcome=outcome)
 
 
 def _signed_in_user(request: Request, state: PortalState) -> User:
@@ -127,25 +121,17 @@ def _signed_in_user(request: Request, state: PortalState) -> User:
 
 
 @router.post("/alerts/{alert_id}/cancel", dependencies=[Depends(require_csrf)], include_in_schema=False)
-def cancel(request: Request, alert_id: int, user: CurrentUser, session: SessionDep, state: StateDep,
+def cancel(request: Request, alert_id: int, user: CurrentUser, session: SessionDep,
            reason: Annotated[PlainText, Form(min_length=1, max_length=500)]) -> Response:
     """The signed-in user cancels a false alarm, saying why."""
-    _visible_alert(session, user, alert_id)
-    alert_service.cancel_alert(session=session, alert_id=alert_id, reason=reason, user=user, now=utcnow())
-    session.commit()
-    state.hub.wake()
-    return _after_action(request, alert_id)
+    return _act(request, session, user, alert_id, alert_service.cancel_alert, reason=reason)
 
 
 @router.post("/alerts/{alert_id}/notes", dependencies=[Depends(require_csrf)], include_in_schema=False)
-def add_note(request: Request, alert_id: int, user: CurrentUser, session: SessionDep, state: StateDep,
+def add_note(request: Request, alert_id: int, user: CurrentUser, session: SessionDep,
              text: Annotated[PlainText, Form(min_length=1, max_length=1000)]) -> Response:
     """The signed-in user adds a note to the alert's timeline."""
-    _visible_alert(session, user, alert_id)
-    alert_service.add_note(session=session, alert_id=alert_id, user=user, text=text, now=utcnow())
-    session.commit()
-    state.hub.wake()
-    return _after_action(request, alert_id)
+    return _act(request, session, user, alert_id, alert_service.add_note, text=text)
 
 
 @router.get("/board/events", include_in_schema=False)

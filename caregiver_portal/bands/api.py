@@ -41,7 +41,6 @@ def report_band_status(body: StatusList, device: BridgeDep, session: SessionDep)
     reports = [BandReport(b.address, b.connected, b.last_seen_at, b.rssi, b.battery_percent, b.radio, b.suspicious,
                           b.suspicious_radio) for b in body]
     result = record_statuses(session=session, device=device, reports=reports, now=utcnow())
-    session.commit()
     return BandStatusResult(stored=result.stored, stale=result.stale, rejected=result.rejected,
                             unknown_wristbands=list(result.unknown_wristbands),
                             rejected_by_kind=result.rejected_by_kind)

@@ -22,9 +22,9 @@ from sqlalchemy.orm import Session
 from caregiver_portal.accounts.models import Device
 from caregiver_portal.bands.keys import SCHEME_LABELS, KeyVault, generate_band_key, set_band_key
 from caregiver_portal.bands.models import UnknownBand, Wristband
-from caregiver_portal.bands.service import MAX_CLOCK_SKEW, STATUS_RANGES, upsert_twice
+from caregiver_portal.bands.service import MAX_CLOCK_SKEW, STATUS_RANGES
 from caregiver_portal.core.errors import InvalidTransition, NotFound
-from caregiver_portal.core.uow import transactional
+from caregiver_portal.core.uow import insert_once, transactional
 from caregiver_portal.residents.models import Resident
 
 NEARBY_WINDOW = timedelta(minutes=2)
@@ -71,10 +71,6 @@ class Paired:
 @transactional
 def record_unknown(*, session: Session, device: Device, heard: Sequence[HeardBand], now: datetime) -> UnknownResult:
     """Upsert the unknown bands a bridge hears; registered ones are answered, not stored."""
-    return upsert_twice(session, lambda: _record(session, device, heard, now))
-
-
-def _record(session: Session, device: Device, heard: Sequence[HeardBand], now: datetime) -> UnknownResult:
     latest = {band.address.upper(): band for band in heard}
     registered = set(session.scalars(select(func.upper(Wristband.address)).where(
         Wristband.site_id == device.site_id, func.upper(Wristband.address).in_(latest))))
@@ -84,12 +80,8 @@ def _record(session: Session, device: Device, heard: Sequence[HeardBand], now: d
     for address, band in latest.items():
         if address in registered or band.last_seen_at > now + MAX_CLOCK_SKEW:
             continue
-        row = rows.get(address)
-        if row is None:
-            row = UnknownBand(site_id=device.site_id, address=address, device_id=device.id,
-                              last_seen_at=band.last_seen_at, reported_at=now)
-            session.add(row)
-        elif row.device_id != device.id and band.last_seen_at < row.last_seen_at:
+        row = rows.get(address) or _first_row(session, device, address, band, now)
+        if row.device_id != device.id and band.last_seen_at < row.last_seen_at:
             continue  # another bridge heard it more recently
         rssi = band.rssi if band.rssi is not None and RSSI_RANGE[0] <= band.rssi <= RSSI_RANGE[1] else None
         row.kind, row.name, row.rssi, row.radio = band.kind, band.name, rssi, band.radio
@@ -99,6 +91,16 @@ def _record(session: Session, device: Device, heard: Sequence[HeardBand], now: d
         stored += 1
     session.flush()
     return UnknownResult(stored, tuple(sorted(registered)))
+
+
+def _first_row(session: Session, device: Device, address: str, band: HeardBand, now: datetime) -> UnknownBand:
+    """The band's row, inserted now, or as another bridge of the site stored it a moment ago."""
+    row, _created = insert_once(
+        session, UnknownBand(site_id=device.site_id, address=address, kind=band.kind, device_id=device.id,
+                             last_seen_at=band.last_seen_at, reported_at=now),
+        lambda: session.scalar(select(UnknownBand).where(UnknownBand.site_id == device.site_id,
+                                                         UnknownBand.address == address).with_for_update()))
+    return row
 
 
 def heard_lately(*, session: Session, site_ids: Sequence[int], now: datetime) -> list[UnknownBand]:

@@ -7,7 +7,8 @@ secret (``ANXIN_SECRET_KEY``), with the band's address as associated data, and s
 stored keys unreadable (:class:`KeyUnreadable`): enter them again.
 
 Service functions for enrolment (issue 13 calls :func:`set_band_key` / :func:`generate_band_key`
-after pairing a band): keyword-only, ``now`` passed in, the caller commits.
+after pairing a band): keyword-only, ``now`` passed in, each one unit of work
+(:mod:`caregiver_portal.core.uow`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from caregiver_portal.bands.models import BandKey, Wristband
 from caregiver_portal.core.errors import InvalidTransition
+from caregiver_portal.core.uow import transactional
 
 SCHEMES = ("anxin", "bthome", "mibeacon", "hrs", "itag")
 """Decoders a band can be enrolled with (``wearable.keys.Scheme``)."""
@@ -86,6 +88,7 @@ class SiteBandKey:
     key: bytes | None
 
 
+@transactional
 def set_band_key(*, session: Session, vault: KeyVault, band: Wristband, scheme: str, key: bytes | None,
                  user_id: int | None, now: datetime) -> str | None:
     """Enrol ``band`` with ``scheme`` and ``key`` (None: no key); returns the key's fingerprint."""
@@ -110,6 +113,7 @@ def set_band_key(*, session: Session, vault: KeyVault, band: Wristband, scheme: 
     return row.key_id
 
 
+@transactional
 def generate_band_key(*, session: Session, vault: KeyVault, band: Wristband, user_id: int | None,
                       now: datetime) -> bytes:
     """A new random key for an Anxin band (written into the band by the charger app); returned once."""

@@ -15,6 +15,9 @@ BAND_ADDRESS = r"^[0-9A-Za-z:\-]+$"  # a MAC address (Linux) or a UUID (macOS)
 RADIO = r"^(adapter(:[0-9A-Za-z_\-]{1,20})?|proxy:[^\x00-\x1f\x7f]{1,70})$"
 """Which radio heard a band: the bridge's adapter (``adapter``, ``adapter:hci0``) or an ESPHome proxy."""
 
+BandScheme = Literal["anxin", "bthome", "mibeacon", "itag", "hrs"]
+"""The decoder (and security) a band is enrolled with."""
+
 
 class BandStatusIn(BaseModel):
     """What a bridge knows about one wristband right now."""
@@ -86,7 +89,7 @@ class UnknownBandIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     address: str = Field(min_length=1, max_length=64, pattern=BAND_ADDRESS)
-    kind: Literal["anxin", "bthome", "mibeacon", "itag", "hrs"]
+    kind: BandScheme
     """What it looks like from its advertisement (the scheme to enrol it with)."""
     name: PlainText | None = Field(default=None, max_length=100)
     """Advertised local name."""

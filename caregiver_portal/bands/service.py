@@ -9,19 +9,17 @@ never goes backwards (a restarted bridge that has not heard a band yet reports N
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TypeVar
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from caregiver_portal.accounts.models import Device
 from caregiver_portal.bands.models import BandStatus, Wristband
+from caregiver_portal.core.uow import insert_once, transactional
 
-T = TypeVar("T")
 MAX_CLOCK_SKEW = timedelta(minutes=10)
 """Reports seen further than this in the future are refused (a bridge with a wrong clock)."""
 
@@ -60,23 +58,9 @@ class Nearby:
     resident_id: int | None
 
 
+@transactional
 def record_statuses(*, session: Session, device: Device, reports: Sequence[BandReport], now: datetime) -> RecordResult:
-    """Upsert the latest state of each reported wristband of the bridge's site; the caller commits."""
-    return upsert_twice(session, lambda: _record(session, device, reports, now))
-
-
-def upsert_twice(session: Session, upsert: Callable[[], T]) -> T:
-    """Run ``upsert`` in a savepoint, once more if another bridge inserted the same band's first row at the
-    same moment (the second run finds that row and updates it)."""
-    try:
-        with session.begin_nested():
-            return upsert()
-    except IntegrityError:
-        with session.begin_nested():
-            return upsert()
-
-
-def _record(session: Session, device: Device, reports: Sequence[BandReport], now: datetime) -> RecordResult:
+    """Upsert the latest state of each reported wristband of the bridge's site."""
     latest = {report.address.upper(): report for report in reports}  # a repeated address: the last one wins
     bands = {
         band.address.upper(): band
@@ -100,11 +84,7 @@ def _record(session: Session, device: Device, reports: Sequence[BandReport], now
             rejected[wrong[0]] += 1
             continue
         seen = min(report.last_seen_at, now) if report.last_seen_at is not None else None
-        row = rows.get(band.id)
-        if row is None:
-            row = BandStatus(wristband_id=band.id, site_id=band.site_id, device_id=device.id, reported_at=now,
-                             suspicious_total=0)
-            session.add(row)
+        row = rows.get(band.id) or _first_row(session, band, device, now)
         _note_suspicious(row, report, now)
         if row.device_id != device.id and not _newer(seen, row.last_seen_at):
             stale += 1
@@ -114,6 +94,15 @@ def _record(session: Session, device: Device, reports: Sequence[BandReport], now
     session.flush()
     unknown = tuple(sorted(a for a in latest if a not in bands))
     return RecordResult(stored, stale, rejected.total(), unknown, dict(sorted(rejected.items())))
+
+
+def _first_row(session: Session, band: Wristband, device: Device, now: datetime) -> BandStatus:
+    """The band's status row, inserted now, or locked as another bridge inserted it a moment ago."""
+    row, _created = insert_once(
+        session, BandStatus(wristband_id=band.id, site_id=band.site_id, device_id=device.id, reported_at=now,
+                            suspicious_total=0),
+        lambda: session.scalar(select(BandStatus).where(BandStatus.wristband_id == band.id).with_for_update()))
+    return row
 
 
 STATUS_RANGES = {"rssi": (-127, 20), "battery_percent": (0, 100)}

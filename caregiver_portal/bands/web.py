@@ -28,7 +28,7 @@ from caregiver_portal.bands.models import BandStatus, Wristband
 from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.csrf import require_csrf
 from caregiver_portal.core.deps import SessionDep, StateDep
-from caregiver_portal.core.errors import InvalidTransition, NotFound, PortalError
+from caregiver_portal.core.errors import InvalidTransition, PortalError
 from caregiver_portal.core.schemas import PlainText
 from caregiver_portal.core.web import flash, redirect, render
 
@@ -81,21 +81,16 @@ def set_key(request: Request, band_id: int, user: AdminUser, session: SessionDep
     """Enrol a band with its decoder and key: a bind key typed in, none, or (Anxin band) a new key shown once."""
     vault = KeyVault(state.settings.secret_key)
     try:
-        band = session.get(Wristband, band_id)
-        if band is None or band.site_id not in {s.id for s in admin_service.managed_sites(session, admin=user)}:
-            raise NotFound("找不到这个手环")
+        band = admin_service.managed(session, Wristband, band_id, admin=user, missing="找不到这个手环")
         if generate:
             if scheme != "anxin":
                 raise InvalidTransition("只有安心手环由门户生成密钥；按钮请填写它自己的绑定密钥")
             new_key = generate_band_key(session=session, vault=vault, band=band, user_id=user.id, now=utcnow())
-            session.commit()
             return _page(request, user, session, shown_key=new_key.hex(), shown_for=band)
         parsed = parse_key(key) if key.strip() else None
         set_band_key(session=session, vault=vault, band=band, scheme=scheme, key=parsed, user_id=user.id,
                      now=utcnow())
-        session.commit()
     except PortalError as exc:
-        session.rollback()
         flash(request, str(exc), "error")
         return redirect("/admin/bands")
     flash(request, f"{band.address} 已保存：{SCHEME_LABELS[scheme]}，{'已设置密钥' if parsed else '没有密钥'}")

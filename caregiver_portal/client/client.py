@@ -1,4 +1,5 @@
-"""``PortalClient``: durable calls through the outbox, direct reads, and the senders.
+"""``PortalClient``: the outbox and its senders, direct requests, and (from :mod:`.calls` and :mod:`.community`)
+every device path as a typed call.
 
 Errors (:mod:`caregiver_portal.client.errors`):
 
@@ -16,13 +17,13 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import requests
 
+from caregiver_portal.client.community import CommunityCalls
 from caregiver_portal.client.delivery import Backoff, DeliveredCallback, Sender
 from caregiver_portal.client.errors import PortalUnavailable, RequestRejected
 from caregiver_portal.client.outbox import DeadLetter, Outbox, Priority
@@ -35,8 +36,9 @@ BY_EVENT = re.compile(r"/by-event/([^/]+)/")
 ACTIVITY_SIGNUPS = re.compile(r"^/api/v1/activities/(\d+)/signups")
 
 
-class PortalClient:
-    """Device-side client of the portal's ``/api/v1`` (see docs/team-contracts.md)."""
+class PortalClient(CommunityCalls):
+    """Device-side client of the portal's ``/api/v1`` (see docs/team-contracts.md): the outbox and its senders,
+    direct reads, and every device path as a typed call (:class:`CommunityCalls`)."""
 
     def __init__(self, base_url: str, token: str, outbox_path: Path, *, timeout_s: float = 5.0,
                  min_backoff_s: float = 0.25, max_backoff_s: float = 30.0,
@@ -75,43 +77,9 @@ class PortalClient:
 
     # ----- durable calls -------------------------------------------------------------------
 
-    def raise_alert(self, *, kind: str, event_id: str | None = None, emergency: bool | None = None,
-                    wristband: str | None = None, resident_id: int | None = None,
-                    occurred_at: datetime | None = None, details: dict[str, Any] | None = None) -> str:
-        """Store an alert in the outbox (an SOS or fall first of all) and wake the senders; returns its event id."""
-        event_id = event_id or uuid.uuid4().hex
-        body: dict[str, Any] = {"event_id": event_id, "kind": kind, "details": details or {}}
-        optional = {"emergency": emergency, "wristband": wristband, "resident_id": resident_id,
-                    "occurred_at": occurred_at.isoformat() if occurred_at else None}
-        body.update({key: value for key, value in optional.items() if value is not None})
-        return self.submit("/api/v1/alerts", body, event_id=event_id)
-
-    def cancel_alert(self, event_id: str, *, reason: str = "") -> str:
-        """Store a cancellation of an alert this device raised (sent after the alert, as urgently);
-        returns the cancellation's id."""
-        return self.submit(f"/api/v1/alerts/by-event/{event_id}/cancel", {"reason": reason},
-                           event_id=f"cancel-{event_id}"[:100], priority=Priority.EMERGENCY)
-
-    def check_in(self, *, event_id: str | None = None, wristband: str | None = None, resident_id: int | None = None,
-                 occurred_at: datetime | None = None, radio: str | None = None) -> str:
-        """Store a daily check-in (平安打卡): a band's double press (``wristband``, heard by ``radio``) or 我今天很好
-        at a kiosk (``resident_id``); ``POST /api/v1/checkins``. Returns its event id at once."""
-        event_id = event_id or uuid.uuid4().hex
-        body: dict[str, Any] = {"event_id": event_id}
-        optional = {"wristband": wristband, "resident_id": resident_id, "radio": radio,
-                    "occurred_at": occurred_at.isoformat() if occurred_at else None}
-        body.update({key: value for key, value in optional.items() if value is not None})
-        return self.submit("/api/v1/checkins", body, event_id=event_id)
-
-    def post_readings(self, readings: Sequence[dict[str, Any]], *, batch_id: str | None = None) -> str:
-        """Store a batch of readings in the outbox (after every other kind of request); returns its batch id."""
-        batch_id = batch_id or uuid.uuid4().hex
-        body = {"batch_id": batch_id, "readings": [_reading_json(r) for r in readings]}
-        return self.submit("/api/v1/readings", body, event_id=batch_id, urgent=False)
-
     def submit(self, path: str, body: dict[str, Any], *, event_id: str | None = None, urgent: bool = True,
                priority: Priority | None = None, lane: str | None = None) -> str:
-        """Store any device-API write (an order, a sign-up, a rating…) in the outbox and wake the senders.
+        """Store a device-API write in the outbox and wake the senders: the primitive under every typed write.
 
         ``event_id`` names the request in the outbox; endpoints that are idempotent on an id
         (orders, sign-ups, ratings) should get the same id inside ``body``. ``priority`` defaults to
@@ -163,57 +131,12 @@ class PortalClient:
         response = self._request_now("GET", path, missing_ok=True)
         return None if response.status_code == 404 else response.json()
 
-    def get_alert(self, alert_id: int) -> dict[str, Any]:
-        """One alert of this device's site."""
-        answer = self.get_json(f"/api/v1/alerts/{int(alert_id)}")
-        if answer is None:
-            raise RequestRejected(f"alert {alert_id} not found")
-        return answer
-
-    def get_alert_for_event(self, event_id: str) -> dict[str, Any] | None:
-        """The alert this device raised with ``event_id``; None while it is not delivered."""
-        return self.get_json(f"/api/v1/alerts/by-event/{event_id}")
-
-    def site_alerts(self) -> list[dict[str, Any]]:
-        """Active alerts of this device's site, biggest danger first."""
-        return self.get_json("/api/v1/site/alerts") or []
-
-    def wristbands(self) -> list[dict[str, Any]]:
-        """Wristbands registered at this device's site."""
-        return self.get_json("/api/v1/wristbands") or []
-
-    def band_keys(self) -> list[dict[str, Any]]:
-        """This bridge site's bands with their decoder and key: ``[{address, scheme, key}]`` (bridge token;
-        key: 32 hex digits or None). Never stored in the outbox; a portal without the route raises
-        RequestRejected (the bridge then keeps its cached keys)."""
-        answer = self._request_now("GET", "/api/v1/bands/keys").json()
-        return answer if isinstance(answer, list) else []
-
-    def report_band_status(self, bands: Sequence[dict[str, Any]]) -> dict[str, Any]:
-        """Send the bridge's wristband states now: ``[{address, connected, last_seen_at, rssi,
-        battery_percent, radio, suspicious, suspicious_radio}]``. Not stored in the outbox (only the latest
-        state matters); raises PortalUnavailable / RequestRejected when the portal cannot take it."""
-        answer = self._post_now("/api/v1/bands/status", [_band_status_json(band) for band in bands])
-        return answer if isinstance(answer, dict) else {}
-
-    def report_unknown_bands(self, bands: Sequence[dict[str, Any]]) -> dict[str, Any]:
-        """Send the unregistered bands the bridge hears now: ``[{address, kind, name, rssi, radio, last_seen_at,
-        pressed_at}]``. Not stored in the outbox; the answer ``{"stored", "registered"}`` lists the addresses
-        registered at the site meanwhile (fetch their keys)."""
-        answer = self._post_now("/api/v1/bands/unknown", [_unknown_band_json(band) for band in bands])
-        return answer if isinstance(answer, dict) else {}
-
-    def nearby_bands(self, *, within_s: int = 30, limit: int = 10) -> list[dict[str, Any]]:
-        """Wristbands heard at this kiosk's site within ``within_s`` seconds, strongest signal first:
-        ``[{address, resident_id, rssi, last_seen_at, connected, battery_percent}]`` (kiosk token)."""
-        return self.get_json(f"/api/v1/site/nearby?within_s={int(within_s)}&limit={int(limit)}") or []
-
     def fetch_static(self, path: str) -> bytes:
         """A public file of the portal (``/static/…``, e.g. a catalog picture), as bytes; errors as in
         :meth:`get_json`, and RequestRejected for a file that is not there."""
         return self._request_now("GET", path).content
 
-    def _post_now(self, path: str, body: Any) -> Any:
+    def post_now(self, path: str, body: Any) -> Any:
         """POST directly (no outbox); errors as in :meth:`get_json`."""
         response = self._request_now("POST", path, json=body)
         return response.json() if response.content else None
@@ -295,31 +218,3 @@ def lane_of(path: str, event_id: str) -> str:
         return f"activity-{match.group(1)}"
     return event_id
 
-
-def _reading_json(reading: dict[str, Any]) -> dict[str, Any]:
-    measured_at = reading["measured_at"]
-    if isinstance(measured_at, datetime):
-        if measured_at.tzinfo is None:
-            measured_at = measured_at.replace(tzinfo=UTC)
-        measured_at = measured_at.isoformat()
-    return {"wristband": reading["wristband"], "kind": reading["kind"], "value": float(reading["value"]),
-            "measured_at": measured_at}
-
-
-def _band_status_json(band: dict[str, Any]) -> dict[str, Any]:
-    seen = band.get("last_seen_at")
-    if isinstance(seen, datetime):
-        seen = (seen if seen.tzinfo is not None else seen.replace(tzinfo=UTC)).isoformat()
-    return {"address": band["address"], "connected": bool(band.get("connected")), "last_seen_at": seen,
-            "rssi": band.get("rssi"), "battery_percent": band.get("battery_percent"), "radio": band.get("radio"),
-            "suspicious": int(band.get("suspicious") or 0), "suspicious_radio": band.get("suspicious_radio")}
-
-
-def _unknown_band_json(band: dict[str, Any]) -> dict[str, Any]:
-    return {"address": band["address"], "kind": band.get("kind"), "name": band.get("name"), "rssi": band.get("rssi"),
-            "radio": band.get("radio"), "last_seen_at": _iso(band.get("last_seen_at")),
-            "pressed_at": _iso(band.get("pressed_at"))}
-
-
-def _iso(moment: Any) -> Any:
-    return moment.isoformat() if isinstance(moment, datetime) else moment

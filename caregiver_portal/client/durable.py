@@ -1,4 +1,4 @@
-"""Device-side durable state in one SQLite file: the outbox, the bridge's held falls.
+"""The outbox's SQLite file (the bridge keeps its own state in ``wearable.state_file``).
 
 WAL lets the sender read while the app writes; ``synchronous=FULL`` makes a committed row
 survive a power cut, which is the promise "stored locally" rests on.

@@ -27,6 +27,8 @@ class PortalState:
     hub: EventHub
     roll_call_hub: EventHub | None = None
     """The live roll-call lists' hub (:mod:`caregiver_portal.roll_calls.live`)."""
+    queue_hub: EventHub | None = None
+    """The live volunteers' queue hub: orders and sign-ups (:mod:`caregiver_portal.queue.live`)."""
     clock: Callable[[], datetime] = field(default=utcnow)
     """The time for sign-in sessions (aware UTC); tests pass a clock they move instead of waiting."""
 
@@ -40,7 +42,7 @@ StateDep = Annotated[PortalState, Depends(get_state)]
 
 
 def get_session(state: StateDep) -> Iterator[Session]:
-    """A database session for one request; the route commits what it changes."""
+    """A database session for one request; the services the route calls commit it (:mod:`caregiver_portal.core.uow`)."""
     with state.session_factory() as session:
         yield session
 

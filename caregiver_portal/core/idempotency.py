@@ -17,11 +17,11 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import ForeignKey, String, UniqueConstraint, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from caregiver_portal.core.errors import IdempotencyConflict
 from caregiver_portal.core.models import Base
+from caregiver_portal.core.uow import insert_once
 
 
 class DeviceRequest(Base):
@@ -49,21 +49,13 @@ def claim_request(session: Session, *, device_id: int, kind: str, event_id: str,
                   now: datetime) -> None:
     """Record ``digest`` as the request under ``event_id``, or raise :class:`IdempotencyConflict` when that id
     already names a different request. A re-sent identical request passes (its route answers it as a
-    duplicate); the caller commits."""
-    stored = _stored_digest(session, device_id, kind, event_id)
-    if stored is None:
-        try:
-            with session.begin_nested():
-                session.add(DeviceRequest(device_id=device_id, kind=kind, event_id=event_id, digest=digest,
-                                          created_at=now))
-                session.flush()
-            return
-        except IntegrityError:  # the same id sent twice at once: the other one is stored now
-            stored = _stored_digest(session, device_id, kind, event_id)
-    if stored != digest:
-        raise IdempotencyConflict(event_id=event_id, stored_digest=str(stored), request_digest=digest)
+    duplicate); the claim joins the transaction of the service the route calls next."""
+    def stored() -> DeviceRequest | None:
+        return session.scalar(select(DeviceRequest).where(
+            DeviceRequest.device_id == device_id, DeviceRequest.kind == kind, DeviceRequest.event_id == event_id))
 
-
-def _stored_digest(session: Session, device_id: int, kind: str, event_id: str) -> str | None:
-    return session.scalar(select(DeviceRequest.digest).where(
-        DeviceRequest.device_id == device_id, DeviceRequest.kind == kind, DeviceRequest.event_id == event_id))
+    # the same id sent twice at once: insert_once answers with the one stored first
+    claim = stored() or insert_once(session, DeviceRequest(device_id=device_id, kind=kind, event_id=event_id,
+                                                           digest=digest, created_at=now), stored)[0]
+    if claim.digest != digest:
+        raise IdempotencyConflict(event_id=event_id, stored_digest=claim.digest, request_digest=digest)

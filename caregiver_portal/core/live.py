@@ -23,7 +23,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy import event as sa_event
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 log = logging.getLogger(__name__)
 NOTIFY_PAYLOAD_LIMIT = 7000  # PostgreSQL refuses payloads of 8000 bytes or more
@@ -35,7 +35,6 @@ SSE_PING = b": ping\n\n"
 # visible after a larger one: look back this many ids and skip the ones already seen.
 LOOKBACK_IDS = 200
 SUBSCRIBER_QUEUE_SIZE = 1000
-_FEED_WRITTEN = "anxin.live_feed_written"
 E = TypeVar("E", bound="LiveEvent")
 
 
@@ -166,25 +165,28 @@ class EventHub(Generic[E]):
     def follow_commits(self, factory: sessionmaker[Session]) -> None:
         """Wake the poller after every commit, by a session of ``factory``, that inserted rows of the feed.
 
-        A flush that inserts feed rows marks its session; the commit wakes the hub and a
-        rollback drops the mark. So no service or route wakes the hub by hand.
+        A flush that inserts feed rows marks its session; the commit wakes the hub, and the end of
+        the outermost transaction drops the mark (so a rollback wakes nothing, while a savepoint
+        rolled back later in the transaction does not hide earlier rows). So no service or route
+        wakes the hub by hand.
         """
-        model = self._feed.model
+        model, written = self._feed.model, f"anxin.live_feed_written:{self._feed.channel}"  # one mark per feed
 
         def mark(session: Session, _context: Any) -> None:
             if any(isinstance(obj, model) for obj in session.new):
-                session.info[_FEED_WRITTEN] = True
+                session.info[written] = True
 
         def wake_if_marked(session: Session) -> None:
-            if session.info.pop(_FEED_WRITTEN, False):
+            if session.info.pop(written, False):
                 self.wake()
 
-        def unmark(session: Session) -> None:
-            session.info.pop(_FEED_WRITTEN, None)
+        def unmark(session: Session, transaction: SessionTransaction) -> None:
+            if transaction.parent is None:
+                session.info.pop(written, None)
 
         sa_event.listen(factory, "after_flush", mark)
         sa_event.listen(factory, "after_commit", wake_if_marked)
-        sa_event.listen(factory, "after_rollback", unmark)
+        sa_event.listen(factory, "after_transaction_end", unmark)
 
     def subscribe(self) -> asyncio.Queue[E]:
         """A queue receiving every new board event from now on."""

@@ -16,6 +16,7 @@ from caregiver_portal.core.clock import CHINA_TIME
 from caregiver_portal.core.csrf import csrf_token
 from caregiver_portal.core.errors import PortalError
 from caregiver_portal.core.templating import templates
+from caregiver_portal.core.uow import unit_of_work
 
 
 def flash(request: Request, message: str, kind: str = "ok") -> None:
@@ -38,13 +39,12 @@ def redirect(url: str) -> Response:
 
 def attempt(request: Request, session: Session, action: Callable[[], object], *, done: str | Callable[[], str],
             then: str, failed: str | None = None) -> Response:
-    """Run ``action``, commit and flash ``done`` (or what it returns); a refusal (PortalError) rolls back
-    and flashes why, then goes to ``failed`` (default ``then``)."""
+    """Run ``action`` as one unit of work (the services it calls join it) and flash ``done`` (or what it
+    returns); a refusal (PortalError) rolls back and flashes why, then goes to ``failed`` (default ``then``)."""
     try:
-        action()
-        session.commit()
+        with unit_of_work(session):
+            action()
     except PortalError as exc:
-        session.rollback()
         flash(request, str(exc), "error")
         return redirect(failed or then)
     flash(request, done() if callable(done) else done)

@@ -19,5 +19,4 @@ def report_dead_letters(body: DeadLetterReports, device: DeviceDep, session: Ses
     """Report requests this device stored but the portal refused for good; reporting one again changes nothing."""
     reports = [Reported(**report.model_dump()) for report in body]
     stored, known = record_dead_letters(session=session, device=device, reports=reports, now=utcnow())
-    session.commit()
     return DeadLettersStored(stored=stored, known=known)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from caregiver_portal.accounts.models import Device, User
 from caregiver_portal.core.errors import NotFound
+from caregiver_portal.core.uow import transactional
 from caregiver_portal.dead_letters.models import DeadLetter
 
 
@@ -28,6 +29,7 @@ class Reported:
     failed_at: datetime
 
 
+@transactional
 def record_dead_letters(*, session: Session, device: Device, reports: Sequence[Reported],
                         now: datetime) -> tuple[int, int]:
     """Store the reports a device sent; one already known is left as it is. Returns (stored, known)."""
@@ -52,6 +54,7 @@ def open_dead_letters(session: Session, *, site_ids: Sequence[int], limit: int =
         .options(selectinload(DeadLetter.device))))
 
 
+@transactional
 def resolve_dead_letter(*, session: Session, admin: User, letter_id: int, site_ids: Sequence[int],
                         now: datetime) -> DeadLetter:
     """An admin has dealt with a dead letter (told the resident, fixed the band's registration…)."""

@@ -1,5 +1,6 @@
-"""Health trend charts drawn on the server: readings bucketed into a line, alerts marked, all as plain
-numbers a template turns into SVG (no JavaScript, no user text in markup)."""
+"""Health trend charts drawn on the server: readings bucketed into a line of averages with each bucket's lowest
+and highest reading drawn as a bar (so a short episode, one 149 bpm reading among 70s, stays visible), alerts
+marked, all as plain numbers a template turns into SVG (no JavaScript, no user text in markup)."""
 
 from __future__ import annotations
 
@@ -41,6 +42,15 @@ KINDS = {
 
 
 @dataclass(frozen=True)
+class Bucket:
+    """The readings of one time bucket: their average, lowest and highest value."""
+
+    mean: float
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
 class Summary:
     """Plain-text figures shown under a chart (colour is never the only cue)."""
 
@@ -65,6 +75,8 @@ class Chart:
     """SVG polyline ``points`` strings; a gap in the data starts a new segment."""
     dots: tuple[tuple[float, float], ...]
     """Lone bucket averages (a segment of one point) drawn as dots."""
+    ranges: tuple[tuple[float, float, float], ...]
+    """(x, y of the highest, y of the lowest reading) of each bucket whose readings differ: the min-max bars."""
     x_ticks: tuple[tuple[float, str], ...]
     y_ticks: tuple[tuple[float, str], ...]
     normal_band: tuple[float, float] | None
@@ -76,16 +88,14 @@ class Chart:
     summary: Summary | None
 
 
-def bucket_means(samples: Iterable[tuple[datetime, float]], start: datetime, step: timedelta) -> dict[int, float]:
-    """Average of the samples in each ``step``-long bucket after ``start`` (bucket index -> mean)."""
-    sums: dict[int, float] = defaultdict(float)
-    counts: dict[int, int] = defaultdict(int)
+def bucket_values(samples: Iterable[tuple[datetime, float]], start: datetime, step: timedelta) -> dict[int, Bucket]:
+    """Average, lowest and highest sample in each ``step``-long bucket after ``start`` (bucket index -> bucket)."""
+    values: dict[int, list[float]] = defaultdict(list)
     for at, value in samples:
         index = int((at - start) / step)
         if index >= 0:
-            sums[index] += value
-            counts[index] += 1
-    return {index: sums[index] / counts[index] for index in sums}
+            values[index].append(value)
+    return {index: Bucket(sum(found) / len(found), min(found), max(found)) for index, found in values.items()}
 
 
 def summarize(samples: Sequence[tuple[datetime, float]]) -> Summary | None:
@@ -113,13 +123,13 @@ def _x_ticks(start: datetime, end: datetime, x_of: Callable[[datetime], float]) 
     return tuple(ticks)
 
 
-def build_chart(kind: str, means: dict[int, float], summary: Summary | None, alerts: Sequence[tuple[datetime, str]],
-                *, start: datetime, end: datetime, step: timedelta) -> Chart:
-    """Lay out one kind's bucket averages (index -> mean, ``step`` apart from ``start``) up to ``end``."""
+def build_chart(kind: str, buckets: dict[int, Bucket], summary: Summary | None,
+                alerts: Sequence[tuple[datetime, str]], *, start: datetime, end: datetime, step: timedelta) -> Chart:
+    """Lay out one kind's buckets (index -> bucket, ``step`` apart from ``start``) up to ``end``: the averages as a
+    line, each bucket's lowest to highest reading as a bar; the range always covers the extremes."""
     spec = KINDS[kind]
-    values = list(means.values())
-    low = min([spec.y_range[0], *values])
-    high = max([spec.y_range[1], *values])
+    low = min([spec.y_range[0], *(bucket.low for bucket in buckets.values())])
+    high = max([spec.y_range[1], *(bucket.high for bucket in buckets.values())])
     left, top, right, bottom = LEFT, TOP, WIDTH - RIGHT, HEIGHT - BOTTOM
     span = (end - start).total_seconds()
 
@@ -130,13 +140,17 @@ def build_chart(kind: str, means: dict[int, float], summary: Summary | None, ale
         return bottom - (bottom - top) * (value - low) / (high - low or 1)
 
     segments: list[list[tuple[float, float]]] = [[]]
+    ranges: list[tuple[float, float, float]] = []
     for index in range(max(1, math.ceil((end - start) / step))):
-        if index not in means:
+        bucket = buckets.get(index)
+        if bucket is None:
             if segments[-1]:
                 segments.append([])
             continue
-        center = min(end, start + step * index + step / 2)
-        segments[-1].append((round(x_of(center), 1), round(y_of(means[index]), 1)))
+        x = round(x_of(min(end, start + step * index + step / 2)), 1)
+        segments[-1].append((x, round(y_of(bucket.mean), 1)))
+        if bucket.high > bucket.low:
+            ranges.append((x, round(y_of(bucket.high), 1), round(y_of(bucket.low), 1)))
     lines = tuple(" ".join(f"{x},{y}" for x, y in seg) for seg in segments if len(seg) > 1)
     dots = tuple(seg[0] for seg in segments if len(seg) == 1)
     y_ticks = tuple((round(y_of(v), 1), f"{v:.{spec.decimals}f}") for v in _nice_ticks(low, high))
@@ -146,8 +160,8 @@ def build_chart(kind: str, means: dict[int, float], summary: Summary | None, ale
         band = (round(band_top, 1), round(band_bottom - band_top, 1))
     marks = tuple((round(x_of(at), 1), label) for at, label in alerts if start <= at <= end)
     return Chart(kind=kind, title=spec.label, unit=spec.unit, width=WIDTH, height=HEIGHT, segments=lines, dots=dots,
-                 x_ticks=_x_ticks(start, end, x_of), y_ticks=y_ticks, normal_band=band, alert_marks=marks,
-                 plot=(left, top, right, bottom), summary=summary)
+                 ranges=tuple(ranges), x_ticks=_x_ticks(start, end, x_of), y_ticks=y_ticks, normal_band=band,
+                 alert_marks=marks, plot=(left, top, right, bottom), summary=summary)
 
 
 def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -169,22 +183,23 @@ def _seconds_since(session: Session, start: datetime) -> ColumnElement[float] | 
 
 
 def _kind_series(session: Session, resident_id: int, start: datetime, end: datetime,
-                 step: timedelta) -> dict[str, tuple[dict[int, float], Summary | None]]:
-    """Per kind: bucket averages and a summary, aggregated in the database (raw rows can be ~30,000 a day)."""
+                 step: timedelta) -> dict[str, tuple[dict[int, Bucket], Summary | None]]:
+    """Per kind: buckets (average, lowest, highest) and a summary, aggregated in the database (raw rows can be
+    ~30,000 a day)."""
     window = (Reading.resident_id == resident_id, Reading.measured_at >= start, Reading.measured_at <= end)
     bucket = func.floor(_seconds_since(session, start) / step.total_seconds())
     rows = session.execute(select(Reading.kind, bucket, func.avg(Reading.value), func.count(),
                                   func.min(Reading.value), func.max(Reading.value))
                            .where(*window).group_by(Reading.kind, bucket))
-    means: dict[str, dict[int, float]] = defaultdict(dict)
+    buckets: dict[str, dict[int, Bucket]] = defaultdict(dict)
     totals: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, math.inf, -math.inf])
     for kind, index, mean, count, low, high in rows:
-        means[kind][int(index)] = float(mean)
+        buckets[kind][int(index)] = Bucket(float(mean), float(low), float(high))
         total = totals[kind]
         total[0] += count
         total[1] += float(mean) * count
         total[2], total[3] = min(total[2], low), max(total[3], high)
-    series: dict[str, tuple[dict[int, float], Summary | None]] = {}
+    series: dict[str, tuple[dict[int, Bucket], Summary | None]] = {}
     for kind in KINDS:
         summary = None
         if kind in totals:
@@ -193,7 +208,7 @@ def _kind_series(session: Session, resident_id: int, start: datetime, end: datet
                                      .where(*window, Reading.kind == kind)
                                      .order_by(Reading.measured_at.desc()).limit(1)).one()
             summary = Summary(int(count), low, high, weighted / count, latest.value, latest.measured_at)
-        series[kind] = (means.get(kind, {}), summary)
+        series[kind] = (buckets.get(kind, {}), summary)
     return series
 
 

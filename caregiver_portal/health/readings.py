@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from caregiver_portal.accounts.models import Device
 from caregiver_portal.bands.models import Wristband
+from caregiver_portal.core.uow import transactional
 from caregiver_portal.health.models import Reading, ReadingBatch
 from caregiver_portal.health.plausible import plausible
 from caregiver_portal.health.service import evaluate_on_ingest, touch_device
@@ -34,11 +35,12 @@ class IngestResult:
     rejected_by_kind: dict[str, int] = field(default_factory=dict)
     """The rejected readings per kind (unknown band, too far in the future, or outside the plausible range)."""
     alerts: int = 0
-    """Timeline entries the health rules added (new or repeated alerts): wake the live board."""
+    """Timeline entries the health rules added (new or repeated alerts)."""
     withheld: int = 0
     """Health readings not stored: the wristband's resident has not consented (PIPL)."""
 
 
+@transactional
 def ingest_batch(*, session: Session, device: Device, batch_id: str, readings: list[dict[str, Any]],
                  now: datetime) -> IngestResult:
     """Store the readings of one batch; a batch already stored is acknowledged, not stored twice.

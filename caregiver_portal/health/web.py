@@ -30,7 +30,6 @@ def resident_health(request: Request, resident_id: int, user: StaffUser, session
     if resident.health_consent:
         resident_service.log_health_access(session=session, user=user, resident=resident, view=f"health_{window}",
                                            now=now, client=request.client.host if request.client else "")
-        session.commit()
         charts = resident_charts(session, resident_id=resident.id, window=window, now=now)
     log = resident_service.access_log(session, resident_id=resident.id, limit=20) if user.role == "admin" else []
     return render(request, "resident_health.html", user, resident=resident, charts=charts, window=window, log=log)

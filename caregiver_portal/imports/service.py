@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from caregiver_portal.accounts.models import Site, User
 from caregiver_portal.core.errors import InvalidTransition, NotFound
 from caregiver_portal.core.sheets import SheetError, read_table
+from caregiver_portal.core.uow import transactional
 from caregiver_portal.imports import residents_rules, snapshot, volunteers_rules
 from caregiver_portal.imports.apply import Applied, apply_residents, apply_volunteers
 from caregiver_portal.imports.models import IMPORT_KINDS, ImportBatch
@@ -59,6 +60,7 @@ def plan_document(plan: Plan[Any]) -> dict[str, Any]:
             "missing_columns": list(plan.missing_columns), "counts": dict(plan.counts)}
 
 
+@transactional
 def preview(*, session: Session, site: Site, kind: str, data: bytes, filename: str, user: User,
             now: datetime) -> ImportBatch:
     """Check an uploaded sheet and keep it with its preview; batches older than a day are deleted."""
@@ -80,6 +82,7 @@ def batch_for(session: Session, *, batch_id: int, site_ids: set[int] | None, loc
     return batch
 
 
+@transactional
 def confirm(*, session: Session, batch: ImportBatch, hasher: PasswordHasher, now: datetime) -> Applied | None:
     """Carry out a previewed batch if its outcome is still the one previewed; otherwise store the new
     preview and return None (nothing imported: the admin reads it again)."""
@@ -103,6 +106,13 @@ def take_passwords(*, batch: ImportBatch) -> dict[str, str]:
     passwords = dict(batch.secrets or {})
     batch.secrets = None
     return passwords
+
+
+@transactional
+def open_batch(*, session: Session, batch_id: int, site_ids: set[int] | None) -> tuple[ImportBatch, dict[str, str]]:
+    """A batch to show, with its generated passwords handed out this once (:func:`take_passwords`)."""
+    batch = batch_for(session, batch_id=batch_id, site_ids=site_ids)
+    return batch, take_passwords(batch=batch)
 
 
 def discard(*, batch: ImportBatch) -> None:

@@ -63,9 +63,7 @@ def upload(request: Request, user: AdminUser, session: SessionDep, kind: Annotat
         site = admin_service.managed_site(session, admin=user, site_id=site_id)
         batch = service.preview(session=session, site=site, kind=kind, data=sheet.file.read(),
                                 filename=sheet.filename or "", user=user, now=utcnow())
-        session.commit()
     except PortalError as exc:
-        session.rollback()
         flash(request, f"“{sheet.filename}”没有导入：{exc}", "error")
         return redirect(f"/admin/imports?kind={kind}")
     return redirect(f"/admin/imports/{batch.id}")
@@ -74,9 +72,7 @@ def upload(request: Request, user: AdminUser, session: SessionDep, kind: Annotat
 @router.get("/admin/imports/{batch_id}")
 def batch_page(request: Request, batch_id: int, user: AdminUser, session: SessionDep, show: str = "") -> Response:
     """Every row's outcome before confirmation; after it, what was done (and new passwords, once)."""
-    batch = service.batch_for(session, batch_id=batch_id, site_ids=_site_ids(session, user))
-    passwords = service.take_passwords(batch=batch)
-    session.commit()
+    batch, passwords = service.open_batch(session=session, batch_id=batch_id, site_ids=_site_ids(session, user))
     outcomes = batch.plan["outcomes"]
     if show == "problems":
         outcomes = [o for o in outcomes if o["action"] in ("error", "update") or o["messages"]]
@@ -93,9 +89,7 @@ def confirm(request: Request, batch_id: int, user: AdminUser, session: SessionDe
     try:
         batch = service.batch_for(session, batch_id=batch_id, site_ids=_site_ids(session, user), lock=True)
         done = service.confirm(session=session, batch=batch, hasher=state.hasher, now=utcnow())
-        session.commit()
     except PortalError as exc:
-        session.rollback()
         flash(request, str(exc), "error")
         return redirect(then)
     if done is None:

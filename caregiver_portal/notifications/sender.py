@@ -61,13 +61,12 @@ class Sender:
     """Delivers the notification outbox; one instance per process, driven by the ticker."""
 
     def __init__(self, *, factory: sessionmaker[Session], public_url: str, http: requests.Session,
-                 on_change: Callable[[], None] = lambda: None, lease: timedelta = timedelta(seconds=60),
+                 lease: timedelta = timedelta(seconds=60),
                  timeout_s: float = 5.0, quick_attempts: int = 3, max_attempts: int = 8,
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self._factory = factory
         self._public_url = public_url.rstrip("/")
         self._http = http
-        self._on_change = on_change
         self._lease = lease
         self._timeout_s = timeout_s
         self._quick_attempts = quick_attempts
@@ -117,9 +116,7 @@ class Sender:
         attempts = post_with_retries(self._http, batch, attempts=min(self._quick_attempts, batch.budget),
                                      timeout_s=self._timeout_s, sleep=self._sleep,
                                      clock=lambda: now + timedelta(seconds=time.monotonic() - started))
-        report = self._record(batch, attempts, now)
-        self._on_change()
-        return report
+        return self._record(batch, attempts, now)
 
     def _prepare(self, channel_id: int, now: datetime) -> tuple[Batch | None, int]:
         """Choose the rows to post and build the request; (None, n) when nothing can go now."""

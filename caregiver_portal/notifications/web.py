@@ -8,13 +8,12 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from caregiver_portal.accounts.access import ROLE_LABELS
-from caregiver_portal.accounts.admin import managed_site, managed_sites
+from caregiver_portal.accounts.admin import managed, managed_site, managed_sites
 from caregiver_portal.accounts.deps import AdminUser
 from caregiver_portal.accounts.models import Site, User
 from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.csrf import require_csrf
 from caregiver_portal.core.deps import SessionDep
-from caregiver_portal.core.errors import NotFound
 from caregiver_portal.core.web import attempt, flash, redirect, render
 from caregiver_portal.notifications import service as channel_service
 from caregiver_portal.notifications.models import NotificationChannel
@@ -24,10 +23,7 @@ CSRF = [Depends(require_csrf)]
 
 
 def _channel(session: SessionDep, admin: User, channel_id: int) -> NotificationChannel:
-    channel = session.get(NotificationChannel, channel_id)
-    if channel is None or (admin.site_id is not None and channel.site_id != admin.site_id):
-        raise NotFound("找不到这个通知渠道")
-    return channel
+    return managed(session, NotificationChannel, channel_id, admin=admin, missing="找不到这个通知渠道")
 
 
 @router.get("/admin/channels")
@@ -55,6 +51,19 @@ async def add_channel(request: Request, user: AdminUser, session: SessionDep) ->
                                      audience=[str(v) for v in form.getlist("audience")])
 
     return attempt(request, session, action, done="通知渠道已添加，可以先发一条测试消息", then="/admin/channels")
+
+
+@router.post("/admin/channels/requests", dependencies=CSRF)
+async def set_requests(request: Request, user: AdminUser, session: SessionDep) -> Response:
+    """Whether kiosk grocery orders and activity sign-ups also go to the volunteers' bots of a site."""
+    form = await request.form()
+
+    def action() -> None:
+        site_raw = str(form.get("site_id") or "")
+        site = managed_site(session, admin=user, site_id=int(site_raw) if site_raw.isdigit() else 0)
+        site.bot_requests = form.get("bot_requests") == "on"
+
+    return attempt(request, session, action, done="已保存", then="/admin/channels")
 
 
 @router.get("/admin/channels/{channel_id}/toggle")

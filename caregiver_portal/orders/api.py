@@ -45,7 +45,6 @@ def place_order(body: OrderCreate, device: KioskDep, session: SessionDep, respon
              for line in body.items]
     placed = order_service.place_order(session=session, device=device, client_event_id=body.event_id,
                                        resident_id=body.resident_id, lines=lines, note=body.note, now=now)
-    session.commit()
     if placed.duplicate:
         response.status_code = 200
     return OrderPlaced(**order_service.order_public(placed.order), event_id=body.event_id, duplicate=placed.duplicate)
@@ -62,5 +61,4 @@ def confirm_received(event_id: EventIdPath, device: KioskDep, session: SessionDe
     """The resident confirms at the kiosk that the goods arrived (safe to repeat)."""
     order = order_service.confirm_received(session=session, order=_order_for_event(session, device, event_id),
                                            now=utcnow())
-    session.commit()
     return OrderPublic(**order_service.order_public(order))

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from caregiver_portal.core.errors import InvalidTransition, NotFound
+from caregiver_portal.core.uow import transactional
 from caregiver_portal.orders.models import CatalogItem
 
 CATEGORIES = ("蔬菜", "肉蛋", "粮油", "日用", "其他")
@@ -82,6 +83,7 @@ def _validate(spec: ItemSpec) -> None:
         raise InvalidTransition("参考价格不合理")
 
 
+@transactional
 def create_item(*, session: Session, site_id: int, spec: ItemSpec) -> CatalogItem:
     """Add an item to a site's catalog; names are unique per site."""
     _validate(spec)
@@ -96,6 +98,7 @@ def create_item(*, session: Session, site_id: int, spec: ItemSpec) -> CatalogIte
     return item
 
 
+@transactional
 def update_item(*, session: Session, item_id: int, site_id: int | None, spec: ItemSpec, active: bool) -> CatalogItem:
     """Change an item (``site_id`` None: any site)."""
     _validate(spec)

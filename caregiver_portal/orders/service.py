@@ -14,14 +14,16 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from caregiver_portal.accounts.models import Device, User
+from caregiver_portal.accounts.models import Device, Site, User
 from caregiver_portal.core.db import rows_changed
 from caregiver_portal.core.errors import Forbidden, InvalidTransition, NotFound
+from caregiver_portal.core.uow import insert_once, transactional
 from caregiver_portal.orders.catalog import list_items, match_item
 from caregiver_portal.orders.models import GroceryOrder, GroceryOrderLine
+from caregiver_portal.queue import service as queue_service
+from caregiver_portal.queue import texts as queue_texts
 from caregiver_portal.residents.models import Resident
 from caregiver_portal.residents.scope import Scope
 from caregiver_portal.residents.service import resident_of_site
@@ -36,6 +38,8 @@ STATE_LABELS = {
     "cancelled": "已取消",
 }
 ACTIVE_STATES = ("submitted", "claimed", "bought", "delivered")
+STATE_EVENTS = {"submitted": "released"}
+"""The live queue's event for a move into a state (otherwise the state's own name)."""
 MAX_LINES = 30
 
 
@@ -88,9 +92,10 @@ def _build_lines(session: Session, site_id: int, requests: list[LineRequest]) ->
     return lines
 
 
+@transactional
 def place_order(*, session: Session, device: Device, client_event_id: str, resident_id: int | None,
                 lines: list[LineRequest], note: str, now: datetime) -> PlacedOrder:
-    """Store a kiosk's order once per ``client_event_id``; the caller commits."""
+    """Store a kiosk's order once per ``client_event_id``."""
     existing = find_by_event(session, device=device, client_event_id=client_event_id)
     if existing is not None:
         return PlacedOrder(existing, duplicate=True)
@@ -98,18 +103,15 @@ def place_order(*, session: Session, device: Device, client_event_id: str, resid
     order = GroceryOrder(site_id=device.site_id, resident_id=resident.id if resident else None, state="submitted",
                          note=note[:500], source_device_id=device.id, client_event_id=client_event_id,
                          created_at=now, lines=_build_lines(session, device.site_id, lines))
-    try:
-        with session.begin_nested():
-            session.add(order)
-            session.flush()
-    except IntegrityError:
-        stored = find_by_event(session, device=device, client_event_id=client_event_id)
-        if stored is None:
-            raise
-        return PlacedOrder(stored, duplicate=True)
+    order, created = insert_once(session, order,
+                                 lambda: find_by_event(session, device=device, client_event_id=client_event_id))
+    if not created:
+        return PlacedOrder(order, duplicate=True)
+    announce_new(session, order, resident=resident, via_kiosk=True, now=now)
     return PlacedOrder(order, duplicate=False)
 
 
+@transactional
 def create_order_for_resident(*, session: Session, user: User, resident: Resident, lines: list[LineRequest],
                               note: str, now: datetime) -> GroceryOrder:
     """A grid worker or admin orders for a resident (e.g. a need found on a home visit)."""
@@ -118,7 +120,23 @@ def create_order_for_resident(*, session: Session, user: User, resident: Residen
                          lines=_build_lines(session, resident.site_id, lines))
     session.add(order)
     session.flush()
+    announce_new(session, order, resident=resident, via_kiosk=False, now=now)
     return order
+
+
+def announce_new(session: Session, order: GroceryOrder, *, resident: Resident | None, via_kiosk: bool,
+                 now: datetime) -> None:
+    """A new order reaches someone: the live queue, and the volunteers' bots when the site wants it."""
+    queue_service.record(session, site_id=order.site_id, subject="order", subject_id=order.id, type="placed", now=now)
+    site = session.get(Site, order.site_id)
+    if site is None:
+        return
+    name = resident.name if resident is not None and site.bot_personal_details else None
+    items = [f"{line.name} {format_quantity(line.quantity)} {line.unit}".strip() for line in order.lines]
+    text = queue_texts.order_text(order.id, room=resident.room if resident else "", name=name, items=items,
+                                  via_kiosk=via_kiosk)
+    queue_service.tell_volunteers(session, site=site, grid_id=resident.grid_id if resident else None, text=text,
+                                  title=f"代购单 #{order.id}", path=f"/orders/{order.id}", now=now)
 
 
 def get_order(session: Session, order_id: int, *, scope: Scope | None = None) -> GroceryOrder:
@@ -141,8 +159,11 @@ def _move(session: Session, order: GroceryOrder, *, from_states: tuple[str, ...]
         session.refresh(order)
         raise InvalidTransition(f"订单现在是“{STATE_LABELS.get(order.state, order.state)}”，不能这样操作")
     session.refresh(order)
+    queue_service.record(session, site_id=order.site_id, subject="order", subject_id=order.id,
+                         type=STATE_EVENTS.get(order.state, order.state))
 
 
+@transactional
 def claim_order(*, session: Session, order_id: int, user: User, now: datetime, scope: Scope) -> GroceryOrder:
     """``user`` takes an order from the queue; two volunteers cannot both claim it."""
     order = get_order(session, order_id, scope=scope)
@@ -158,6 +179,7 @@ def _require_claimer(order: GroceryOrder, user: User) -> None:
         raise Forbidden("这张订单由其他志愿者负责")
 
 
+@transactional
 def release_order(*, session: Session, order_id: int, user: User, scope: Scope) -> GroceryOrder:
     """Give a claimed order back to the queue (the volunteer cannot go after all)."""
     order = get_order(session, order_id, scope=scope)
@@ -167,6 +189,7 @@ def release_order(*, session: Session, order_id: int, user: User, scope: Scope) 
     return order
 
 
+@transactional
 def mark_bought(*, session: Session, order_id: int, user: User, amount_paid_fen: int, receipt_file: str | None,
                 now: datetime, scope: Scope) -> GroceryOrder:
     """The volunteer has bought the goods and paid ``amount_paid_fen``."""
@@ -181,6 +204,7 @@ def mark_bought(*, session: Session, order_id: int, user: User, amount_paid_fen:
     return order
 
 
+@transactional
 def mark_delivered(*, session: Session, order_id: int, user: User, now: datetime, scope: Scope) -> GroceryOrder:
     """The goods are at the resident's door; the volunteer earns the delivery points."""
     order = get_order(session, order_id, scope=scope)
@@ -192,6 +216,7 @@ def mark_delivered(*, session: Session, order_id: int, user: User, now: datetime
     return order
 
 
+@transactional
 def confirm_received(*, session: Session, order: GroceryOrder, now: datetime) -> GroceryOrder:
     """The resident confirms at the kiosk that the goods arrived (idempotent)."""
     if order.state == "received":
@@ -206,6 +231,7 @@ def confirm_received(*, session: Session, order: GroceryOrder, now: datetime) ->
     return order
 
 
+@transactional
 def cancel_order(*, session: Session, order_id: int, reason: str, now: datetime, scope: Scope | None) -> GroceryOrder:
     """Cancel an order nobody has bought yet."""
     order = get_order(session, order_id, scope=scope)

@@ -12,6 +12,7 @@ from starlette.datastructures import FormData
 
 from caregiver_portal.accounts.access import site_for_new_rows
 from caregiver_portal.accounts.deps import CurrentUser, StaffUser
+from caregiver_portal.activities.service import recent_kiosk_signups
 from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.csrf import require_csrf
 from caregiver_portal.core.deps import SessionDep, StateDep
@@ -37,14 +38,16 @@ def _common() -> dict[str, Any]:
 
 @router.get("/orders")
 def order_queue(request: Request, user: CurrentUser, session: SessionDep, scope: ScopeDep) -> Response:
-    """The order queue: mine first, then those waiting for a volunteer, then the others in progress."""
+    """The volunteers' queue: my orders, those waiting for a volunteer, the others in progress, and the kiosk's
+    new activity sign-ups; the page follows ``/queue/events`` and re-reads itself on each change."""
     active = order_service.queue(session, scope=scope)
     mine = [o for o in active if o.claimed_by_id == user.id and o.state in ("claimed", "bought")]
     waiting = [o for o in active if o.state == "submitted"]
     others = [o for o in active if o not in mine and o not in waiting]
     done = order_service.recent_finished(session, scope=scope, limit=10)
+    signups = recent_kiosk_signups(session, scope=scope, now=utcnow())
     return render(request, "orders_list.html", user, mine=mine, waiting=waiting, others=others, done=done,
-                  **_common())
+                  signups=signups, **_common())
 
 
 @router.get("/orders/new")
@@ -139,9 +142,7 @@ def bought(request: Request, order_id: int, user: CurrentUser, session: SessionD
         name = save_receipt(state.settings.data_dir, content) if content else None
         order_service.mark_bought(session=session, order_id=order_id, user=user, amount_paid_fen=fen,
                                   receipt_file=name, now=utcnow(), scope=scope)
-        session.commit()
     except PortalError as exc:
-        session.rollback()
         delete_receipt(state.settings.data_dir, name)
         flash(request, str(exc), "error")
         return redirect(page)

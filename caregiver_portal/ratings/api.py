@@ -24,7 +24,6 @@ def rate(body: RatingCreate, device: KioskDep, session: SessionDep, response: Re
     result = record_rating(session=session, device=device, client_event_id=body.event_id,
                            target_kind=body.target_kind, target_id=body.target_id, stars=body.stars,
                            comment=body.comment, resident_id=body.resident_id, now=now)
-    session.commit()
     if result.duplicate:
         response.status_code = 200
     rating = result.rating

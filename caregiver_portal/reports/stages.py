@@ -1,5 +1,5 @@
 """Accepted is not helped: how long emergencies took to be accepted, reached (已到达) and resolved, each as
-the share within its target and the median. Times count from the press (``occurred_at``, else receipt)."""
+the share within its target and the median. Times count from the press (``occurred_at``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from caregiver_portal.alerts.models import Alert
@@ -52,13 +52,13 @@ def response_stages(rows: Sequence[tuple[datetime, datetime | None, datetime | N
 
 def emergency_stages(session: Session, *, site_id: int | None, start: datetime, end: datetime) -> tuple[Stage, ...]:
     """The stages of the emergencies that happened in ``[start, end)`` (cancelled ones left out)."""
-    began = func.coalesce(Alert.occurred_at, Alert.created_at)
-    query = (select(Alert.occurred_at, Alert.created_at, Alert.accepted_at, Alert.arrived_at, Alert.resolved_at)
-             .where(Alert.emergency.is_(True), Alert.state != "cancelled", began >= start, began < end))
+    query = (select(Alert.occurred_at, Alert.accepted_at, Alert.arrived_at, Alert.resolved_at)
+             .where(Alert.emergency.is_(True), Alert.state != "cancelled", Alert.occurred_at >= start,
+                    Alert.occurred_at < end))
     if site_id is not None:
         query = query.where(Alert.site_id == site_id)
-    return response_stages([(occurred or created, accepted, arrived, resolved)
-                            for occurred, created, accepted, arrived, resolved in session.execute(query)])
+    return response_stages([(occurred, accepted, arrived, resolved)
+                            for occurred, accepted, arrived, resolved in session.execute(query)])
 
 
 def stage_rows(stages: Sequence[Stage]) -> list[tuple[str, str]]:

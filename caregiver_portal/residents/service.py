@@ -13,6 +13,7 @@ from caregiver_portal.accounts.models import Grid, User
 from caregiver_portal.bands.models import Wristband
 from caregiver_portal.core.errors import InvalidTransition, NotFound
 from caregiver_portal.core.phones import PhoneError, normalise_phone
+from caregiver_portal.core.uow import transactional
 from caregiver_portal.residents.models import GENDERS, EmergencyContact, HealthAccessLog, Resident, ResidentProfile
 from caregiver_portal.residents.privacy import forget_health_readings
 
@@ -193,6 +194,7 @@ def unpair_wristband(*, session: Session, resident: Resident, wristband_id: int)
     return band
 
 
+@transactional
 def log_health_access(*, session: Session, user: User, resident: Resident, view: str, now: datetime,
                       client: str = "") -> None:
     """Write who looked at a resident's health data (PIPL audit)."""

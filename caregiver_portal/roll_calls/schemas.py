@@ -9,6 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from caregiver_portal.core.schemas import EventId
 
+RollCallReply = Literal["safe", "help"]
+"""我平安 or 我需要帮助."""
+
 
 class OpenRollCall(BaseModel):
     """An open roll call that lists the resident, and what they have answered so far."""
@@ -33,7 +36,7 @@ class RollCallAnswer(BaseModel):
     model_config = ConfigDict(extra="forbid")
     event_id: str = EventId
     resident_id: int = Field(ge=1, le=2**31 - 1)
-    answer: Literal["safe", "help"]
+    answer: RollCallReply
 
 
 class RollCallAnswered(BaseModel):

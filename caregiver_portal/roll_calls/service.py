@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from caregiver_portal.accounts.models import Device, Grid, User
@@ -22,7 +21,7 @@ from caregiver_portal.alerts.models import Alert
 from caregiver_portal.alerts.service import open_alert
 from caregiver_portal.core.db import transaction
 from caregiver_portal.core.errors import InvalidTransition, NotFound
-from caregiver_portal.core.uow import transactional
+from caregiver_portal.core.uow import insert_once, transactional
 from caregiver_portal.residents.care import roll_call_key
 from caregiver_portal.residents.models import EmergencyContact, Resident, ResidentProfile
 from caregiver_portal.residents.scope import Scope
@@ -71,12 +70,17 @@ def start_roll_call(*, session: Session, user: User, scope: Scope, site_id: int,
     return roll_call
 
 
+def _new_event(roll_call: RollCall, *, type: str, now: datetime, entry: RollCallEntry | None = None,
+               answer: str = "", count: int = 0, device: Device | None = None,
+               client_event_id: str | None = None) -> RollCallEvent:
+    return RollCallEvent(roll_call_id=roll_call.id, site_id=roll_call.site_id, entry_id=entry.id if entry else None,
+                         at=now, type=type, answer=answer, count=count, device_id=device.id if device else None,
+                         client_event_id=client_event_id)
+
+
 def _event(session: Session, roll_call: RollCall, *, type: str, now: datetime, entry: RollCallEntry | None = None,
-           answer: str = "", count: int = 0, device: Device | None = None,
-           client_event_id: str | None = None) -> RollCallEvent:
-    event = RollCallEvent(roll_call_id=roll_call.id, site_id=roll_call.site_id, entry_id=entry.id if entry else None,
-                          at=now, type=type, answer=answer, count=count, device_id=device.id if device else None,
-                          client_event_id=client_event_id)
+           answer: str = "", count: int = 0) -> RollCallEvent:
+    event = _new_event(roll_call, type=type, now=now, entry=entry, answer=answer, count=count)
     session.add(event)
     return event
 
@@ -103,25 +107,28 @@ def record_answer(session: Session, entry: RollCallEntry, *, answer: str, source
     return True
 
 
+def _open_entries(session: Session, resident_id: int) -> Sequence[RollCallEntry]:
+    """The resident's entries in every open roll call."""
+    return session.scalars(
+        select(RollCallEntry).join(RollCall, RollCall.id == RollCallEntry.roll_call_id)
+        .where(RollCallEntry.resident_id == resident_id, RollCall.closed_at.is_(None))
+        .with_for_update(of=RollCallEntry)  # a band and a kiosk answering at once: one after the other
+        .options(selectinload(RollCallEntry.roll_call), selectinload(RollCallEntry.resident))).all()
+
+
+def _answer_entries(session: Session, entries: Sequence[RollCallEntry], *, answer: str, source: str, now: datetime,
+                    alert: Alert | None = None) -> int:
+    return sum(record_answer(session, entry, answer=answer, source=source, now=now, alert=alert) for entry in entries)
+
+
 def answer_for_resident(session: Session, *, resident_id: int, answer: str, source: str, now: datetime,
-                        device: Device | None = None, client_event_id: str | None = None,
                         alert: Alert | None = None) -> int:
     """Apply a resident's own answer (band, kiosk, check-in) to every open roll call listing them.
 
     Returns how many roll calls it changed.
     """
-    entries = session.scalars(
-        select(RollCallEntry).join(RollCall, RollCall.id == RollCallEntry.roll_call_id)
-        .where(RollCallEntry.resident_id == resident_id, RollCall.closed_at.is_(None))
-        .options(selectinload(RollCallEntry.roll_call), selectinload(RollCallEntry.resident))).all()
-    changed = 0
-    for entry in entries:
-        if record_answer(session, entry, answer=answer, source=source, now=now, alert=alert):
-            changed += 1
-    if entries and client_event_id is not None and device is not None:
-        _event(session, entries[0].roll_call, type="device_answer", now=now, answer=answer, device=device,
-               client_event_id=client_event_id)
-    return changed
+    return _answer_entries(session, _open_entries(session, resident_id), answer=answer, source=source, now=now,
+                           alert=alert)
 
 
 def note_alert(session: Session, alert: Alert, *, now: datetime) -> int:
@@ -135,21 +142,27 @@ def note_alert(session: Session, alert: Alert, *, now: datetime) -> int:
 @transactional
 def device_answer(session: Session, *, device: Device, client_event_id: str, resident_id: int, answer: str,
                   now: datetime) -> tuple[int, bool]:
-    """A kiosk's answer for an identified resident, stored once per event id: (roll calls changed, duplicate)."""
-    if session.scalar(select(RollCallEvent.id).where(RollCallEvent.device_id == device.id,
-                                                     RollCallEvent.client_event_id == client_event_id)) is not None:
+    """A kiosk's answer for an identified resident, stored once per event id: (roll calls changed, duplicate).
+
+    The event id is kept on a ``device_answer`` event, inserted before the answers are applied.
+    """
+    def stored() -> RollCallEvent | None:
+        return session.scalar(select(RollCallEvent).where(RollCallEvent.device_id == device.id,
+                                                          RollCallEvent.client_event_id == client_event_id))
+
+    if stored() is not None:
         return 0, True
     resident = session.get(Resident, resident_id)
     if resident is None or resident.site_id != device.site_id:
         raise NotFound("resident not found at this site")
-    try:
-        with session.begin_nested():
-            changed = answer_for_resident(session, resident_id=resident_id, answer=answer, source=device.kind,
-                                          now=now, device=device, client_event_id=client_event_id)
-            session.flush()
-    except IntegrityError:  # the same answer sent twice at once
-        return 0, True
-    return changed, False
+    entries = _open_entries(session, resident_id)
+    if entries:
+        _claim, created = insert_once(session, _new_event(entries[0].roll_call, type="device_answer", now=now,
+                                                          answer=answer, device=device,
+                                                          client_event_id=client_event_id), stored)
+        if not created:  # the same answer sent twice at once
+            return 0, True
+    return _answer_entries(session, entries, answer=answer, source=device.kind, now=now), False
 
 
 def raise_roll_call_alert(session: Session, entry: RollCallEntry, *, now: datetime, message: str) -> Alert:
@@ -185,8 +198,10 @@ def sweep_roll_calls(*, factory: sessionmaker[Session], reads: sessionmaker[Sess
     """Raise an alert for every resident still waiting in a roll call whose time is up; returns alerts raised.
 
     The due check runs on the lock-free reader; each roll call is then locked (``FOR UPDATE SKIP
-    LOCKED`` on PostgreSQL, so two portal processes never escalate one twice) and handled in a
-    savepoint of its own, so one failing roll call is logged and never stops the others.
+    LOCKED`` on PostgreSQL, so two portal processes never escalate one twice), then its waiting
+    entries (``FOR UPDATE``: an answer arriving now either lands first or waits; locks are always
+    taken roll call before entries), each roll call in a transaction of its own, so one failing
+    roll call is logged and never stops the others.
     """
     with reads() as session:
         due = due_roll_call_ids(session, now=now)
@@ -209,7 +224,7 @@ def _escalate(session: Session, roll_call_id: int, *, now: datetime) -> int:
     waiting = session.scalars(select(RollCallEntry).where(RollCallEntry.roll_call_id == roll_call.id,
                                                           RollCallEntry.state == "waiting",
                                                           RollCallEntry.alert_id.is_(None))
-                              .options(selectinload(RollCallEntry.resident))).all()
+                              .with_for_update().options(selectinload(RollCallEntry.resident))).all()
     minutes = int((roll_call.escalate_at - roll_call.started_at).total_seconds() // 60)
     label = REASONS.get(roll_call.reason, roll_call.reason)
     for entry in waiting:

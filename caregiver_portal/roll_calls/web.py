@@ -113,7 +113,7 @@ def answer(request: Request, roll_call_id: int, entry_id: int, user: CurrentUser
     """A volunteer or grid worker records what they found on a visit or a call: 平安 or 需要帮助."""
     def action() -> None:
         roll_call = service.visible_roll_call(session, scope=scope, roll_call_id=roll_call_id)
-        entry = session.get(RollCallEntry, entry_id)
+        entry = session.get(RollCallEntry, entry_id, with_for_update=True)
         if entry is None or entry.roll_call_id != roll_call.id or not scope.allows_resident(entry.resident):
             raise NotFound("找不到这位居民")
         if roll_call.closed_at is not None:

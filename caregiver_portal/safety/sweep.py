@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache, partial
@@ -20,7 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, or_, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from caregiver_portal.accounts.models import Device, Site
 from caregiver_portal.alerts.models import Alert
@@ -74,7 +74,7 @@ def _sweep_checkins(session: Session, sites: dict[int, _Site], now: datetime) ->
         by_day[checkin_rules.local_day(now, site.zone)].append(site_id)
     worn_at = _worn_by_resident(session, sites)
     worn = 0
-    actions: list[Callable[[], None]] = []
+    actions: list[partial[None]] = []
     for day, site_ids in by_day.items():
         checked_in = select(Checkin.id).where(Checkin.day == day, Checkin.resident_id == SafetyPlan.resident_id)
         pending = session.execute(
@@ -94,8 +94,15 @@ def _sweep_checkins(session: Session, sites: dict[int, _Site], now: datetime) ->
                 worn += 1
             elif checkin_rules.missed(due, zone=site.zone, now=now):
                 actions.append(partial(_raise_missed, session, due, zone=site.zone, now=now))
-    missed, failed = _raise_all(session, actions)
-    return missed, worn, failed
+    loaded = list(session.scalars(select(Resident).where(Resident.id.in_([a.args[1].resident_id for a in actions]))))
+    raised = _raise_all(session, actions)  # ``loaded`` keeps them in the identity map: no query each
+    del loaded
+    alerted: dict[date, list[int]] = defaultdict(list)  # one alert a day: the plans remember the day
+    for action in raised:
+        alerted[checkin_rules.local_day(now, action.keywords["zone"])].append(action.args[1].resident_id)
+    for day, resident_ids in alerted.items():
+        session.execute(update(SafetyPlan).where(SafetyPlan.resident_id.in_(resident_ids)).values(alerted_on=day))
+    return len(raised), worn, len(actions) - len(raised)
 
 
 def _worn_by_resident(session: Session, sites: dict[int, _Site]) -> dict[int, datetime]:
@@ -113,8 +120,6 @@ def _raise_missed(session: Session, due: checkin_rules.CheckinDue, *, zone: Zone
     assert resident is not None
     raise_finding(session, kind="no_checkin", resident=resident, wristband=None, now=now,
                   message=checkin_rules.missed_message(due, zone=zone, now=now), details={"rule": "no_checkin"})
-    session.execute(update(SafetyPlan).where(SafetyPlan.resident_id == due.resident_id)
-                    .values(alerted_on=checkin_rules.local_day(now, zone)))
 
 
 def _sweep_bands(session: Session, sites: dict[int, _Site], now: datetime) -> tuple[int, int]:
@@ -129,32 +134,59 @@ def _sweep_bands(session: Session, sites: dict[int, _Site], now: datetime) -> tu
         .where(Wristband.resident_id.is_not(None))).all()
     new_watches: list[dict[str, Any]] = []
     new_refs: list[dict[str, Any]] = []
-    actions: list[Callable[[], None]] = []
+    actions: list[partial[None]] = []
+    episodes: dict[int, str] = {}
     for row in rows:
         (band_id, site_id, seen, worn, battery, status_seen, status_battery, since, ref_percent, ref_at, alerted,
          *plan) = row
         site = sites.get(site_id)
         if site is None:
             continue
-        if since is None:
-            new_watches.append({"wristband_id": band_id, "since": now, "alerted": ""})
-            continue  # supervised from now on
         heard = max((t for t in (seen, status_seen) if t is not None), default=None)
         level = status_battery if status_battery is not None and status_seen == heard else battery
         old_ref = (ref_percent, ref_at) if ref_percent is not None and ref_at is not None else None
         ref = band_rules.next_battery_ref(old_ref, level, heard)
+        if since is None:  # supervised from now on
+            percent, at = ref if ref else (None, None)
+            new_watches.append({"wristband_id": band_id, "since": now, "alerted": "", "battery_ref_percent": percent,
+                                "battery_ref_at": at})
+            continue
         if ref != old_ref and ref is not None:
             new_refs.append({"wristband_id": band_id, "battery_ref_percent": ref[0], "battery_ref_at": ref[1]})
         facts = band_rules.BandFacts(heard, worn, level, since, ref)
         finding = band_rules.evaluate_band(facts, _schedule(*plan), site.zone, now)
         if finding is None or finding.episode in (alerted or "").split(";"):
             continue
-        actions.append(partial(_raise_silent, session, band_id, finding, alerted or "", now=now))
+        actions.append(partial(_raise_silent, session, band_id, finding, now=now))
+        episodes[band_id] = _episodes(alerted or "", finding)
     if new_watches:
         session.execute(insert(BandWatch), new_watches)
     if new_refs:
         session.execute(update(BandWatch), new_refs)
-    return _raise_all(session, actions)
+    loaded = _load_bands(session, [action.args[1] for action in actions])
+    raised = _raise_all(session, actions)  # ``loaded`` keeps them in the identity map: no query each
+    del loaded
+    if raised:  # each episode is raised once: remember it, one executemany for all
+        session.execute(update(BandWatch), [{"wristband_id": a.args[1], "alerted": episodes[a.args[1]]}
+                                            for a in raised])
+    return len(raised), len(actions) - len(raised)
+
+
+def _episodes(alerted: str, finding: band_rules.BandFinding) -> str:
+    """The raised episodes with ``finding``'s replacing the earlier one of its reason."""
+    kept = [e for e in alerted.split(";") if e and not e.startswith(finding.reason + ":")]
+    return ";".join([*kept, finding.episode])
+
+
+def _load_bands(session: Session, band_ids: list[int]) -> list[object]:
+    """The bands, their residents, statuses and bridges, in three queries instead of several per band."""
+    if not band_ids:
+        return []
+    bands = list(session.scalars(select(Wristband).where(Wristband.id.in_(band_ids))
+                                 .options(selectinload(Wristband.resident))))
+    statuses = list(session.scalars(select(BandStatus).where(BandStatus.wristband_id.in_(band_ids))))
+    bridges = list(session.scalars(select(Device).where(Device.id.in_({s.device_id for s in statuses}))))
+    return [*bands, *statuses, *bridges]
 
 
 @lru_cache(maxsize=256)
@@ -165,8 +197,7 @@ def _schedule(start: int | None, end: int, silent_after_s: int, charge_at: int) 
     return band_rules.WearSchedule(start, end, timedelta(seconds=silent_after_s), charge_at)
 
 
-def _raise_silent(session: Session, band_id: int, finding: band_rules.BandFinding, alerted: str, *,
-                  now: datetime) -> None:
+def _raise_silent(session: Session, band_id: int, finding: band_rules.BandFinding, *, now: datetime) -> None:
     band = session.get(Wristband, band_id)
     assert band is not None
     status = session.get(BandStatus, band_id)
@@ -182,9 +213,6 @@ def _raise_silent(session: Session, band_id: int, finding: band_rules.BandFindin
     power = f"；电量 {battery}%" if battery is not None else ""
     raise_finding(session, kind="band_silent", resident=band.resident, wristband=band, now=now,
                   message=f"{band.label or band.address}：{finding.message}{where}{power}", details=details)
-    kept = [e for e in alerted.split(";") if e and not e.startswith(finding.reason + ":")]
-    session.execute(update(BandWatch).where(BandWatch.wristband_id == band_id)
-                    .values(alerted=";".join([*kept, finding.episode])))
 
 
 def raise_finding(session: Session, *, kind: str, resident: Resident | None, wristband: Wristband | None,
@@ -199,30 +227,30 @@ def raise_finding(session: Session, *, kind: str, resident: Resident | None, wri
     place = resident.room if resident is not None and resident.room else wristband.label if wristband else ""
     alert = Alert(site_id=site_id, kind=kind, emergency=False, state="open", place=place or "", details=details,
                   resident_id=resident.id if resident else None, wristband_id=wristband.id if wristband else None,
-                  occurred_at=now, created_at=now, dedupe_key=key)
+                  occurred_at=now, received_at=now, dedupe_key=key)
     session.add(alert)
     session.flush()
     return open_alert(session, alert, now=now, message=message)
 
 
-def _raise_all(session: Session, actions: list[Callable[[], None]]) -> tuple[int, int]:
+def _raise_all(session: Session, actions: Sequence[partial[None]]) -> list[partial[None]]:
     """Raise the findings in one savepoint; if that fails, again one at a time, so one failure is logged and
-    the others are raised. Returns (raised, failed)."""
+    the others are raised. Returns the actions that succeeded."""
     if not actions:
-        return 0, 0
+        return []
     try:
         with session.begin_nested():
             for action in actions:
                 action()
-        return len(actions), 0
+        return list(actions)
     except Exception:
         log.warning("safety sweep: %d findings failed together; retrying one by one", len(actions), exc_info=True)
-    failed = 0
+    raised = []
     for action in actions:
         try:
             with session.begin_nested():
                 action()
+            raised.append(action)
         except Exception:
             log.exception("safety sweep: raising a finding failed")
-            failed += 1
-    return len(actions) - failed, failed
+    return raised

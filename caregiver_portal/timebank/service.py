@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from caregiver_portal.accounts.models import User
 from caregiver_portal.alerts.models import Alert
 from caregiver_portal.core.errors import InvalidTransition, NotFound
+from caregiver_portal.core.uow import insert_once, transactional
 from caregiver_portal.timebank.models import PointsEntry, PointsRule, Reward
 
 # Points per completed service unless a site sets its own (the 积分 examples of many community schemes).
@@ -49,6 +49,7 @@ def rules_for_site(session: Session, *, site_id: int) -> dict[str, int]:
     return rules
 
 
+@transactional
 def set_rule(*, session: Session, site_id: int, service: str, points: int) -> None:
     """Set the points a service earns at a site."""
     if service not in DEFAULT_POINTS:
@@ -62,26 +63,26 @@ def set_rule(*, session: Session, site_id: int, service: str, points: int) -> No
         rule.points = points
 
 
+@transactional
 def award(*, session: Session, user_id: int, site_id: int, service: str, ref_id: int, now: datetime,
           note: str = "") -> PointsEntry | None:
     """Credit ``service`` number ``ref_id`` to a user once; None when it was credited before or earns nothing."""
-    if session.scalar(select(PointsEntry.id).where(PointsEntry.user_id == user_id, PointsEntry.service == service,
-                                                   PointsEntry.ref_id == ref_id)) is not None:
+    def credited() -> PointsEntry | None:
+        return session.scalar(select(PointsEntry).where(PointsEntry.user_id == user_id, PointsEntry.service == service,
+                                                        PointsEntry.ref_id == ref_id))
+
+    if credited() is not None:
         return None
     points = points_for(session, site_id=site_id, service=service)
     if points <= 0:
         return None
     entry = PointsEntry(user_id=user_id, site_id=site_id, points=points, service=service, ref_id=ref_id,
                         note=note[:200], created_at=now)
-    try:
-        with session.begin_nested():
-            session.add(entry)
-            session.flush()
-    except IntegrityError:
-        return None  # a concurrent award of the same service won
-    return entry
+    entry, created = insert_once(session, entry, credited)
+    return entry if created else None  # not created: a concurrent award of the same service won
 
 
+@transactional
 def award_resolved_alerts(*, session: Session, site_id: int | None, now: datetime) -> int:
     """Credit every resolved alert to the volunteer who accepted it (once); returns how many were new."""
     credited = select(PointsEntry.ref_id).where(PointsEntry.service.in_(("help", "emergency")))
@@ -136,6 +137,27 @@ def list_rewards(session: Session, *, site_id: int, include_inactive: bool = Fal
     return list(session.scalars(query.order_by(Reward.points, Reward.id)))
 
 
+@transactional
+def add_reward(*, session: Session, site_id: int, name: str, points: int) -> Reward:
+    """A reward a site's admins offer for points."""
+    if not name.strip():
+        raise InvalidTransition("请填写兑换项目名称")
+    reward = Reward(site_id=site_id, name=name.strip(), points=points, active=True)
+    session.add(reward)
+    return reward
+
+
+@transactional
+def toggle_reward(*, session: Session, reward_id: int, site_id: int | None) -> Reward:
+    """Withdraw a reward of the site, or offer it again."""
+    reward = session.get(Reward, reward_id)
+    if reward is None or reward.site_id != site_id:
+        raise InvalidTransition("找不到这个兑换项目")
+    reward.active = not reward.active
+    return reward
+
+
+@transactional
 def redeem(*, session: Session, user: User, reward_id: int, now: datetime) -> PointsEntry:
     """Spend a user's points on a reward; refused when the balance is too low."""
     reward = session.get(Reward, reward_id)

@@ -18,7 +18,6 @@ from caregiver_portal.core.errors import InvalidTransition
 from caregiver_portal.core.schemas import PlainText
 from caregiver_portal.core.web import attempt, render
 from caregiver_portal.timebank import service as timebank
-from caregiver_portal.timebank.models import Reward
 
 router = APIRouter(include_in_schema=False)
 CSRF = [Depends(require_csrf)]
@@ -35,7 +34,6 @@ def _month_start_utc() -> tuple[str, datetime]:
 def my_points(request: Request, user: CurrentUser, session: SessionDep) -> Response:
     """My balance, ledger and the rewards I can redeem; this month's leaders."""
     timebank.award_resolved_alerts(session=session, site_id=user.site_id, now=utcnow())
-    session.commit()
     month, since = _month_start_utc()
     site_id = user.site_id
     rewards = timebank.list_rewards(session, site_id=site_id, include_inactive=user.role == "admin") if site_id else []
@@ -50,7 +48,6 @@ def my_points(request: Request, user: CurrentUser, session: SessionDep) -> Respo
 def leaderboard(request: Request, user: CurrentUser, session: SessionDep) -> Response:
     """Big-type leaderboard for the centre's wall screen (refreshes itself every 5 minutes)."""
     timebank.award_resolved_alerts(session=session, site_id=user.site_id, now=utcnow())
-    session.commit()
     month, since = _month_start_utc()
     site_id = visible_site_id(user)
     return render(request, "leaderboard.html", user, month=month,
@@ -89,21 +86,14 @@ async def save_rules(request: Request, user: AdminUser, session: SessionDep) -> 
 def add_reward(request: Request, user: AdminUser, session: SessionDep, name: Annotated[PlainText, Form(max_length=100)],
                points: Annotated[int, Form(ge=1, le=100000)]) -> Response:
     """Admins add a reward."""
-    def action() -> None:
-        if not name.strip():
-            raise InvalidTransition("请填写兑换项目名称")
-        session.add(Reward(site_id=site_for_new_rows(user), name=name.strip(), points=points, active=True))
-
-    return attempt(request, session, action, done="已添加兑换项目", then="/timebank#rewards")
+    return attempt(request, session, lambda: timebank.add_reward(
+        session=session, site_id=site_for_new_rows(user), name=name, points=points),
+        done="已添加兑换项目", then="/timebank#rewards")
 
 
 @router.post("/timebank/rewards/{reward_id}/toggle", dependencies=CSRF)
 def toggle_reward(request: Request, reward_id: int, user: AdminUser, session: SessionDep) -> Response:
     """Admins withdraw a reward or offer it again."""
-    def action() -> None:
-        reward = session.get(Reward, reward_id)
-        if reward is None or reward.site_id != user.site_id:
-            raise InvalidTransition("找不到这个兑换项目")
-        reward.active = not reward.active
-
-    return attempt(request, session, action, done="已更新", then="/timebank#rewards")
+    return attempt(request, session, lambda: timebank.toggle_reward(session=session, reward_id=reward_id,
+                                                                    site_id=user.site_id),
+                   done="已更新", then="/timebank#rewards")

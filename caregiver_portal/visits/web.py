@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from caregiver_portal.accounts.deps import StaffUser
 from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.csrf import require_csrf
-from caregiver_portal.core.deps import SessionDep, StateDep
+from caregiver_portal.core.deps import SessionDep
 from caregiver_portal.core.errors import InvalidTransition, NotFound
 from caregiver_portal.core.web import attempt, redirect, render
 from caregiver_portal.residents.models import Resident
@@ -47,8 +47,7 @@ def new_visit(request: Request, user: StaffUser, session: SessionDep, scope: Sco
 
 
 @router.post("/visits/new", dependencies=CSRF)
-async def save_visit(request: Request, user: StaffUser, session: SessionDep, scope: ScopeDep,
-                     state: StateDep) -> Response:
+async def save_visit(request: Request, user: StaffUser, session: SessionDep, scope: ScopeDep) -> Response:
     """Store the visit; then, as the worker chose, raise a help request or open a grocery order for the resident."""
     form = await request.form()
     step = str(form.get("next") or "save")
@@ -73,16 +72,13 @@ async def save_visit(request: Request, user: StaffUser, session: SessionDep, sco
 
     response = attempt(request, session, action, done=lambda: "".join(outcome), then="/visits",
                        failed=f"/visits/new?resident_id={resident_raw}" if resident_raw.isdigit() else "/visits/new")
-    if outcome and step == "help":
-        state.hub.wake()
     if outcome and step != "save":
         return redirect(NEXT_STEPS[step].format(resident_id=resident_raw))
     return response
 
 
 @router.post("/visits/{visit_id}/help", dependencies=CSRF)
-def visit_to_help(request: Request, visit_id: int, user: StaffUser, session: SessionDep, scope: ScopeDep,
-                  state: StateDep) -> Response:
+def visit_to_help(request: Request, visit_id: int, user: StaffUser, session: SessionDep, scope: ScopeDep) -> Response:
     """Turn a need noted on an earlier visit into a help request."""
     def action() -> None:
         visit = session.get(Visit, visit_id)
@@ -90,6 +86,4 @@ def visit_to_help(request: Request, visit_id: int, user: StaffUser, session: Ses
             raise NotFound("找不到这次走访")
         visit_service.raise_help_request(session=session, visit=visit, user=user, now=utcnow())
 
-    response = attempt(request, session, action, done="已发到报警看板，等志愿者接单", then="/visits")
-    state.hub.wake()
-    return response
+    return attempt(request, session, action, done="已发到报警看板，等志愿者接单", then="/visits")

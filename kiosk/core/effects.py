@@ -162,10 +162,25 @@ class CheckIn:
     occurred_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class FetchRollCalls:
+    """Ask the portal whether an open roll call (点名) lists the identified person."""
+
+    resident_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRollCall:
+    """The person's answer to the open roll calls (durable): ``safe`` (我平安) or ``help`` (我需要帮助)."""
+
+    resident_id: int
+    answer: str
+
+
 Effect = (
     Speak | StopSpeaking | ApplySpeech | Listen | StartTimer | RaiseHelpCall | CancelHelpCall | FetchCatalog
     | FetchActivities | FindNearby | LookupResident | Remember | PlaceOrder | FollowOrder | ConfirmReceived
-    | SignUp | FetchRequests | SubmitRating | CheckIn
+    | SignUp | FetchRequests | SubmitRating | CheckIn | FetchRollCalls | AnswerRollCall
 )
 
 

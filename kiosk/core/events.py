@@ -175,8 +175,17 @@ class Restored:
     rated: frozenset[tuple[str, int]] = field(default_factory=frozenset)
 
 
+@dataclass(frozen=True, slots=True)
+class RollCallsLoaded:
+    """The open roll calls that list a resident: the reasons (高温, 台风, 停电, 其他) of those not yet answered."""
+
+    resident_id: int
+    reasons: tuple[str, ...]
+    now: datetime
+
+
 Event = (
     Tapped | Touched | Heard | Listening | Tick | TimerFired | VoiceReady | CatalogLoaded | ActivitiesLoaded
     | SiteAlertsLoaded | NearbyAnswered | LookupAnswered | HelpCallChanged | OrderChanged | SignupAnswered
-    | RequestsLoaded | Restored
+    | RequestsLoaded | Restored | RollCallsLoaded
 )

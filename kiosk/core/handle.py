@@ -28,6 +28,7 @@ from kiosk.core.events import (
     OrderChanged,
     RequestsLoaded,
     Restored,
+    RollCallsLoaded,
     SignupAnswered,
     SiteAlertsLoaded,
     Tapped,
@@ -46,6 +47,7 @@ from kiosk.core.flows import (
     question,
     rating,
     requests,
+    roll_call,
     settings,
     visit,
     visitor,
@@ -57,7 +59,7 @@ from kiosk.core.view import View, changed_speech
 from kiosk.state.help_call import HelpCallSnapshot
 
 FLOWS: tuple[ModuleType, ...] = (home, help_call, groceries, activities, visitor, requests, rating, settings,
-                                 checkin, idle, question, dialog)
+                                 checkin, roll_call, idle, question, dialog)
 """Every flow: a module with ``TAPS`` and / or ``VIEWS``. A new flow is one module and one entry here."""
 
 NO_VOICE = "语音功能暂时不能用。请用手点屏幕上的按钮。"
@@ -106,6 +108,7 @@ RESULTS: dict[type, Callable[[KioskState, Any], Outcome]] = {
     OrderChanged: groceries.order_changed,
     SignupAnswered: activities.answered,
     RequestsLoaded: requests.loaded,
+    RollCallsLoaded: roll_call.loaded,
 }
 
 

@@ -21,6 +21,7 @@ from kiosk.core.events import (
     NearbyAnswered,
     OrderChanged,
     RequestsLoaded,
+    RollCallsLoaded,
     SignupAnswered,
     SiteAlertsLoaded,
     Tapped,
@@ -177,6 +178,10 @@ def _requests(state: KioskState) -> Iterator[tuple[str, KioskState]]:
     yield "my_requests_page_2", _drive(loaded, tap("my_requests.page", "1"))
     yield "my_requests_empty", _drive(opened, RequestsLoaded(7, (), NOW))
     yield "checkin_thanks", _drive(person, tap("home.checkin"))
+    asked = _drive(person, tap("home.checkin"), RollCallsLoaded(WANG.resident_id, ("高温",), NOW))
+    yield "roll_call_question", asked
+    yield "roll_call_safe", _drive(asked, tap("question.answer", "yes"))
+    yield "roll_call_help", _drive(asked, tap("question.answer", "no"))
 
 
 def _other(state: KioskState) -> Iterator[tuple[str, KioskState]]:

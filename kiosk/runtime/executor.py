@@ -214,6 +214,9 @@ class Runtime:
     def _check_in(self, effect: fx.CheckIn) -> None:
         self.api.check_in(resident_id=effect.resident_id, occurred_at=effect.occurred_at)
 
+    def _answer_roll_call(self, effect: fx.AnswerRollCall) -> None:
+        self.api.answer_roll_call(resident_id=effect.resident_id, answer=effect.answer)
+
     def _remember(self, effect: fx.Remember) -> None:
         self.residents.remember(effect.visitor)
         self._resident = effect.visitor.resident_id
@@ -243,6 +246,8 @@ def _jobs(runtime: Runtime, effect: fx.Effect) -> None:
             runtime._resident = visitor.resident_id
             runtime._background("kiosk-requests", lambda: jobs.requests(api, runtime.residents, visitor, records,
                                                                          clock))
+    elif isinstance(effect, fx.FetchRollCalls):
+        runtime._background("kiosk-roll-calls", lambda: jobs.roll_calls(api, effect.resident_id, clock))
 
 
 _HANDLERS: dict[type, Callable[[Runtime, Any], None]] = {
@@ -260,6 +265,7 @@ _HANDLERS: dict[type, Callable[[Runtime, Any], None]] = {
     fx.SignUp: Runtime._sign_up,
     fx.SubmitRating: Runtime._rate,
     fx.CheckIn: Runtime._check_in,
+    fx.AnswerRollCall: Runtime._answer_roll_call,
     **{kind: _jobs for kind in (fx.FetchCatalog, fx.FetchActivities, fx.FindNearby, fx.LookupResident,
-                                fx.FetchRequests)},
+                                fx.FetchRequests, fx.FetchRollCalls)},
 }

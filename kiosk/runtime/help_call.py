@@ -19,8 +19,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from caregiver_portal.alerts.schemas import AlertCreate
 from kiosk.errors import CancelNotAvailable
-from kiosk.runtime.portal import KioskPortal, cancel_help_call, is_unreachable
+from kiosk.runtime.portal import KioskPortal, cancel_help_call, is_unreachable, new_event_id
 from kiosk.runtime.workers import PollingWorker, UiCall, kivy_ui_call
 from kiosk.state.help_call import HelpCallSnapshot
 
@@ -124,12 +125,10 @@ class HelpCallTracker:
             return self._snapshot
 
     def _raise(self) -> HelpCallSnapshot:
-        extra: dict[str, Any] = {} if self._resident_id is None else {"resident_id": self._resident_id}
-        if self._occurred_at is not None:
-            extra["occurred_at"] = self._occurred_at
         try:
-            event_id = self._client.raise_alert(kind="help", emergency=self._emergency,
-                                                details={"place": self._place}, **extra)
+            event_id = self._client.raise_alert(AlertCreate(
+                event_id=new_event_id("help"), kind="help", emergency=self._emergency,
+                resident_id=self._resident_id, occurred_at=self._occurred_at, details={"place": self._place}))
         except Exception:
             logger.exception("help call could not be saved to the outbox")
             return HelpCallSnapshot(save_failed=True)

@@ -17,6 +17,7 @@ from kiosk.core.events import (
     LookupAnswered,
     NearbyAnswered,
     RequestsLoaded,
+    RollCallsLoaded,
 )
 from kiosk.runtime.pictures import PictureCache
 from kiosk.runtime.portal import CommunityApi, is_unreachable
@@ -142,3 +143,14 @@ def _refreshed(api: CommunityApi, record: RequestRecord, mine: tuple[Signup, ...
         if outbox in ("rejected", "delivered"):
             return record.with_state("rejected" if outbox == "rejected" else "cancelled")
     return record
+
+
+def roll_calls(api: CommunityApi, resident_id: int, now: Clock) -> RollCallsLoaded:
+    """The reasons of the open roll calls the resident has not answered (none when offline: ask next time)."""
+    try:
+        calls = api.open_roll_calls(resident_id)
+    except Exception as exc:
+        _offline(exc, "roll calls")
+        return RollCallsLoaded(resident_id, (), now())
+    return RollCallsLoaded(resident_id, tuple(str(c.get("reason_label", "")) for c in calls
+                                              if c.get("state") == "waiting"), now())

@@ -1,11 +1,12 @@
-"""Every portal call the kiosk makes, in one module (so adopting the typed client SDK is small).
+"""Every portal call the kiosk makes, in one module; the paths and bodies are the client SDK's.
 
 :class:`KioskPortal` is the subset of ``caregiver_portal.client.PortalClient`` the kiosk uses
-(tests pass a fake with the same calls). :class:`CommunityApi` gives the community device API
-typed reads and durable writes: reads (catalog, activities, residents, orders) raise the
+(tests pass a fake with the same calls). :class:`CommunityApi` puts the kiosk's values into the
+API's request models (``caregiver_portal.<feature>.schemas``, imported here without the client,
+which is built lazily) and calls the SDK: reads (catalog, activities, residents, orders) raise the
 client's ``PortalUnavailable`` when it cannot be reached — callers run them on worker threads
 and fall back to their caches; writes (orders, receipts, sign-ups, ratings) go to the durable
-outbox first (``client.submit``, urgent) and return their event id at once.
+outbox first and return their event id at once. The kiosk builds no path and no JSON body itself.
 Endpoints: docs/team-contracts.md ("Community device API") and docs/device-api.md.
 """
 
@@ -16,9 +17,14 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
-from urllib.parse import quote
+from typing import TYPE_CHECKING, Any, Protocol, get_args
 
+from caregiver_portal.activities.schemas import SignupCancel, SignupCreate
+from caregiver_portal.alerts.schemas import AlertCreate
+from caregiver_portal.orders.schemas import OrderCreate, OrderLineIn
+from caregiver_portal.ratings.schemas import RatingCreate, RatingTarget
+from caregiver_portal.roll_calls.schemas import RollCallAnswer, RollCallReply
+from caregiver_portal.safety.schemas import CheckinCreate
 from kiosk.errors import CancelNotAvailable
 
 if TYPE_CHECKING:
@@ -28,7 +34,7 @@ logger = logging.getLogger(__name__)
 
 
 class KioskPortal(Protocol):
-    """What the kiosk calls on the portal client."""
+    """What the kiosk calls on the portal client (``caregiver_portal.client.PortalClient``; tests pass a fake)."""
 
     def start(self) -> None:
         """Start the background outbox sender."""
@@ -36,9 +42,7 @@ class KioskPortal(Protocol):
     def stop(self) -> None:
         """Stop the sender; pending requests stay on disk."""
 
-    def raise_alert(self, *, kind: str, event_id: str | None = ..., emergency: bool | None = ...,
-                    wristband: str | None = ..., resident_id: int | None = ..., occurred_at: datetime | None = ...,
-                    details: dict[str, Any] | None = ...) -> str:
+    def raise_alert(self, alert: AlertCreate) -> str:
         """Commit an alert to the durable outbox and return its event id at once."""
 
     def delivery(self, event_id: str) -> Mapping[str, Any] | None:
@@ -49,12 +53,6 @@ class KioskPortal(Protocol):
 
     def site_alerts(self) -> list[dict[str, Any]]:
         """Alerts of the kiosk's site, newest first; raises PortalUnavailable when offline."""
-
-    def submit(self, path: str, body: dict[str, Any], *, event_id: str | None = ..., urgent: bool = ...) -> str:
-        """Store a device-API POST in the durable outbox and wake the sender; returns its event id."""
-
-    def get_json(self, path: str) -> Any:
-        """GET a device-API path: the JSON answer, None for 404; raises PortalUnavailable when offline."""
 
     def outbox_state(self, event_id: str) -> str | None:
         """``pending``, ``delivered``, ``rejected`` or None when ``event_id`` is not in the outbox."""
@@ -67,6 +65,48 @@ class KioskPortal(Protocol):
 
     def fetch_static(self, path: str) -> bytes:
         """A public portal file (a catalog picture) as bytes; PortalUnavailable when offline."""
+
+    def catalog(self) -> list[Any]:
+        """The site's grocery catalog rows; PortalUnavailable when offline."""
+
+    def activities(self) -> list[Any]:
+        """Upcoming activity rows of the site; PortalUnavailable when offline."""
+
+    def lookup_resident(self, code: str) -> dict[str, Any] | None:
+        """The resident with a kiosk code, or None; PortalUnavailable when offline."""
+
+    def resident_greeting(self, resident_id: int) -> dict[str, Any] | None:
+        """A resident's greeting by id, or None; PortalUnavailable when offline."""
+
+    def resident_activities(self, resident_id: int) -> list[Any]:
+        """A resident's live sign-up rows; PortalUnavailable when offline."""
+
+    def order_for_event(self, event_id: str) -> dict[str, Any] | None:
+        """The order placed with ``event_id``, or None until delivered; PortalUnavailable when offline."""
+
+    def place_order(self, order: OrderCreate) -> str:
+        """Store a grocery order in the outbox; returns its event id."""
+
+    def confirm_received(self, order_event_id: str) -> str:
+        """Store "the goods arrived" for an order; returns its event id."""
+
+    def sign_up(self, activity_id: int, signup: SignupCreate) -> str:
+        """Store a sign-up in the outbox; returns its event id."""
+
+    def cancel_sign_up(self, activity_id: int, cancel: SignupCancel) -> str:
+        """Store the withdrawal of a sign-up; returns its event id."""
+
+    def rate(self, rating: RatingCreate) -> str:
+        """Store a rating in the outbox; returns its event id."""
+
+    def check_in(self, checkin: CheckinCreate) -> str:
+        """Store a daily check-in in the outbox; returns its event id."""
+
+    def open_roll_calls(self, resident_id: int) -> dict[str, Any] | None:
+        """The open roll calls that list the resident; PortalUnavailable when offline."""
+
+    def answer_roll_call(self, answer: RollCallAnswer) -> str:
+        """Store an answer to the open roll calls in the outbox; returns its event id."""
 
 
 def make_portal_client(config: KioskConfig) -> KioskPortal:
@@ -104,9 +144,10 @@ def cancel_help_call(client: KioskPortal, *, event_id: str) -> None:
     cancel(event_id, reason=CANCEL_REASON)
 
 
-GREETING_BY_ID = "/api/v1/residents/{resident_id}"
-"""Not on the portal yet (asked for): a resident's greeting by id, for wristband greetings.
-Until it exists the portal answers 404 and the kiosk uses the residents it has met before."""
+RATING_TARGETS: dict[str, RatingTarget] = {kind: kind for kind in get_args(RatingTarget)}
+"""What a kiosk may rate, by the name its screens use (the API's own list)."""
+ROLL_CALL_REPLIES: dict[str, RollCallReply] = {reply: reply for reply in get_args(RollCallReply)}
+"""What a resident may answer to a roll call (the API's own list)."""
 
 
 def new_event_id(kind: str) -> str:
@@ -131,37 +172,34 @@ class CommunityApi:
         self.client = client
 
     # ---- reads (raise PortalUnavailable when offline) ---------------------------------------
-    def catalog(self) -> list[dict[str, Any]]:
+    def catalog(self) -> list[Any]:
         """The site's grocery catalog, by category."""
-        return list(self.client.get_json("/api/v1/catalog") or [])
+        return self.client.catalog()
 
-    def activities(self) -> list[dict[str, Any]]:
+    def activities(self) -> list[Any]:
         """Upcoming activities of the site, soonest first."""
-        return list(self.client.get_json("/api/v1/activities") or [])
+        return self.client.activities()
 
     def lookup_resident(self, code: str) -> dict[str, Any] | None:
         """``{"id", "polite_name", "room"}`` for a resident code, or None when unknown."""
-        answer = self.client.get_json(f"/api/v1/residents/lookup?code={quote(code)}")
-        return dict(answer) if isinstance(answer, Mapping) else None
+        return self.client.lookup_resident(code)
 
     def greeting_for(self, resident_id: int) -> dict[str, Any] | None:
         """A resident's greeting by id, where the portal offers it (None otherwise)."""
-        answer = self.client.get_json(GREETING_BY_ID.format(resident_id=int(resident_id)))
-        ok = isinstance(answer, Mapping) and answer.get("polite_name")
-        return dict(answer) if ok else None
+        answer = self.client.resident_greeting(resident_id)
+        return answer if answer and answer.get("polite_name") else None
 
     def nearby(self, *, within_s: int = 30, limit: int = 5) -> list[dict[str, Any]]:
         """Wristbands heard lately at the site, strongest signal first."""
         return list(self.client.nearby_bands(within_s=within_s, limit=limit))
 
-    def resident_activities(self, resident_id: int) -> list[dict[str, Any]]:
+    def resident_activities(self, resident_id: int) -> list[Any]:
         """The resident's live sign-ups (confirmed or waitlisted)."""
-        return list(self.client.get_json(f"/api/v1/residents/{int(resident_id)}/activities") or [])
+        return self.client.resident_activities(resident_id)
 
     def order(self, event_id: str) -> dict[str, Any] | None:
         """The order placed with ``event_id`` (None until delivered)."""
-        answer = self.client.get_json(f"/api/v1/orders/by-event/{event_id}")
-        return dict(answer) if isinstance(answer, Mapping) else None
+        return self.client.order_for_event(event_id)
 
     def alert(self, event_id: str) -> dict[str, Any] | None:
         """The help call raised with ``event_id`` (None until delivered)."""
@@ -172,44 +210,46 @@ class CommunityApi:
     def place_order(self, *, resident_id: int | None, items: Sequence[Mapping[str, Any]], note: str = "",
                     event_id: str | None = None) -> str:
         """Store a grocery order (``items``: ``{"item_id"|"name", "quantity", "unit"}``)."""
-        event_id = event_id or new_event_id("order")
-        body: dict[str, Any] = {"event_id": event_id, "items": [dict(i) for i in items], "note": note}
-        if resident_id is not None:
-            body["resident_id"] = resident_id
-        return self.client.submit("/api/v1/orders", body, event_id=event_id)
+        return self.client.place_order(OrderCreate(
+            event_id=event_id or new_event_id("order"), resident_id=resident_id, note=note,
+            items=[OrderLineIn.model_validate(item) for item in items]))
 
     def confirm_received(self, order_event_id: str) -> str:
         """Store "the goods arrived" for an order (safe to repeat)."""
-        return self.client.submit(f"/api/v1/orders/by-event/{order_event_id}/confirm-received", {},
-                                  event_id=f"received-{order_event_id}"[:100])
+        return self.client.confirm_received(order_event_id)
 
     def sign_up(self, *, activity_id: int, resident_id: int, event_id: str | None = None) -> str:
         """Store a sign-up (confirmed while there is room, else waitlisted)."""
-        event_id = event_id or new_event_id("signup")
-        return self.client.submit(f"/api/v1/activities/{int(activity_id)}/signups",
-                                  {"event_id": event_id, "resident_id": resident_id}, event_id=event_id)
+        return self.client.sign_up(activity_id, SignupCreate(event_id=event_id or new_event_id("signup"),
+                                                             resident_id=resident_id))
 
     def cancel_sign_up(self, *, activity_id: int, resident_id: int, event_id: str | None = None) -> str:
         """Store the withdrawal of a sign-up."""
-        event_id = event_id or new_event_id("unsign")
-        return self.client.submit(f"/api/v1/activities/{int(activity_id)}/signups/cancel",
-                                  {"event_id": event_id, "resident_id": resident_id}, event_id=event_id)
+        return self.client.cancel_sign_up(activity_id, SignupCancel(event_id=event_id or new_event_id("unsign"),
+                                                                    resident_id=resident_id))
 
     def rate(self, *, target_kind: str, target_id: int | None, stars: int, comment: str = "",
              resident_id: int | None = None, event_id: str | None = None) -> str:
         """Store a 1–5 star rating of an order, alert or activity."""
-        event_id = event_id or new_event_id("rating")
-        body: dict[str, Any] = {"event_id": event_id, "target_kind": target_kind, "target_id": target_id,
-                                "stars": stars, "comment": comment[:500]}
-        if resident_id is not None:
-            body["resident_id"] = resident_id
-        return self.client.submit("/api/v1/ratings", body, event_id=event_id)
+        return self.client.rate(RatingCreate(event_id=event_id or new_event_id("rating"),
+                                             target_kind=RATING_TARGETS[target_kind],
+                                             target_id=target_id, stars=stars, comment=comment[:500],
+                                             resident_id=resident_id))
 
     def check_in(self, *, resident_id: int, occurred_at: datetime, event_id: str | None = None) -> str:
         """Store the daily check-in (平安打卡, 我今天很好) of an identified resident."""
-        event_id = event_id or new_event_id("checkin")
-        return self.client.submit("/api/v1/checkins", {"event_id": event_id, "resident_id": resident_id,
-                                                       "occurred_at": occurred_at.isoformat()}, event_id=event_id)
+        return self.client.check_in(CheckinCreate(event_id=event_id or new_event_id("checkin"), resident_id=resident_id,
+                                                  occurred_at=occurred_at))
+
+    def open_roll_calls(self, resident_id: int) -> list[dict[str, Any]]:
+        """The open roll calls (点名) that list the resident, each with what they answered so far."""
+        answer = self.client.open_roll_calls(resident_id)
+        return list((answer or {}).get("roll_calls") or [])
+
+    def answer_roll_call(self, *, resident_id: int, answer: str, event_id: str | None = None) -> str:
+        """Store the resident's answer to the open roll calls: ``safe`` or ``help``."""
+        return self.client.answer_roll_call(RollCallAnswer(event_id=event_id or new_event_id("rollcall"),
+                                                           resident_id=resident_id, answer=ROLL_CALL_REPLIES[answer]))
 
     def outcome(self, event_id: str) -> Outcome:
         """Whether the portal has taken a durable request yet (local; never blocks on the network)."""

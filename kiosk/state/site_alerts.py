@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from kiosk.state.text import public_place
 
@@ -50,14 +51,20 @@ def active_alerts(alerts: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]
     return [a for a in alerts if a.get("state") in ACTIVE_STATES]
 
 
+DEFAULT_ZONE = ZoneInfo("Asia/Shanghai")
+"""The kiosk's default site time zone (``kiosk.config``'s ``timezone``)."""
+
+
 def site_alerts_view(
     alerts: Sequence[Mapping[str, Any]] | None,
     *,
     reachable: bool | None,
     fetched_at: datetime | None,
     max_lines: int = 3,
+    zone: tzinfo = DEFAULT_ZONE,
 ) -> SiteAlertsView:
-    """Build the strip from the last known alert list (``None``: never fetched yet)."""
+    """Build the strip from the last known alert list (``None``: never fetched yet); times are told in ``zone``,
+    the site's time zone (never the machine's)."""
     heading = "社区动态"
     if alerts is None:
         note = "正在连接服务中心……" if reachable is not False else "暂时连不上服务中心。"
@@ -68,7 +75,7 @@ def site_alerts_view(
         lines += (f"另外还有 {len(active) - max_lines} 条进行中",)
     note = "" if lines else "现在没有进行中的呼叫。"
     if reachable is False:
-        when = f"{fetched_at.astimezone():%H:%M}" if fetched_at else "之前"
+        when = f"{fetched_at.astimezone(zone):%H:%M}" if fetched_at else "之前"
         note = f"网络中断，显示的是 {when} 的信息。" + note
     spoken = "；".join(line.replace(" · ", "，") for line in lines)
     speech = f"{heading}：{spoken}。{note}" if spoken else f"{heading}：{note}"

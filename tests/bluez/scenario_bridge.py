@@ -17,11 +17,13 @@ import json
 import logging
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from band_control import BAND_KEY_HEX, BandControl
 
+from caregiver_portal.client import AlertCreate, ReadingIn
 from wearable.bridge import WristbandBridge
 from wearable.config import BridgeSettings
 from wearable.keys import Enrolment, Scheme
@@ -42,16 +44,16 @@ class RecordingPortal:
         self.batch_ids: list[str] = []
         self.cancellations: list[str] = []
 
-    def raise_alert(self, **kwargs: Any) -> str:
+    def raise_alert(self, alert: AlertCreate) -> str:
         """Record the alert; queue it in the real client's outbox when there is one."""
-        event_id = self.client.raise_alert(**kwargs) if self.client else kwargs.get("event_id") or "recorded"
-        self.alerts.append({**kwargs, "event_id": event_id})
+        event_id = self.client.raise_alert(alert) if self.client else alert.event_id
+        self.alerts.append(alert.model_dump(exclude_none=True))
         return event_id
 
-    def post_readings(self, readings: list[dict[str, Any]]) -> str:
+    def post_readings(self, readings: Sequence[ReadingIn]) -> str:
         """Record the readings; queue them in the real client's outbox when there is one."""
         batch_id = self.client.post_readings(readings) if self.client else f"batch-{len(self.batch_ids)}"
-        self.readings.extend(readings)
+        self.readings.extend(reading.model_dump() for reading in readings)
         self.batch_ids.append(batch_id)
         return batch_id
 

@@ -47,9 +47,9 @@ class FakeCommunity:
 
     def init_community(self) -> None:
         """Set up the demo data."""
-        self.catalog = [{"id": i, "name": n, "category": c, "unit": u, "usual_price_fen": p, "synonyms": [],
+        self.catalog_rows = [{"id": i, "name": n, "category": c, "unit": u, "usual_price_fen": p, "synonyms": [],
                          "picture_url": f"/static/catalog/{pic}"} for i, (n, c, u, p, pic) in enumerate(CATALOG, 1)]
-        self.activities = [
+        self.activity_rows = [
             {"id": i, "title": t, "category": "其他", "description": f"{t}：欢迎参加。", "place": place,
              "starts_at": (NOW + timedelta(days=d)).replace(hour=h, minute=m).isoformat(),
              "ends_at": (NOW + timedelta(days=d, hours=2)).isoformat(), "capacity": cap, "confirmed": conf,
@@ -80,6 +80,10 @@ class FakeCommunity:
                 self.posts.append({"event_id": event_id, "path": path, "body": dict(body), "urgent": urgent})
         self.flush()  # type: ignore[attr-defined]
         return event_id
+
+    def post_now(self, path: str, body: Any) -> Any:
+        """The kiosk posts nothing directly (only through the outbox)."""
+        raise AssertionError(f"unexpected direct POST {path}")
 
     def outbox_state(self, event_id: str) -> str | None:
         """pending / delivered / None (this fake never rejects)."""
@@ -114,9 +118,9 @@ class FakeCommunity:
     # ---- routing ---------------------------------------------------------------------------------------
     def _route_get(self, path: str) -> Any:
         if path == "/api/v1/catalog":
-            return copy.deepcopy(self.catalog)  # as JSON would carry it, garbage included
+            return copy.deepcopy(self.catalog_rows)  # as JSON would carry it, garbage included
         if path == "/api/v1/activities":
-            return copy.deepcopy(sorted(self.activities, key=_starts_at))
+            return copy.deepcopy(sorted(self.activity_rows, key=_starts_at))
         if match := re.fullmatch(r"/api/v1/residents/lookup\?code=(\w+)", path):
             return self.residents.get(match.group(1))
         if match := re.fullmatch(r"/api/v1/residents/(\d+)/activities", path):
@@ -131,7 +135,7 @@ class FakeCommunity:
 
     def _route_post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         if path == "/api/v1/orders":
-            by_id = {i["id"]: i for i in self.catalog}
+            by_id = {i["id"]: i for i in self.catalog_rows}
             items = [{"item_id": x["item_id"], "name": by_id[x["item_id"]]["name"], "quantity": x["quantity"],
                       "unit": x["unit"]} for x in body["items"]]
             order = {"id": 500 + len(self.orders), "state": "submitted", "state_label": "待认领",
@@ -150,7 +154,7 @@ class FakeCommunity:
         raise AssertionError(f"unexpected POST {path}")
 
     def _signup(self, activity_id: int, resident_id: int, *, cancel: bool) -> dict[str, Any]:
-        activity = next(a for a in self.activities if a["id"] == activity_id)
+        activity = next(a for a in self.activity_rows if a["id"] == activity_id)
         mine = self.signups.setdefault(resident_id, [])
         current = next((s for s in mine if s["activity_id"] == activity_id and s["state"] != "cancelled"), None)
         if cancel:

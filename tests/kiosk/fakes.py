@@ -1,12 +1,14 @@
-"""A scriptable, thread-safe stand-in for caregiver_portal.client.PortalClient."""
+"""A scriptable, thread-safe stand-in for caregiver_portal.client.PortalClient: the SDK's typed calls
+(``CommunityCalls``) over in-memory primitives, so the kiosk's paths and bodies are the real ones."""
 
 from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Mapping
 from typing import Any
 
+from caregiver_portal.alerts.schemas import AlertCreate
+from caregiver_portal.client.community import CommunityCalls
 from tests.kiosk.fake_community import FakeCommunity
 
 
@@ -14,7 +16,7 @@ class PortalUnavailable(Exception):
     """Same name as the real client's error, so kiosk.runtime.portal.is_unreachable recognises it."""
 
 
-class FakePortal(FakeCommunity):
+class FakePortal(FakeCommunity, CommunityCalls):
     """Records raised alerts and community requests; tests move them on and toggle reachability."""
 
     def __init__(self, *, can_cancel: bool = True) -> None:
@@ -50,15 +52,16 @@ class FakePortal(FakeCommunity):
         """Result of the last attempt."""
         return self.reachable
 
-    def raise_alert(self, *, kind: str, emergency: bool = False, details: Mapping[str, Any] | None = None,
-                    **extra: Any) -> str:
-        """Store the alert in the 'outbox' and deliver it if reachable."""
+    def raise_alert(self, alert: AlertCreate) -> str:
+        """Store the alert in the 'outbox' (under an id of its own) and deliver it if reachable."""
         if self.fail_raise:
             raise OSError("disk full")
+        extra = {key: value for key, value in (("resident_id", alert.resident_id), ("occurred_at", alert.occurred_at))
+                 if value is not None}
         with self._lock:
             event_id = f"ev-{next(self._ids)}"
-            self.raised.append({"event_id": event_id, "kind": kind, "emergency": emergency,
-                                "details": dict(details or {}), **extra})
+            self.raised.append({"event_id": event_id, "kind": alert.kind, "emergency": alert.emergency,
+                                "details": dict(alert.details), **extra})
             (self.rejected.add if self.reject_raise else self.pending.append)(event_id)
         self.flush()
         return event_id

@@ -16,8 +16,8 @@ GARBAGE_ITEMS = [
 
 
 def test_malformed_catalog_still_shows_the_good_items(make_harness, fake_portal):  # type: ignore[no-untyped-def]
-    good = copy.deepcopy(fake_portal.catalog[:3])
-    fake_portal.catalog = GARBAGE_ITEMS + good
+    good = copy.deepcopy(fake_portal.catalog_rows[:3])
+    fake_portal.catalog_rows = GARBAGE_ITEMS + good
     h = make_harness(client=fake_portal, clock=lambda: NOW)
     h.tap("买菜代购")
     assert h.wait_until(lambda: h.screen == "grocery_categories", 30), h.texts()
@@ -28,13 +28,13 @@ def test_malformed_catalog_still_shows_the_good_items(make_harness, fake_portal)
 
 
 def test_thousands_of_activities_and_broken_entries_still_give_readable_cards(make_harness, fake_portal):  # type: ignore[no-untyped-def]
-    template = copy.deepcopy(fake_portal.activities[0])
+    template = copy.deepcopy(fake_portal.activity_rows[0])
     many = []
     for n in range(5000):
         activity = dict(template, id=1000 + n, title=f"活动{n}",
                         starts_at=(NOW + timedelta(days=1, minutes=n)).isoformat())
         many.append(activity)
-    fake_portal.activities = [None, {"id": "?"}, {"id": 7, "title": None, "starts_at": "not a date"},
+    fake_portal.activity_rows = [None, {"id": "?"}, {"id": 7, "title": None, "starts_at": "not a date"},
                               {"id": 8, "title": "坏时间", "starts_at": "2026-13-45T99:00:00"}] + many
     h = make_harness(client=fake_portal, clock=lambda: NOW)
     h.tap("活动报名")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -122,10 +123,11 @@ def test_site_strip_hides_finished_alerts_and_counts_overflow():
     assert not any("9号楼" in line or "101" in line for line in view.lines)
 
 
-def test_site_strip_offline_says_how_old_the_information_is():
+@pytest.mark.parametrize(("zone", "clock"), [("Asia/Shanghai", "14:05"), ("Asia/Urumqi", "12:05"), ("UTC", "06:05")])
+def test_site_strip_offline_says_how_old_the_information_is_in_the_sites_time(zone, clock):
     fetched = datetime(2026, 11, 25, 6, 5, tzinfo=UTC)
-    view = site_alerts_view([], reachable=False, fetched_at=fetched)
-    assert f"{fetched.astimezone():%H:%M}" in view.note and "网络中断" in view.note
+    view = site_alerts_view([], reachable=False, fetched_at=fetched, zone=ZoneInfo(zone))
+    assert f"显示的是 {clock} 的信息" in view.note and "网络中断" in view.note
     assert site_alerts_view(None, reachable=None, fetched_at=None).note == "正在连接服务中心……"
     assert site_alerts_view([], reachable=True, fetched_at=fetched).note == "现在没有进行中的呼叫。"
 

@@ -66,19 +66,18 @@ class BotServer:
             return [r for r in self.received if r.bot == bot]
 
 
+Respond = Callable[[str, bytes, dict[str, str]], Answer]
+"""(path with query, body, headers) -> (status, JSON answer)."""
+
+
 @contextmanager
-def bot_server() -> Iterator[BotServer]:
-    """Serve on an ephemeral loopback port in a daemon thread."""
-    state: BotServer
+def json_server(respond: Respond, *, name: str) -> Iterator[str]:
+    """Answer every POST with ``respond`` as JSON, on an ephemeral loopback port in a daemon thread; yields the URL."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-            parts = urlsplit(self.path)
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            request = Received(parts.path, parts.query, parse_qs(parts.query), dict(self.headers.items()), body)
-            if state.on_request is not None:
-                state.on_request(request)
-            status, answer = state.answer_for(request)
+            status, answer = respond(self.path, body, dict(self.headers.items()))
             data = json.dumps(answer).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
@@ -90,12 +89,28 @@ def bot_server() -> Iterator[BotServer]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state = BotServer(url=f"http://127.0.0.1:{server.server_address[1]}")
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, name="fake-bots",
-                              daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, name=name, daemon=True)
     thread.start()
     try:
-        yield state
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def bot_server() -> Iterator[BotServer]:
+    """Serve fake bots on an ephemeral loopback port in a daemon thread."""
+    states: list[BotServer] = []
+
+    def respond(path: str, body: bytes, headers: dict[str, str]) -> Answer:
+        parts = urlsplit(path)
+        request = Received(parts.path, parts.query, parse_qs(parts.query), headers, body)
+        state = states[0]
+        if state.on_request is not None:
+            state.on_request(request)
+        return state.answer_for(request)
+
+    with json_server(respond, name="fake-bots") as url:
+        states.append(BotServer(url=url))
+        yield states[0]

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from caregiver_portal.app import create_app
 from caregiver_portal.core.settings import PortalSettings
 from tests.portal.bot_server import BotServer, bot_server
+from tests.portal.escalation_world import World, build_world
 from tests.support.seeding import seed_for_tests
 
 
@@ -47,3 +48,11 @@ def bots() -> Iterator[BotServer]:
     """Fake WeCom, DingTalk, Feishu and webhook endpoints on 127.0.0.1."""
     with bot_server() as server:
         yield server
+
+
+@pytest.fixture
+def world(database_url: str) -> Iterator[World]:
+    """The escalation test community (tests/portal/escalation_world.py) on a fresh database."""
+    community = build_world(database_url)
+    yield community
+    community.close()

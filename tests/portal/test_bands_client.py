@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from caregiver_portal.client import PortalClient, PortalUnavailable, RequestRejected
+from caregiver_portal.client import BandStatusIn, PortalClient, PortalUnavailable, RequestRejected
 from tests.conftest import LivePortal, free_port
 from tests.support.seeding import TEST_WRISTBANDS
 
@@ -17,10 +17,10 @@ def test_bridge_report_with_datetimes_reaches_the_kiosks_nearby_list(live_portal
     kiosk = PortalClient(live_portal.url, live_portal.kiosk_token, tmp_path / "kiosk.sqlite3")
     try:
         answer = bridge.report_band_status([
-            {"address": TEST_WRISTBANDS[0], "connected": True, "last_seen_at": datetime.now(UTC), "rssi": -71,
-             "battery_percent": 64},
-            {"address": TEST_WRISTBANDS[1], "connected": False, "last_seen_at": None, "rssi": None,
-             "battery_percent": None},
+            BandStatusIn(address=TEST_WRISTBANDS[0], connected=True, last_seen_at=datetime.now(UTC), rssi=-71,
+                         battery_percent=64),
+            BandStatusIn(address=TEST_WRISTBANDS[1], connected=False, last_seen_at=None, rssi=None,
+                         battery_percent=None),
         ])
         assert answer["stored"] == 2 and bridge.pending_count() == 0  # sent directly, never queued
         [band] = kiosk.nearby_bands(within_s=30)
@@ -29,10 +29,10 @@ def test_bridge_report_with_datetimes_reaches_the_kiosks_nearby_list(live_portal
         with pytest.raises(PortalUnavailable):  # 403, retryable for the client: an admin may fix the token
             kiosk.report_band_status([])
         # an RSSI outside -127..20 dBm is counted, not refused (issue 18 point 7: one bad entry never fails a report)
-        answer = bridge.report_band_status([{"address": TEST_WRISTBANDS[0], "connected": True, "rssi": 99}])
+        answer = bridge.report_band_status([BandStatusIn(address=TEST_WRISTBANDS[0], connected=True, rssi=99)])
         assert (answer["stored"], answer["rejected"], answer["rejected_by_kind"]) == (0, 1, {"rssi": 1})
         with pytest.raises(RequestRejected):  # 422 for a body that is not a band status at all: never retried
-            bridge.report_band_status([{"address": "not a band!", "connected": True}])
+            bridge.report_band_status([BandStatusIn.model_construct(address="not a band!", connected=True)])
     finally:
         bridge.close()
         kiosk.close()
@@ -41,7 +41,7 @@ def test_bridge_report_with_datetimes_reaches_the_kiosks_nearby_list(live_portal
 def test_report_raises_portal_unavailable_when_nothing_listens(tmp_path: Path) -> None:
     client = PortalClient(f"http://127.0.0.1:{free_port()}", "t", tmp_path / "o.sqlite3", timeout_s=1)
     with pytest.raises(PortalUnavailable):
-        client.report_band_status([{"address": TEST_WRISTBANDS[0], "connected": False}])
+        client.report_band_status([BandStatusIn(address=TEST_WRISTBANDS[0], connected=False)])
     assert client.online is False and client.pending_count() == 0
     client.close()
 

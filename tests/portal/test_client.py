@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from caregiver_portal.client import Outbox, PortalClient, PortalUnavailable, RequestRejected
+from caregiver_portal.client import AlertCreate, Outbox, PortalClient, PortalUnavailable, RequestRejected
 from tests.conftest import LivePortal, free_port, wait_until
 
 
@@ -46,8 +46,8 @@ def test_alert_stored_while_portal_is_down_is_delivered_once_when_it_returns(
     client.start()
     try:
         pressed = datetime.now(UTC)
-        event_id = client.raise_alert(kind="sos", wristband="F0:00:00:00:00:01", event_id="band1-42",
-                                      occurred_at=pressed)
+        event_id = client.raise_alert(AlertCreate(kind="sos", wristband="F0:00:00:00:00:01", event_id="band1-42",
+                                                  occurred_at=pressed))
         wait_until(lambda: client.online is False)
         assert client.pending_count() == 1
         live_portal.start()
@@ -66,7 +66,8 @@ def test_process_killed_after_storing_but_before_sending_delivers_on_next_start(
 ) -> None:
     outbox_path = tmp_path / "kiosk.sqlite3"
     crashed = PortalClient(live_portal.url, live_portal.kiosk_token, outbox_path)
-    event_id = crashed.raise_alert(kind="help", emergency=True, details={"place": "大厅"})
+    event_id = crashed.raise_alert(AlertCreate(kind="help", emergency=True, details={"place": "大厅"},
+                                                   event_id="help-before-crash"))
     crashed.outbox.close()  # the process dies here: never started its sender
     restarted = PortalClient(live_portal.url, live_portal.kiosk_token, outbox_path)
     restarted.start()
@@ -82,11 +83,11 @@ def test_portal_that_confirmed_but_answer_was_lost_does_not_store_twice(
     live_portal: LivePortal, tmp_path: Path
 ) -> None:
     first = PortalClient(live_portal.url, live_portal.bridge_token, tmp_path / "a.sqlite3")
-    first.raise_alert(kind="sos", wristband="F0:00:00:00:00:02", event_id="band2-9")
+    first.raise_alert(AlertCreate(kind="sos", wristband="F0:00:00:00:00:02", event_id="band2-9"))
     first.flush()
     # The same band event re-sent from a fresh outbox (the confirmation never reached the device).
     second = PortalClient(live_portal.url, live_portal.bridge_token, tmp_path / "b.sqlite3")
-    second.raise_alert(kind="sos", wristband="F0:00:00:00:00:02", event_id="band2-9")
+    second.raise_alert(AlertCreate(kind="sos", wristband="F0:00:00:00:00:02", event_id="band2-9"))
     second.flush()
     assert second.delivery("band2-9")["duplicate"] is True
     assert len(second.site_alerts()) == 1
@@ -96,7 +97,8 @@ def test_portal_that_confirmed_but_answer_was_lost_does_not_store_twice(
 
 def test_request_the_portal_refuses_for_good_is_kept_as_rejected(live_portal: LivePortal, tmp_path: Path) -> None:
     client = PortalClient(live_portal.url, live_portal.bridge_token, tmp_path / "o.sqlite3")
-    event_id = client.raise_alert(kind="earthquake", event_id="bad-kind-1")
+    unchecked = AlertCreate.model_construct(kind="earthquake", event_id="bad-kind-1")  # only the portal judges it
+    event_id = client.raise_alert(unchecked)
     client.flush()
     assert client.outbox_state(event_id) == "rejected"
     assert client.pending_count() == 0

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from caregiver_portal.client import Outbox, PortalClient, Priority
+from caregiver_portal.client import AlertCreate, Outbox, PortalClient, Priority, ReadingIn
 from caregiver_portal.client.client import lane_of, priority_of
 from caregiver_portal.client.verdict import Verdict, item_backoff, judge
 from tests.conftest import wait_until
@@ -148,15 +149,15 @@ def _old_portal() -> Any:
 def test_foreign_band_sos_becomes_a_dead_letter_and_the_own_sos_goes_at_once(tmp_path: Path) -> None:
     with stub_portal(_old_portal()) as portal:
         client = PortalClient(portal.url, "bridge-token", tmp_path / "bridge.sqlite3", timeout_s=5)
-        client.raise_alert(kind="sos", wristband=FOREIGN_BAND, event_id="foreign-1")
-        client.raise_alert(kind="sos", wristband=OWN_BAND, event_id="poison-1", details={"poison": True})
-        client.post_readings([{"wristband": OWN_BAND, "kind": "heart_rate", "value": 72,
-                               "measured_at": "2026-12-06T01:00:00+00:00"}], batch_id="batch-1")
+        client.raise_alert(AlertCreate(kind="sos", wristband=FOREIGN_BAND, event_id="foreign-1"))
+        client.raise_alert(AlertCreate(kind="sos", wristband=OWN_BAND, event_id="poison-1", details={"poison": True}))
+        client.post_readings([ReadingIn(wristband=OWN_BAND, kind="heart_rate", value=72,
+                                        measured_at=datetime(2026, 12, 6, 1, tzinfo=UTC))], batch_id="batch-1")
         client.start()
         try:
             wait_until(lambda: client.outbox_state("foreign-1") == "rejected", timeout=30)
             stored = time.monotonic()
-            client.raise_alert(kind="sos", wristband=OWN_BAND, event_id="own-1")
+            client.raise_alert(AlertCreate(kind="sos", wristband=OWN_BAND, event_id="own-1"))
             assert client.wait_delivered("own-1", timeout=30) is not None
             delivered = portal.calls_to("/api/v1/alerts")[-1].at
             wait_until(lambda: client.outbox_state("batch-1") == "delivered", timeout=30)
@@ -187,14 +188,14 @@ def client_dead_letter(path: Path, event_id: str) -> Any:
 def test_a_request_that_keeps_failing_with_500_backs_off_on_its_own(tmp_path: Path) -> None:
     with stub_portal(_old_portal()) as portal:
         client = PortalClient(portal.url, "t", tmp_path / "o.sqlite3", min_backoff_s=60, max_backoff_s=60)
-        client.raise_alert(kind="help", event_id="poison-2", details={"poison": True})
+        client.raise_alert(AlertCreate(kind="help", event_id="poison-2", details={"poison": True}))
         client.flush()
-        client.raise_alert(kind="help", event_id="help-2")
+        client.raise_alert(AlertCreate(kind="help", event_id="help-2"))
         client.flush()  # a flush ignores backoffs: both are tried, the poison first (older)
         client.start()
         try:
             wait_until(lambda: client.outbox_state("help-2") == "delivered", timeout=30)
-            client.raise_alert(kind="help", event_id="help-3")
+            client.raise_alert(AlertCreate(kind="help", event_id="help-3"))
             wait_until(lambda: client.outbox_state("help-3") == "delivered", timeout=30)
         finally:
             client.close()
@@ -209,7 +210,7 @@ def test_refused_token_keeps_every_request_pending_instead_of_dead(tmp_path: Pat
 
     with stub_portal(revoked) as portal:
         client = PortalClient(portal.url, "old-token", tmp_path / "o.sqlite3")
-        client.raise_alert(kind="sos", event_id="sos-9")
+        client.raise_alert(AlertCreate(kind="sos", event_id="sos-9"))
         with pytest.raises(Exception, match="401"):
             client.flush()
         assert client.outbox_state("sos-9") == "pending" and client.online is False

@@ -14,7 +14,7 @@ from caregiver_portal.activities import service as activities
 from caregiver_portal.core.db import create_db_engine, create_session_factory, transaction
 from caregiver_portal.core.web import parse_yuan
 from caregiver_portal.demo.community import seed_demo_community
-from caregiver_portal.health.charts import bucket_means, build_chart, summarize
+from caregiver_portal.health.charts import Bucket, bucket_values, build_chart, summarize
 from caregiver_portal.orders.catalog import parse_synonyms
 from caregiver_portal.reports.service import low_rated, response_stats
 from caregiver_portal.residents.models import Resident
@@ -59,7 +59,7 @@ def test_parse_synonyms_splits_on_any_separator_and_drops_repeats() -> None:
 def test_chart_breaks_line_at_gaps_and_marks_alerts() -> None:
     start, step = NOW - timedelta(hours=24), timedelta(minutes=15)
     samples = [(start + timedelta(minutes=5 * i), 70.0) for i in range(288) if not 100 <= i < 130]
-    chart = build_chart("heart_rate", bucket_means(samples, start, step), summarize(samples),
+    chart = build_chart("heart_rate", bucket_values(samples, start, step), summarize(samples),
                         [(NOW - timedelta(hours=2), "紧急呼叫"), (NOW - timedelta(days=3), "old")],
                         start=start, end=NOW, step=step)
     assert len(chart.segments) == 2 and chart.dots == ()
@@ -72,9 +72,32 @@ def test_chart_breaks_line_at_gaps_and_marks_alerts() -> None:
 
 def test_chart_widens_its_range_for_readings_outside_it() -> None:
     start, step = NOW - timedelta(hours=24), timedelta(hours=1)
-    chart = build_chart("heart_rate", {0: 180.0}, None, [], start=start, end=NOW, step=step)
+    chart = build_chart("heart_rate", {0: Bucket(180.0, 180.0, 180.0)}, None, [], start=start, end=NOW, step=step)
     assert chart.dots and chart.dots[0][1] == chart.plot[1]  # the 180 bpm point sits at the top
     assert [label for _, label in chart.y_ticks] == ["50", "100", "150"]
+
+
+@pytest.mark.parametrize(("readings", "low_high"), [
+    pytest.param([70, 72, 149, 71], (70, 149), id="one-149-among-70s-stays-visible"),
+    pytest.param([88, 86, 52, 90], (52, 90), id="a-dip"),
+    pytest.param([70, 70], None, id="flat-no-bar"),
+])
+def test_chart_keeps_each_buckets_lowest_and_highest(readings: list[float],
+                                                    low_high: tuple[float, float] | None) -> None:
+    start, step = NOW - timedelta(hours=24), timedelta(minutes=15)
+    samples = [(start + timedelta(minutes=1 + 3 * i), value) for i, value in enumerate(readings)]
+    buckets = bucket_values(samples, start, step)
+    assert buckets[0].mean == sum(readings) / len(readings) and (buckets[0].low, buckets[0].high) == (
+        min(readings), max(readings))
+    chart = build_chart("heart_rate", buckets, summarize(samples), [], start=start, end=NOW, step=step)
+    if low_high is None:
+        assert chart.ranges == ()
+        return
+    [(_, top, bottom)] = chart.ranges
+    left, plot_top, right, plot_bottom = chart.plot
+    assert plot_top <= top < bottom <= plot_bottom  # drawn inside the plot, the highest above the lowest
+    if low_high[1] > 140:  # the y range grows to the episode, not only to the averages
+        assert top == plot_top
 
 
 def test_response_stats_leave_out_false_alarms() -> None:

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
 
 from caregiver_portal.accounts.service import get_or_create_site
 from caregiver_portal.bands.models import Wristband
-from caregiver_portal.client import PortalClient
+from caregiver_portal.client import AlertCreate, PortalClient, ReadingIn
 from caregiver_portal.core.db import create_db_engine, create_session_factory, transaction
 from tests.conftest import LivePortal, wait_until
 from tests.portal.conftest import SeededPortal
@@ -77,17 +78,17 @@ def test_foreign_band_sos_does_not_hold_back_the_own_sos_and_refusals_reach_the_
     _register_band_at_another_site(live_portal.database_url, FOREIGN_BAND)
     bridge = PortalClient(live_portal.url, live_portal.bridge_token, tmp_path / "bridge.sqlite3")
     kiosk = PortalClient(live_portal.url, live_portal.kiosk_token, tmp_path / "kiosk.sqlite3")
-    bridge.raise_alert(kind="sos", wristband=FOREIGN_BAND, event_id="foreign-1")
-    kiosk.raise_alert(kind="help", event_id="help-1", details={"place": "一楼"})
+    bridge.raise_alert(AlertCreate(kind="sos", wristband=FOREIGN_BAND, event_id="foreign-1"))
+    kiosk.raise_alert(AlertCreate(kind="help", event_id="help-1", details={"place": "一楼"}))
     reflashed = PortalClient(live_portal.url, live_portal.kiosk_token, tmp_path / "reflashed.sqlite3")
-    reflashed.raise_alert(kind="help", event_id="help-1", details={"place": "二楼"})  # its counter started again
-    kiosk.post_readings([{"wristband": OWN_BAND, "kind": "heart_rate", "value": 70,
-                          "measured_at": "2026-12-06T01:00:00+00:00"}], batch_id="kiosk-readings-1")
+    reflashed.raise_alert(AlertCreate(kind="help", event_id="help-1", details={"place": "二楼"}))  # counter restarted
+    kiosk.post_readings([ReadingIn(wristband=OWN_BAND, kind="heart_rate", value=70,
+                                   measured_at=datetime(2026, 12, 6, 1, tzinfo=UTC))], batch_id="kiosk-readings-1")
     bridge.start()
     kiosk.start()
     try:
         stored = time.monotonic()
-        bridge.raise_alert(kind="sos", wristband=OWN_BAND, event_id="own-1")
+        bridge.raise_alert(AlertCreate(kind="sos", wristband=OWN_BAND, event_id="own-1"))
         own = bridge.wait_delivered("own-1", timeout=30)
         took = time.monotonic() - stored
         foreign = bridge.wait_delivered("foreign-1", timeout=30)

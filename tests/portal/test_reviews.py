@@ -3,7 +3,6 @@ ticker's review sweep on both databases, an admin closing an item, and the month
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,7 +15,7 @@ from caregiver_portal.reports.service import against_target, month_report, repor
 from caregiver_portal.reviews.models import ReviewItem
 from caregiver_portal.reviews.rules import AlertTimes, accidental, review_due, waited_seconds
 from caregiver_portal.reviews.service import close_review, open_due_reviews
-from tests.portal.escalation_world import World, at, build_world
+from tests.portal.escalation_world import World, at
 
 T = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
 
@@ -59,13 +58,6 @@ def test_waited_seconds_and_targets() -> None:
     assert against_target(0.99, 0.99) == "达标"
     assert against_target(0.97, 0.985) == "未达标（差 1.5 个百分点）"
     assert against_target(None, 0.99) == ""
-
-
-@pytest.fixture
-def world(database_url: str) -> Iterator[World]:
-    community = build_world(database_url)
-    yield community
-    community.close()
 
 
 def reviews(world: World) -> list[ReviewItem]:

@@ -4,6 +4,8 @@ without reloading, tap-to-call links, a visit's answer, and the report."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,9 +16,18 @@ from caregiver_portal.core.db import create_db_engine, create_session_factory, t
 from caregiver_portal.escalation.setup import add_emergency_contact
 from caregiver_portal.residents.models import Resident
 from tests.conftest import LivePortal, sign_in
+from tests.support.databases import fresh_database_url
 from tests.support.web import PHONE, CspWatch, shoot
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[str]:
+    """SQLite only: the live list's PostgreSQL path (LISTEN/NOTIFY) is the board's, tested there; the roll-call
+    services run on both databases in test_roll_calls.py."""
+    with fresh_database_url("sqlite", tmp_path) as url:
+        yield url
 
 
 def api(portal: LivePortal, method: str, path: str, token: str, **kwargs: Any) -> Any:

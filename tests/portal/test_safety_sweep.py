@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from functools import partial
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -12,14 +14,15 @@ from sqlalchemy import select
 from caregiver_portal.accounts.models import Device, User
 from caregiver_portal.alerts.models import Alert
 from caregiver_portal.bands.models import Wristband
-from caregiver_portal.core.db import transaction
+from caregiver_portal.core.db import create_db_engine, create_session_factory, transaction
 from caregiver_portal.residents.models import Resident
 from caregiver_portal.residents.scope import user_scope
 from caregiver_portal.roll_calls.models import RollCallEntry
 from caregiver_portal.roll_calls.service import start_roll_call
 from caregiver_portal.safety.checkins import record_device_checkin
 from caregiver_portal.safety.models import Checkin, SafetyPlan
-from caregiver_portal.safety.sweep import sweep_safety
+from caregiver_portal.safety.sweep import _raise_all, sweep_safety
+from caregiver_portal.ticker import Ticker
 from tests.portal.conftest import SeededPortal
 from tests.portal.escalation_world import BAND, T0, World, build_world
 
@@ -55,7 +58,11 @@ def check_in(world: World, event_id: str, at: datetime, **body: object) -> bool:
 
 def test_missed_checkin_raises_no_checkin_once_a_day(world: World) -> None:
     assert sweep_safety(factory=world.factory, now=later(1, 59)).missed_checkins == 0
-    assert sweep_safety(factory=world.factory, now=later(2)).missed_checkins == 1
+    ticker = Ticker(factory=world.factory, public_url="http://portal.test", clock=lambda: later(2))
+    try:
+        ticker.run_safety()  # the ticker's job, with its clock injected
+    finally:
+        ticker.shutdown()
     assert sweep_safety(factory=world.factory, now=later(3)).missed_checkins == 0
     [alert] = alerts_of(world, "no_checkin")
     assert alert.resident_id == world.resident_id and alert.state == "open"
@@ -65,12 +72,19 @@ def test_missed_checkin_raises_no_checkin_once_a_day(world: World) -> None:
     assert len(alerts_of(world, "no_checkin")) == 1  # attached to the active alert as a repeat
 
 
-def test_a_double_press_before_the_deadline_is_the_checkin(world: World) -> None:
+def test_a_double_press_is_the_checkin_and_answers_an_open_roll_call(world: World) -> None:
+    with transaction(world.factory) as session:
+        grid_worker = session.get(User, world.users["wang"])
+        assert grid_worker is not None
+        start_roll_call(session=session, user=grid_worker, scope=user_scope(session, grid_worker),
+                        site_id=world.site_id, grid_id=world.grid_ids[0], reason="heatwave", now=later(0))
     assert check_in(world, "band-1", later(0, 30), wristband=BAND, occurred_at=later(0, 29)) is False
     assert check_in(world, "band-1", later(0, 31), wristband=BAND, occurred_at=later(0, 29)) is True
     assert sweep_safety(factory=world.factory, now=later(5)).missed_checkins == 0
     with world.factory() as session:
         assert session.scalars(select(Checkin.source)).all() == ["band"]
+        entry = session.scalar(select(RollCallEntry).where(RollCallEntry.resident_id == world.resident_id))
+        assert entry is not None and (entry.state, entry.source) == ("safe", "checkin")
 
 
 def test_a_worn_band_counts_only_where_the_site_allows_it(world: World) -> None:
@@ -132,6 +146,23 @@ def test_arrival_in_time_stops_the_re_escalation(world: World) -> None:
     assert world.timeline(alert_id, "arrived") == [("arrived", "李一 已到达")]
 
 
+def fine() -> None:
+    """A finding that is raised."""
+
+
+def broken() -> None:
+    """A finding whose raising fails."""
+    raise RuntimeError("a bad row")
+
+
+def test_one_failing_finding_does_not_stop_the_others(tmp_path: Path) -> None:
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    with transaction(create_session_factory(engine)) as session:
+        actions = [partial(fine), partial(broken), partial(fine)]
+        assert _raise_all(session, actions) == [actions[0], actions[2]]
+    engine.dispose()
+
+
 def test_checkin_device_api_is_idempotent(seeded_portal: SeededPortal) -> None:
     client, headers = seeded_portal.client, seeded_portal.device_headers()
     body = {"event_id": "F0:00:00:00:00:01:8:123", "wristband": "F0:00:00:00:00:01",
@@ -147,14 +178,3 @@ def test_checkin_device_api_is_idempotent(seeded_portal: SeededPortal) -> None:
                        headers=headers)
     assert both.status_code == 422
 
-
-def test_a_checkin_answers_an_open_roll_call_as_safe(world: World) -> None:
-    with transaction(world.factory) as session:
-        grid_worker = session.get(User, world.users["wang"])
-        assert grid_worker is not None
-        start_roll_call(session=session, user=grid_worker, scope=user_scope(session, grid_worker),
-                        site_id=world.site_id, grid_id=world.grid_ids[0], reason="heatwave", now=later(0))
-    check_in(world, "band-rc", later(0, 5), wristband=BAND)
-    with world.factory() as session:
-        entry = session.scalar(select(RollCallEntry).where(RollCallEntry.resident_id == world.resident_id))
-        assert entry is not None and (entry.state, entry.source) == ("safe", "checkin")

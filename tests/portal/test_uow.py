@@ -282,6 +282,14 @@ def roll_back_a_mark_then_commit(session: Session) -> None:
     session.commit()
 
 
+def commit_a_mark_after_a_failed_savepoint(session: Session) -> None:
+    session.add(Mark())
+    session.flush()
+    with pytest.raises(Boom), session.begin_nested():
+        _fail()
+    session.commit()
+
+
 def commit_a_mark_in_a_service(session: Session) -> None:
     store(session=session, name="a", then=lambda: session.add(Mark()))
 
@@ -295,6 +303,7 @@ def commit_two_marks_in_two_units(session: Session) -> None:
     (commit_a_mark, 1),
     (commit_other_rows, 0),
     (roll_back_a_mark_then_commit, 0),
+    (commit_a_mark_after_a_failed_savepoint, 1),
     (commit_a_mark_in_a_service, 1),
     (commit_two_marks_in_two_units, 2),
 ], ids=lambda value: getattr(value, "__name__", str(value)))
@@ -309,3 +318,21 @@ def test_the_hub_wakes_after_commits_that_wrote_its_feed(factory: sessionmaker[S
     with other() as session:
         commit_a_mark(session)
     assert hub.wakes == wakes
+
+
+class ThingFeed(MarkFeed):
+    """A second feed on the same sessions, whose rows are :class:`Thing` rows."""
+
+    model = Thing  # type: ignore[assignment]
+    channel = "uow_test_things"
+
+
+def test_two_hubs_on_one_factory_wake_for_their_own_feed(factory: sessionmaker[Session]) -> None:
+    marks, things = CountingHub(factory, feed=MarkFeed()), CountingHub(factory, feed=ThingFeed())
+    marks.follow_commits(factory)
+    things.follow_commits(factory)
+    with factory() as session:
+        commit_a_mark(session)
+        commit_other_rows(session)
+        store(session=session, name="b", then=lambda: session.add(Mark()))
+    assert (marks.wakes, things.wakes) == (2, 2)

@@ -17,7 +17,7 @@ from caregiver_portal.escalation.setup import add_urgent_channel
 from caregiver_portal.notifications.calls import UrgentSender
 from caregiver_portal.notifications.models import UrgentCall
 from caregiver_portal.notifications.providers import CallText, aliyun_request, percent_encode
-from tests.portal.escalation_world import T0, World, at, build_world
+from tests.portal.escalation_world import T0, World, at
 from tests.portal.urgent_server import ALIYUN_KEYS, DING_APP, UrgentFake, expected_signature, urgent_server
 
 ADMIN_PHONE, DAUGHTER, SON = "13800000006", "13900000001", "13900000002"
@@ -43,13 +43,6 @@ def test_aliyun_request_is_signed_as_the_vendor_checks_it_and_carries_no_names()
     assert (params["Action"], params["Timestamp"], params["PhoneNumbers"]) == ("SendSms", "2026-11-25T06:00:00Z",
                                                                               DAUGHTER)
     assert params["TemplateParam"] == '{"kind":"紧急呼叫","place":"3号楼201","minutes":"3"}'
-
-
-@pytest.fixture
-def world(database_url: str) -> Iterator[World]:
-    community = build_world(database_url)
-    yield community
-    community.close()
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ import pytest
 from tests.conftest import LivePortal
 from tests.support.web import (
     DESKTOP,
+    PHONE,
     VIEWPORTS,
     device_api,
     open_page,
@@ -91,6 +92,34 @@ def test_admin_sends_a_test_message_to_a_new_channel(web_portal: LivePortal, chr
     message = Receiver.received[0]
     assert "测试消息" in message["body"]["text"] and message["signature"].startswith("sha256=")
     shoot(page, web_portal, "admin-channels")
+    page.context.close()
+
+
+def test_admin_on_a_phone_is_asked_before_pausing_a_bot_and_sets_kiosk_requests(web_portal: LivePortal,
+                                                                                 chromium: Any, webhook: str) -> None:
+    page = open_page(chromium, web_portal, "admin", "anxin-admin", PHONE)
+    page.goto(f"{web_portal.url}/admin/channels")
+    page.select_option("#channel-kind", "webhook")
+    page.fill("#channel-name", "夜班群")
+    page.fill("#channel-url", webhook)
+    page.click("#new-channel button[type=submit]")
+    card = page.locator("#channels .card", has_text="夜班群")
+    card.get_by_role("link", name="暂停…").click()
+    assert "确定要暂停“夜班群”吗？" in page.inner_text("#confirm-q")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.get_by_role("link", name="不，返回").click()
+    assert "使用中" in card.inner_text()  # asking paused nothing
+    card.get_by_role("link", name="暂停…").click()
+    page.click("#confirm-form button")
+    page.wait_for_url(f"{web_portal.url}/admin/channels")  # POST, then redirect: a reload posts nothing again
+    assert "已暂停" in page.locator("#channels .card", has_text="夜班群").inner_text()
+    page.uncheck(".requests-setting input[name=bot_requests]")
+    page.click(".requests-setting button[type=submit]")
+    assert "已保存" in page.inner_text(".flash")
+    page.reload()
+    assert not page.is_checked(".requests-setting input[name=bot_requests]")
+    page.check(".requests-setting input[name=bot_requests]")
+    page.click(".requests-setting button[type=submit]")
     page.context.close()
 
 

@@ -95,3 +95,21 @@ def test_admin_adds_catalog_item_that_the_kiosk_then_offers(web_portal: LivePort
     tofu = next(i for i in device_api(web_portal, "GET", "/catalog").json() if i["name"] == "豆腐")
     assert tofu["synonyms"] == ["老豆腐", "嫩豆腐"] and tofu["usual_price_fen"] == 250 and tofu["unit"] == "块"
     page.context.close()
+
+
+def test_kiosk_order_and_signup_appear_live_in_the_volunteers_queue_on_a_phone(web_portal: LivePortal,
+                                                                              chromium: Any) -> None:
+    page = open_page(chromium, web_portal, "volunteer1", "anxin-demo", PHONE)
+    page.goto(f"{web_portal.url}/orders")
+    page.wait_for_selector("#order-queue[data-live=true]", timeout=30_000)
+    order = place_order(web_portal, "web-order-live")
+    page.locator(f'#waiting [data-order-id="{order["id"]}"]').wait_for(timeout=60_000)  # no reload
+    assert f"新代购单 #{order['id']}" in page.inner_text("#queue-news")
+    wang = device_api(web_portal, "GET", "/residents/lookup?code=0201").json()
+    calligraphy = next(a for a in device_api(web_portal, "GET", "/activities").json() if a["title"] == "书法班")
+    device_api(web_portal, "POST", f"/activities/{calligraphy['id']}/signups",
+               json={"event_id": "web-signup-live", "resident_id": wang["id"]})
+    page.locator("#signups .card", has_text="书法班").wait_for(timeout=60_000)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.csp.violations == []
+    page.context.close()

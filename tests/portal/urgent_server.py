@@ -13,9 +13,10 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, parse_qsl, quote_plus, urlsplit
+
+from tests.portal.bot_server import json_server
 
 ALIYUN_KEYS = {"LTAI-test": "aliyun-secret"}
 DING_APP = ("ding-app-key", "ding-app-secret")
@@ -131,32 +132,17 @@ class UrgentFake:
 @contextmanager
 def urgent_server() -> Iterator[UrgentFake]:
     """Serve the fake providers on an ephemeral loopback port."""
-    state: UrgentFake
+    states: list[UrgentFake] = []
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-            parts = urlsplit(self.path)
-            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            headers = {k.lower(): v for k, v in self.headers.items()}
-            with state.lock:
-                status, answer = state.answer(parts.path, parse_qs(parts.query), headers, body)
-                state.seen.append(Seen(parts.path, headers, body, status, answer))
-            data = json.dumps(answer, ensure_ascii=False).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+    def respond(path: str, body: bytes, headers: dict[str, str]) -> tuple[int, Any]:
+        parts = urlsplit(path)
+        lowered = {k.lower(): v for k, v in headers.items()}
+        state = states[0]
+        with state.lock:
+            status, answer = state.answer(parts.path, parse_qs(parts.query), lowered, body)
+            state.seen.append(Seen(parts.path, lowered, body, status, answer))
+        return status, answer
 
-        def log_message(self, *_args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state = UrgentFake(url=f"http://127.0.0.1:{server.server_address[1]}")
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    thread.start()
-    try:
-        yield state
-    finally:
-        server.shutdown()
-        server.server_close()
+    with json_server(respond, name="fake-urgent-providers") as url:
+        states.append(UrgentFake(url=url))
+        yield states[0]

@@ -18,7 +18,7 @@ import requests
 from sqlalchemy import create_engine, func, select
 
 from caregiver_portal.alerts.models import Alert, AlertEvent
-from caregiver_portal.client import PortalClient
+from caregiver_portal.client import AlertCreate, PortalClient, ReadingIn
 from caregiver_portal.health.models import Reading, ReadingBatch
 from tests.conftest import ROOT, LivePortal, wait_until
 from tests.support.proxy import FlakyLink
@@ -56,14 +56,14 @@ def send_burst(clients: list[PortalClient], count: int, *, during: Callable[[int
         client = clients[device]
         band = TEST_WRISTBANDS[n % len(TEST_WRISTBANDS)]
         if device >= len(clients) // 2:
-            sent.alert_ids.add(client.raise_alert(kind="help", emergency=n % 3 == 0, event_id=f"help-{n}",
-                                                  details={"place": f"大厅 {n}"}))
+            sent.alert_ids.add(client.raise_alert(AlertCreate(kind="help", emergency=n % 3 == 0, event_id=f"help-{n}",
+                                                              details={"place": f"大厅 {n}"})))
         elif (n // len(clients)) % 10 == 0:
-            sent.alert_ids.add(client.raise_alert(kind="sos", wristband=band, event_id=f"sos-{n}"))
+            sent.alert_ids.add(client.raise_alert(AlertCreate(kind="sos", wristband=band, event_id=f"sos-{n}")))
         else:
             sent.batch_ids.add(client.post_readings(
-                [{"wristband": band, "kind": "heart_rate", "value": 60 + n % 40,
-                  "measured_at": "2026-11-25T06:00:00+00:00"}], batch_id=f"batch-{n}"))
+                [ReadingIn(wristband=band, kind="heart_rate", value=60 + n % 40,
+                           measured_at=datetime(2026, 11, 25, 6, tzinfo=UTC))], batch_id=f"batch-{n}"))
     return sent
 
 
@@ -177,13 +177,13 @@ def test_burst_survives_the_network_dropping_and_returning(live_portal: LivePort
 DEVICE_SCRIPT = textwrap.dedent("""
     import os, signal, sys
     from pathlib import Path
-    from caregiver_portal.client import PortalClient
+    from caregiver_portal.client import AlertCreate, PortalClient
 
     url, token, outbox, count = sys.argv[1], sys.argv[2], Path(sys.argv[3]), int(sys.argv[4])
     client = PortalClient(url, token, outbox)
     client.start()
     for n in range(count):
-        client.raise_alert(kind="help", event_id=f"killed-{n}", details={"place": "大厅"})
+        client.raise_alert(AlertCreate(kind="help", event_id=f"killed-{n}", details={"place": "大厅"}))
     print("stored", flush=True)
     client.wait_delivered("killed-0", timeout=30)  # the sender is under way…
     os.kill(os.getpid(), signal.SIGKILL)  # …when the power goes: some sent, some not, some in flight

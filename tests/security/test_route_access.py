@@ -45,6 +45,7 @@ RULES: list[tuple[str, str, frozenset[str]]] = [
     ("*", r"^/orders/new$", STAFF),
     ("POST", r"^/orders/\{order_id\}/cancel$", STAFF),
     ("*", r"^/orders", USERS),
+    ("*", r"^/queue/events$", USERS),
     ("*", r"^/activities/new$", STAFF),
     ("*", r"^/activities/\{activity_id\}/(edit|cancel)$", STAFF),
     ("*", r"^/activities", USERS),
@@ -61,8 +62,8 @@ RULES: list[tuple[str, str, frozenset[str]]] = [
     ("*", r"^/admin", ADMIN),
     ("*", r"^/catalog", ADMIN),
 ]
-# Endless streams; their sign-in checks are in the browser tests (board, roll call).
-SKIPPED_STREAMS = {"/board/events", "/roll-calls/{roll_call_id}/events"}
+# Endless streams; their sign-in checks are in the browser tests (board, roll call) and the queue's test.
+SKIPPED_STREAMS = {"/board/events", "/roll-calls/{roll_call_id}/events", "/queue/events"}
 
 
 def rule_for(route: Route) -> frozenset[str]:

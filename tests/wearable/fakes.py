@@ -9,11 +9,11 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
-from datetime import datetime
 from typing import Any
 
+from caregiver_portal.client import AlertCreate, BandStatusIn, ReadingIn, UnknownBandIn
 from wearable.bridge import WristbandBridge
 from wearable.config import BridgeSettings
 from wearable.simulator import SimulatedWorld
@@ -38,40 +38,39 @@ class RecordingPortal:
         self.started = False
         self.stopped = False
 
-    def raise_alert(self, *, kind: str, event_id: str | None = None, emergency: bool | None = None,
-                    wristband: str | None = None, occurred_at: datetime | None = None,
-                    details: dict[str, Any] | None = None) -> str:
+    def raise_alert(self, alert: AlertCreate) -> str:
         with self._lock:
             if self.fail_alerts:
                 self.fail_alerts -= 1
                 raise OSError("outbox disk full")
-            self.alerts.append({"kind": kind, "wristband": wristband, "event_id": event_id,
-                                "emergency": emergency, "occurred_at": occurred_at, "details": details or {}})
-        return event_id or f"generated-{len(self.alerts)}"
+            self.alerts.append({"kind": alert.kind, "wristband": alert.wristband, "event_id": alert.event_id,
+                                "emergency": alert.emergency, "occurred_at": alert.occurred_at,
+                                "details": dict(alert.details)})
+        return alert.event_id
 
     def cancel_alert(self, event_id: str, *, reason: str = "") -> str:
         with self._lock:
             self.cancels.append({"event_id": event_id, "reason": reason})
         return f"cancel-{event_id}"
 
-    def post_readings(self, readings: list[dict[str, Any]]) -> str:
+    def post_readings(self, readings: Sequence[ReadingIn]) -> str:
         with self._lock:
             if self.fail_readings:
                 self.fail_readings -= 1
                 raise OSError("outbox disk full")
-            self.batches.append(list(readings))
+            self.batches.append([reading.model_dump() for reading in readings])
         return f"batch-{len(self.batches)}"
 
-    def report_band_status(self, bands: list[dict[str, Any]]) -> dict[str, Any]:
+    def report_band_status(self, bands: Sequence[BandStatusIn]) -> dict[str, Any]:
         if self.fail_status is not None:
             raise self.fail_status
         with self._lock:
-            self.status_reports.append(list(bands))
+            self.status_reports.append([band.model_dump() for band in bands])
         return {"stored": len(bands), "stale": 0, "rejected": 0, "unknown_wristbands": [], "rejected_by_kind": {}}
 
-    def report_unknown_bands(self, bands: list[dict[str, Any]]) -> dict[str, Any]:
+    def report_unknown_bands(self, bands: Sequence[UnknownBandIn]) -> dict[str, Any]:
         with self._lock:
-            self.unknown_reports.append(list(bands))
+            self.unknown_reports.append([band.model_dump() for band in bands])
             registered, self.registered_now = self.registered_now, []
         return {"stored": len(bands), "registered": registered}
 

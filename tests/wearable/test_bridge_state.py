@@ -6,10 +6,10 @@ import asyncio
 import threading
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from caregiver_portal.client import AlertCreate
 from tests.wearable.bands import BAND, CLOCK, CLOCK_AT, KEY, T0, SealingBand
 from tests.wearable.fakes import RecordingPortal
 from wearable import uuids
@@ -210,10 +210,10 @@ async def test_stop_in_the_middle_of_a_cancelled_fall_still_delivers_its_cancell
     entered, release = threading.Event(), threading.Event()
     original = portal.raise_alert
 
-    def slow_raise(**kwargs: Any) -> str:
+    def slow_raise(alert: AlertCreate) -> str:
         entered.set()
         release.wait(5)
-        return original(**kwargs)
+        return original(alert)
 
     portal.raise_alert = slow_raise  # type: ignore[method-assign]
     dispatching = asyncio.create_task(forwarder._dispatch(outputs))

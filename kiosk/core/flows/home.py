@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from zoneinfo import ZoneInfo
 
 from kiosk.core.events import SiteAlertsLoaded
 from kiosk.core.flows.common import Outcome, bar, caption
@@ -19,7 +20,8 @@ def alerts_loaded(state: KioskState, event: SiteAlertsLoaded) -> Outcome:
     """The site's active alerts for the strip."""
     lines = 4 if state.site.portrait else MAX_STRIP_LINES
     alerts = site_alerts_view(list(event.alerts) if event.reachable or event.alerts else None,
-                              reachable=event.reachable, fetched_at=event.fetched_at, max_lines=lines)
+                              reachable=event.reachable, fetched_at=event.fetched_at, max_lines=lines,
+                              zone=ZoneInfo(state.site.timezone))
     return with_data(state, alerts=alerts), ()
 
 
