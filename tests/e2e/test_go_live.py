@@ -202,7 +202,7 @@ def test_a_centre_goes_live_from_an_empty_database(  # noqa: PLR0915 - one story
         [alert] = [a for a in bridge.client.site_alerts() if a["place"] == second_room]  # the pairing press: none
         assert 29 <= (_at(alert["received_at"]) - _at(alert["occurred_at"])) < 60
 
-        bridge.rehearse("0s 4 fall; 0s 3 heart-rate 160 for 1m")  # resident 3 consented to health data
+        bridge.rehearse("0s 4 fall; 0s 3 heart-rate 160")  # resident 3 consented to health data
         volunteer.locator("[data-alert-id]").filter(has_text=GRID_ONE[3][1]).filter(has_text="跌倒").wait_for(
             timeout=60_000)
         while not high_heart_rates(database_url, simulated_address(3)):
