@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
 
 from anxin.demo import wait_healthy
 from caregiver_portal.core.clock import utcnow
@@ -82,6 +83,18 @@ def database(url: str | None) -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@contextmanager
+def migrated_database(url: str | None) -> Iterator[sessionmaker[Session]]:
+    """A fresh database (:func:`database`) migrated to the newest schema: its session factory."""
+    with database(url) as fresh:
+        engine = create_db_engine(fresh)
+        try:
+            upgrade_to_head(engine)
+            yield create_session_factory(engine)
+        finally:
+            engine.dispose()
 
 
 def seed(database_url: str, *, bands: int) -> str:

@@ -17,14 +17,13 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert, select
 
-from benchmarks.portal_common import database, machine
+from benchmarks.portal_common import machine, migrated_database
 from caregiver_portal.accounts.models import Grid, Site, User, UserGrid
 from caregiver_portal.alerts.models import Alert
-from caregiver_portal.core.db import create_db_engine, create_session_factory, transaction
+from caregiver_portal.core.db import transaction
 from caregiver_portal.escalation.models import Escalation
 from caregiver_portal.escalation.policy import DEFAULT_POLICIES
 from caregiver_portal.escalation.sweep import sweep_escalations
-from caregiver_portal.migrate import upgrade_to_head
 from caregiver_portal.notifications.models import NotificationChannel
 from caregiver_portal.residents.models import EmergencyContact, Resident
 from caregiver_portal.roster.service import start_on_call
@@ -83,16 +82,12 @@ def main() -> None:
     parser.add_argument("--alerts", type=int, default=10_000)
     args = parser.parse_args()
     backend = "PostgreSQL" if args.database_url else "SQLite"
-    with database(args.database_url) as url:
-        engine = create_db_engine(url)
-        upgrade_to_head(engine)
-        factory = create_session_factory(engine)
+    with migrated_database(args.database_url) as factory:
         populate(factory, args.alerts)
         rows = [("nothing due", *timed(factory, T0 - timedelta(seconds=1)))]
         rows.append(("all due: first step", *timed(factory, T0)))
         rows.append(("nothing due (after)", *timed(factory, T0 + timedelta(seconds=1))))
         rows.append(("all due: 60 s step", *timed(factory, T0 + timedelta(seconds=60))))
-        engine.dispose()
     print(f"# escalation sweep, {args.alerts:,} pending deadlines, {backend}; {machine()}")
     print("| sweep | time | steps fired | steps/s |\n| --- | --- | --- | --- |")
     for name, seconds, steps in rows:

@@ -23,11 +23,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from benchmarks.portal_common import band_address, database, machine
+from benchmarks.portal_common import band_address, machine, migrated_database
 from caregiver_portal.accounts.models import Device, Grid, Site, User, UserGrid
 from caregiver_portal.bands.models import BandStatus, Wristband
-from caregiver_portal.core.db import create_db_engine, create_session_factory, transaction
-from caregiver_portal.migrate import upgrade_to_head
+from caregiver_portal.core.db import transaction
 from caregiver_portal.residents.models import Resident
 from caregiver_portal.roster.service import start_on_call
 from caregiver_portal.safety.models import Checkin, SafetyPlan
@@ -103,10 +102,7 @@ def main() -> None:
     parser.add_argument("--residents", type=int, default=5_000)
     args = parser.parse_args()
     backend = "PostgreSQL" if args.database_url else "SQLite"
-    with database(args.database_url) as url:
-        engine = create_db_engine(url)
-        upgrade_to_head(engine)
-        factory = create_session_factory(engine)
+    with migrated_database(args.database_url) as factory:
         populate(factory, args.residents)
         rows = [("first sweep: supervision starts", *timed(factory, local(6, 1)))]
         hear_bands(factory, local(7, 55))
@@ -117,7 +113,6 @@ def main() -> None:
         hear_bands(factory, local(11, 58), silent_every=100)
         rows.append(("12:00 1% bands silent 2 h", *timed(factory, local(12, 0))))
         rows.append(("12:01 nothing new", *timed(factory, local(12, 1))))
-        engine.dispose()
     print(f"# safety sweep, {args.residents:,} residents on check-in and {args.residents:,} bands, {backend}; "
           f"{machine()}")
     print("| sweep | time | CPU (portal process) | no_checkin raised | band_silent raised |\n"

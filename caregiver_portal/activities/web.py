@@ -126,6 +126,16 @@ def edit_activity(request: Request, activity_id: int, user: StaffUser, session: 
                    failed=f"/activities/{activity_id}/edit")
 
 
+@router.get("/activities/{activity_id}/cancel")
+def confirm_cancel_activity(request: Request, activity_id: int, user: StaffUser, session: SessionDep,
+                            scope: ScopeDep) -> Response:
+    """Ask before calling an activity off."""
+    activity = _activity(session, scope, activity_id)
+    return render(request, "confirm.html", user, title="取消活动", question=f"确定要取消活动“{activity.title}”吗？",
+                  consequence="取消后不再提醒已报名的居民，也不能再报名；请另外电话通知已报名的人。",
+                  action=f"/activities/{activity_id}/cancel", button="取消这个活动", back=f"/activities/{activity_id}")
+
+
 @router.post("/activities/{activity_id}/cancel", dependencies=CSRF)
 def cancel_activity(request: Request, activity_id: int, user: StaffUser, session: SessionDep,
                     scope: ScopeDep) -> Response:
@@ -149,6 +159,19 @@ def sign_up(request: Request, activity_id: int, user: CurrentUser, session: Sess
         done.append(f"{resident.name}：{label}" + ("（之前已报名）" if result.duplicate else ""))
 
     return attempt(request, session, action, done=lambda: done[0], then=f"/activities/{activity_id}")
+
+
+@router.get("/activities/{activity_id}/signups/{resident_id}/cancel")
+def confirm_cancel_signup(request: Request, activity_id: int, resident_id: int, user: CurrentUser,
+                          session: SessionDep, scope: ScopeDep) -> Response:
+    """Ask before taking a resident off an activity."""
+    activity = _activity(session, scope, activity_id)
+    resident = resident_in_scope(session, scope, resident_id)
+    return render(request, "confirm.html", user, title="取消报名",
+                  question=f"确定要取消 {resident.name} 的“{activity.title}”报名吗？",
+                  consequence="取消后名额给候补的第一位；要再去，需要重新报名（可能要候补）。",
+                  action=f"/activities/{activity_id}/signups/{resident_id}/cancel", button="取消报名",
+                  back=f"/activities/{activity_id}")
 
 
 @router.post("/activities/{activity_id}/signups/{resident_id}/cancel", dependencies=CSRF)

@@ -39,6 +39,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_exp
 from caregiver_portal.client.errors import PortalUnavailable
 from caregiver_portal.client.outbox import DeadLetter, Outbox, OutboxItem
 from caregiver_portal.client.verdict import Verdict, detail_text, item_backoff, judge
+from caregiver_portal.dead_letters.schemas import DeadLetterReport
 
 log = logging.getLogger(__name__)
 
@@ -198,12 +199,14 @@ class Sender:
 
 
 def report_of(letter: DeadLetter) -> dict[str, Any]:
-    """The dead letter as the portal's ``/api/v1/device/dead-letters`` takes it (no request body: only what an
-    admin needs to find it)."""
-    return {"event_id": letter.event_id, "method": letter.method, "path": letter.path[:200],
-            "status_code": letter.status_code, "problem": letter.problem, "detail": letter.detail[:500],
-            "failed_at": datetime.fromtimestamp(letter.failed_at, UTC).isoformat(),
-            "summary": summary_of(letter.path, letter.body)}
+    """The dead letter as the portal's ``/api/v1/device/dead-letters`` takes it (``DeadLetterReport``; no request
+    body: only what an admin needs to find it). Not checked here: a device with an unset clock must still send
+    its reports, and the portal judges them."""
+    report = DeadLetterReport.model_construct(
+        event_id=letter.event_id, method=letter.method, path=letter.path[:200], status_code=letter.status_code,
+        problem=letter.problem, detail=letter.detail[:500], failed_at=datetime.fromtimestamp(letter.failed_at, UTC),
+        summary=summary_of(letter.path, letter.body))
+    return report.model_dump(mode="json")
 
 
 def summary_of(path: str, body: dict[str, Any]) -> str:

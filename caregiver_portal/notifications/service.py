@@ -8,8 +8,9 @@ from datetime import datetime
 import requests
 from sqlalchemy.orm import Session
 
-from caregiver_portal.accounts.models import ROLES
+from caregiver_portal.accounts.models import ROLES, Site
 from caregiver_portal.core.errors import InvalidTransition
+from caregiver_portal.core.uow import transactional
 from caregiver_portal.notifications.channels import Verdict, build_request, classify
 from caregiver_portal.notifications.messages import HEADER, Outgoing
 from caregiver_portal.notifications.models import CHANNEL_KINDS, NotificationChannel
@@ -26,6 +27,7 @@ class ProbeResult:
     reason: str
 
 
+@transactional
 def create_channel(*, session: Session, site_id: int, kind: str, name: str, url: str, secret: str,
                    audience: list[str]) -> NotificationChannel:
     """Add a chat bot or webhook to a site."""
@@ -41,6 +43,19 @@ def create_channel(*, session: Session, site_id: int, kind: str, name: str, url:
     session.add(channel)
     session.flush()
     return channel
+
+
+@transactional
+def toggle_channel(*, session: Session, channel: NotificationChannel) -> NotificationChannel:
+    """Pause a channel (alarms then reach only the board) or use it again."""
+    channel.enabled = not channel.enabled
+    return channel
+
+
+@transactional
+def set_bot_requests(*, session: Session, site: Site, enabled: bool) -> None:
+    """Whether kiosk grocery orders and activity sign-ups of ``site`` also go to its volunteers' bots."""
+    site.bot_requests = enabled
 
 
 def send_test_message(channel: NotificationChannel, *, site_name: str, now: datetime, http: requests.Session,

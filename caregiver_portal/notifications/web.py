@@ -61,7 +61,7 @@ async def set_requests(request: Request, user: AdminUser, session: SessionDep) -
     def action() -> None:
         site_raw = str(form.get("site_id") or "")
         site = managed_site(session, admin=user, site_id=int(site_raw) if site_raw.isdigit() else 0)
-        site.bot_requests = form.get("bot_requests") == "on"
+        channel_service.set_bot_requests(session=session, site=site, enabled=form.get("bot_requests") == "on")
 
     return attempt(request, session, action, done="已保存", then="/admin/channels")
 
@@ -78,11 +78,8 @@ def confirm_pause(request: Request, channel_id: int, user: AdminUser, session: S
 @router.post("/admin/channels/{channel_id}/toggle", dependencies=CSRF)
 def toggle_channel(request: Request, channel_id: int, user: AdminUser, session: SessionDep) -> Response:
     """Pause a channel (after the confirmation page) or use it again."""
-    def action() -> None:
-        channel = _channel(session, user, channel_id)
-        channel.enabled = not channel.enabled
-
-    return attempt(request, session, action, done="已更新", then="/admin/channels")
+    return attempt(request, session, lambda: channel_service.toggle_channel(
+        session=session, channel=_channel(session, user, channel_id)), done="已更新", then="/admin/channels")
 
 
 @router.post("/admin/channels/{channel_id}/test", dependencies=CSRF)

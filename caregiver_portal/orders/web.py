@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, Response
 from sqlalchemy import select
 from starlette.datastructures import FormData
@@ -159,6 +159,18 @@ def delivered(request: Request, order_id: int, user: CurrentUser, session: Sessi
     return attempt(request, session, lambda: order_service.mark_delivered(
         session=session, order_id=order_id, user=user, now=utcnow(), scope=scope),
         done="已送达，谢谢您！老人在自助机上确认后订单完成", then=f"/orders/{order_id}")
+
+
+@router.get("/orders/{order_id}/cancel")
+def confirm_cancel(request: Request, order_id: int, user: StaffUser, session: SessionDep, scope: ScopeDep,
+                   reason: Annotated[PlainText, Query(max_length=200)] = "") -> Response:
+    """Ask before cancelling an order (the reason typed on the order page comes along)."""
+    order = order_service.get_order(session, order_id, scope=scope)
+    who = f"（{order.resident.name}）" if order.resident else ""
+    return render(request, "confirm.html", user, title="取消订单", question=f"确定要取消代购 #{order.id}{who}吗？",
+                  consequence="取消后志愿者不再去买；" + (f"原因：{reason}" if reason else "没有填写原因。"),
+                  action=f"/orders/{order_id}/cancel", button="取消这张订单", back=f"/orders/{order_id}",
+                  hidden={"reason": reason})
 
 
 @router.post("/orders/{order_id}/cancel", dependencies=CSRF)

@@ -12,13 +12,13 @@ from caregiver_portal.accounts.deps import CurrentUser, StaffUser
 from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.csrf import require_csrf
 from caregiver_portal.core.deps import SessionDep
-from caregiver_portal.core.errors import InvalidTransition
 from caregiver_portal.core.web import attempt, render
 from caregiver_portal.residents.care import CARE_LEVELS, level_label
 from caregiver_portal.residents.scope import ScopeDep, resident_in_scope
+from caregiver_portal.safety import plans
 from caregiver_portal.safety.checkins import SOURCE_LABELS, record_staff_checkin
-from caregiver_portal.safety.models import SafetyPlan
 from caregiver_portal.safety.overview import plan_of, todays_checkins, untested_bands
+from caregiver_portal.safety.plans import PlanChange
 
 router = APIRouter(include_in_schema=False)
 CSRF = [Depends(require_csrf)]
@@ -62,38 +62,12 @@ def save_plan(request: Request, resident_id: int, user: StaffUser, session: Sess
               charge_at: Annotated[str, Form(max_length=5)] = "21:00") -> Response:
     """Store the plan (all or nothing; a wrong time is refused with the reason)."""
     resident = resident_in_scope(session, scope, resident_id)
-
-    def apply() -> None:
-        plan = plan_of(session, resident)
-        resident.care_level = _level(care_level)
-        resident.lives_alone = lives_alone
-        plan.checkin, plan.checkin_deadline_min = checkin, _minutes(deadline)
-        plan.wear_start_min, plan.wear_end_min = _minutes(wear_start), _minutes(wear_end)
-        plan.silent_after_s, plan.charge_at_min = int(silent_after_h * 3600), _minutes(charge_at)
-        plan.updated_at = utcnow()
-        if plan.wear_end_min <= plan.wear_start_min:
-            raise InvalidTransition("佩戴结束时间要晚于开始时间")
-        if session.get(SafetyPlan, resident.id) is None:
-            session.add(plan)
-
-    return attempt(request, session, apply, done=f"已保存 {resident.name} 的平安打卡和手环设置",
-                   then="/checkins", failed=f"/checkins/{resident_id}/plan")
-
-
-def _level(text: str) -> int | None:
-    if not text.strip():
-        return None
-    if not text.isdigit() or int(text) >= len(CARE_LEVELS):
-        raise InvalidTransition("能力等级不正确")
-    return int(text)
-
-
-def _minutes(text: str) -> int:
-    """"07:30" -> 450; refused with the reason otherwise."""
-    hours, _, minutes = text.strip().partition(":")
-    if not (hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60):
-        raise InvalidTransition(f"时间“{text}”不正确，请写成 07:30 这样")
-    return int(hours) * 60 + int(minutes)
+    change = PlanChange(care_level=care_level, lives_alone=lives_alone, checkin=checkin, deadline=deadline,
+                        wear_start=wear_start, wear_end=wear_end, silent_after_h=silent_after_h, charge_at=charge_at)
+    return attempt(request, session, lambda: plans.save_plan(session=session, resident=resident, change=change,
+                                                             now=utcnow()),
+                   done=f"已保存 {resident.name} 的平安打卡和手环设置", then="/checkins",
+                   failed=f"/checkins/{resident_id}/plan")
 
 
 def _hhmm(minute: int) -> str:

@@ -13,10 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from caregiver_portal.client import PortalClient  # noqa: E402
+from caregiver_portal.core.db import create_db_engine, create_session_factory  # noqa: E402
+from caregiver_portal.safety.models import Checkin  # noqa: E402
 from kiosk.config import KioskConfig  # noqa: E402
-from tests.conftest import LivePortal, sign_in  # noqa: E402
+from tests.conftest import LivePortal, sign_in, wait_until  # noqa: E402
 from tests.kiosk.harness import KioskHarness  # must come before anything imports kivy
 from wearable.runner import serve  # noqa: E402
 from wearable.simulator import SimulatedWorld, simulated_address  # noqa: E402
@@ -127,3 +130,20 @@ def test_kiosk_help_call_is_accepted_in_browser_and_kiosk_names_the_volunteer(
     assert kiosk.wait_for_text("志愿者已接单：李志愿", timeout=60), kiosk.texts()
     page.close()
 
+
+
+def test_a_double_press_reaches_the_portal_as_the_wearers_daily_checkin(bridge: RunningBridge,
+                                                                         live_portal: LivePortal) -> None:
+    band = bridge.world.band(simulated_address(1))
+    bridge.loop.call_soon_threadsafe(band.check_in)
+    engine = create_db_engine(live_portal.database_url)
+    factory = create_session_factory(engine)
+
+    def stored() -> list[tuple[str, str | None]]:
+        with factory() as session:  # one short transaction per look: never hold SQLite's write lock
+            return list(session.execute(select(Checkin.source, Checkin.radio)).tuples())
+
+    try:
+        assert wait_until(stored, timeout=60) == [("band", "adapter")]
+    finally:
+        engine.dispose()

@@ -42,7 +42,9 @@ def test_grid_worker_creates_activity_and_waitlist_moves_up(web_portal: LivePort
     assert "已报名 2 / 2 人，候补 1 人" in page.inner_text("#places")
     shoot(page, web_portal, "activity")
 
-    page.locator(f'#confirmed [data-resident-id="{residents["0502"]}"] button.cancel-signup').click()
+    page.locator(f'#confirmed [data-resident-id="{residents["0502"]}"] a.cancel-signup').click()
+    assert "的“" in page.inner_text("#confirm-q") and "报名吗？" in page.inner_text("#confirm-q")  # asked first
+    page.click("#confirm-form button")
     assert "候补的第一位已自动补上" in page.inner_text(".flash")
     assert states(page) == {str(residents["0201"]): "confirmed", str(residents["1101"]): "confirmed"}
     kiosk_view = device_api(web_portal, "GET", f"/residents/{residents['1101']}/activities").json()

@@ -70,6 +70,7 @@ def test_claimed_order_cannot_be_claimed_by_a_second_volunteer(web_portal: LiveP
     order = place_order(web_portal, "web-order-2")
     first = open_page(chromium, web_portal, "volunteer1", "anxin-demo", DESKTOP)
     second = open_page(chromium, web_portal, "caregiver1", "anxin-demo", DESKTOP)
+    second.route("**/queue/events", lambda route: route.abort())  # a stale page: the claim races the live update
     second.goto(f"{web_portal.url}/orders")  # both see the order waiting
     first.goto(f"{web_portal.url}/orders")
     first.locator(f'[data-order-id="{order["id"]}"] button.claim').click()

@@ -43,7 +43,7 @@ RULES: list[tuple[str, str, frozenset[str]]] = [
     ("*", r"^/api/v1/roll-calls/", KIOSK),  # a band answers a roll call through the alerts API
     ("*", r"^/(board|alerts)(/|$)", USERS),
     ("*", r"^/orders/new$", STAFF),
-    ("POST", r"^/orders/\{order_id\}/cancel$", STAFF),
+    ("*", r"^/orders/\{order_id\}/cancel$", STAFF),
     ("*", r"^/orders", USERS),
     ("*", r"^/queue/events$", USERS),
     ("*", r"^/activities/new$", STAFF),
