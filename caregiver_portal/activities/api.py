@@ -19,7 +19,7 @@ from caregiver_portal.activities.schemas import (
     SignupPublic,
     SignupResultPublic,
 )
-from caregiver_portal.core.api import ERRORS, PREFIX, IdPath
+from caregiver_portal.core.api import ERRORS, PREFIX, IdPath, resent
 from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.deps import SessionDep
 from caregiver_portal.core.errors import NotFound
@@ -54,7 +54,8 @@ def upcoming_activities(device: KioskDep, session: SessionDep) -> list[ActivityP
             if a.cancelled_at is None and a.starts_at > now]
 
 
-@router.post("/activities/{activity_id}/signups", status_code=201, response_model=SignupResultPublic)
+@router.post("/activities/{activity_id}/signups", status_code=201, response_model=SignupResultPublic,
+             responses=resent(SignupResultPublic))
 def sign_up(activity_id: IdPath, body: SignupCreate, device: KioskDep, session: SessionDep,
             response: Response) -> SignupResultPublic:
     """Sign a resident up: ``confirmed`` while there is room, else ``waitlisted``; 200 when already signed up;

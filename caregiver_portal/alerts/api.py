@@ -9,7 +9,7 @@ from caregiver_portal.accounts.models import Device
 from caregiver_portal.alerts import service as alert_service
 from caregiver_portal.alerts.models import Alert
 from caregiver_portal.alerts.schemas import AlertCancel, AlertCreate, AlertPublic, AlertRaised
-from caregiver_portal.core.api import ERRORS, PREFIX, EventIdPath, IdPath
+from caregiver_portal.core.api import ERRORS, PREFIX, EventIdPath, IdPath, resent
 from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.deps import SessionDep
 from caregiver_portal.core.errors import NotFound
@@ -20,7 +20,7 @@ from caregiver_portal.roll_calls.service import note_alert
 router = APIRouter(prefix=PREFIX, tags=["alerts"], responses=ERRORS)
 
 
-@router.post("/alerts", status_code=201, response_model=AlertRaised)
+@router.post("/alerts", status_code=201, response_model=AlertRaised, responses=resent(AlertRaised))
 def raise_alert(body: AlertCreate, device: DeviceDep, session: SessionDep, response: Response) -> AlertRaised:
     """Raise an alert. The same ``event_id`` sent again answers 200 with the stored alert; with a different body,
     409 naming both digests. The claim, the alert and its roll-call answer are one unit of work."""

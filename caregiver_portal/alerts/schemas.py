@@ -25,7 +25,9 @@ class AlertCreate(BaseModel):
     resident_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     occurred_at: DeviceTimestamp | None = None
     """When the button was pressed (a call held offline keeps it); the receipt time when left out."""
-    details: dict[PlainText, DetailValue] = Field(default_factory=dict, max_length=20)
+    details: dict[PlainText, DetailValue] = Field(default_factory=dict, max_length=20,
+                                                  json_schema_extra={"additionalProperties": False})
+    """Free facts (``place``…); keys are texts too (patternProperties alone would let any other key through)."""
 
 
 class AlertPublic(BaseModel):

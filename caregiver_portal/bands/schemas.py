@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from caregiver_portal.core.schemas import MeasuredAt, PlainText
+from caregiver_portal.core.schemas import MeasuredAt, PlainText, WholeNumber, check_text
 
 MAX_BANDS_PER_REPORT = 2000
 MAX_UNKNOWN_PER_REPORT = 500
 BAND_ADDRESS = r"^[0-9A-Za-z:\-]+$"  # a MAC address (Linux) or a UUID (macOS)
-RADIO = r"^(adapter(:[0-9A-Za-z_\-]{1,20})?|proxy:[^\x00-\x1f\x7f]{1,70})$"
+RADIO = r"^(adapter(:[0-9A-Za-z_\-]{1,20})?|proxy:[^\x00-\x1f\x7f-\x9f]{1,70})$"
 """Which radio heard a band: the bridge's adapter (``adapter``, ``adapter:hci0``) or an ESPHome proxy."""
+Radio = Annotated[str, Field(max_length=80, pattern=RADIO), AfterValidator(check_text)]
+"""A radio's name as a bridge reports it: the pattern before the text rule, so /openapi.json shows it."""
 
 BandScheme = Literal["anxin", "bthome", "mibeacon", "itag", "hrs"]
 """The decoder (and security) a band is enrolled with."""
@@ -26,15 +28,14 @@ class BandStatusIn(BaseModel):
     address: str = Field(min_length=1, max_length=64, pattern=BAND_ADDRESS)
     connected: bool
     last_seen_at: MeasuredAt | None = None
-    rssi: StrictInt | None = Field(default=None, ge=-2**31, le=2**31 - 1,
-                                   description="dBm; outside -127..20 the entry is counted in rejected")
-    battery_percent: StrictInt | None = Field(default=None, ge=-2**31, le=2**31 - 1,
-                                              description="%; outside 0..100 the entry is counted in rejected")
-    radio: PlainText | None = Field(default=None, max_length=80, pattern=RADIO)
+    rssi: WholeNumber | None = Field(default=None, description="dBm; outside -127..20 the entry is counted in rejected")
+    battery_percent: WholeNumber | None = Field(default=None,
+                                                description="%; outside 0..100 the entry is counted in rejected")
+    radio: Radio | None = None
     """The radio that heard the band last."""
     suspicious: int = Field(default=0, ge=0, le=100_000)
     """Suspicious frames under the band's address since this bridge's last report (an increment)."""
-    suspicious_radio: PlainText | None = Field(default=None, max_length=80, pattern=RADIO)
+    suspicious_radio: Radio | None = None
     """The radio that heard the latest of them."""
 
 
@@ -93,9 +94,8 @@ class UnknownBandIn(BaseModel):
     """What it looks like from its advertisement (the scheme to enrol it with)."""
     name: PlainText | None = Field(default=None, max_length=100)
     """Advertised local name."""
-    rssi: StrictInt | None = Field(default=None, ge=-2**31, le=2**31 - 1,
-                                   description="dBm; outside -127..20 it is stored as unknown")
-    radio: PlainText | None = Field(default=None, max_length=80, pattern=RADIO)
+    rssi: WholeNumber | None = Field(default=None, description="dBm; outside -127..20 it is stored as unknown")
+    radio: Radio | None = None
     last_seen_at: MeasuredAt
     pressed_at: MeasuredAt | None = None
     """When the bridge last heard a press from it (a new event frame); null: not since the bridge started."""

@@ -3,8 +3,8 @@ browsers (a request that accepts ``text/html`` outside ``/api/``).
 
 Also where the portal's own errors become statuses (:class:`NotFound` 404, :class:`Forbidden` 403,
 :class:`InvalidTransition` and :class:`IdempotencyConflict` 409), database outages become 503 with
-``Retry-After``, a body that is not UTF-8 becomes 422 instead of FastAPI's 400, and an unexpected error
-becomes a 500 that says nothing about the code.
+``Retry-After``, a body that is not UTF-8 or a value no column can hold (an id past 32 bits) becomes 422, and an
+unexpected error becomes a 500 that says nothing about the code.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from caregiver_portal.core.errors import (
@@ -88,6 +88,15 @@ def install_error_handlers(app: FastAPI, *, database_problem: Any) -> None:
     def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         return error_answer(request, 422, [{"loc": list(err.get("loc", ())), "msg": str(err.get("msg", "")),
                                             "type": str(err.get("type", ""))} for err in exc.errors()])
+
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    def value_out_of_range(request: Request, exc: Exception) -> Response:
+        # A number no column holds (an id past 32 or 64 bits typed into a page's address or form) or a value the
+        # database refuses for its column: the request is wrong, not the portal.
+        log.warning("value refused by the database on %s %s: %s", request.method, request.url.path, exc)
+        return error_answer(request, 422, [{"loc": ["request"], "msg": "a number or text out of range",
+                                            "type": "out_of_range"}])
 
     @app.exception_handler(OperationalError)
     def database_unavailable(request: Request, exc: OperationalError) -> Response:

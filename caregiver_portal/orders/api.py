@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from caregiver_portal.accounts.deps import KioskDep
-from caregiver_portal.core.api import ERRORS, PREFIX, EventIdPath
+from caregiver_portal.core.api import ERRORS, PREFIX, EventIdPath, resent
 from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.deps import SessionDep
 from caregiver_portal.core.errors import NotFound
@@ -34,7 +34,7 @@ def _order_for_event(session: SessionDep, device: KioskDep, event_id: str) -> Gr
     return order
 
 
-@router.post("/orders", status_code=201, response_model=OrderPlaced)
+@router.post("/orders", status_code=201, response_model=OrderPlaced, responses=resent(OrderPlaced))
 def place_order(body: OrderCreate, device: KioskDep, session: SessionDep, response: Response) -> OrderPlaced:
     """Place a grocery order. The same ``event_id`` sent again answers 200 with the stored order; with a different
     body, 409 naming both digests."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from caregiver_portal.accounts.deps import KioskDep
-from caregiver_portal.core.api import ERRORS, PREFIX
+from caregiver_portal.core.api import ERRORS, PREFIX, resent
 from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.deps import SessionDep
 from caregiver_portal.core.idempotency import claim_request, request_digest
@@ -15,7 +15,7 @@ from caregiver_portal.ratings.service import record_rating
 router = APIRouter(prefix=PREFIX, tags=["ratings"], responses=ERRORS)
 
 
-@router.post("/ratings", status_code=201, response_model=RatingStored)
+@router.post("/ratings", status_code=201, response_model=RatingStored, responses=resent(RatingStored))
 def rate(body: RatingCreate, device: KioskDep, session: SessionDep, response: Response) -> RatingStored:
     """A resident rates a service 1–5 stars; the same ``event_id`` again answers 200 (409 with a different body)."""
     now = utcnow()

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from caregiver_portal.accounts.deps import KioskDep
-from caregiver_portal.core.api import ERRORS, MAX_ID, PREFIX
+from caregiver_portal.core.api import ERRORS, MAX_ID, PREFIX, resent
 from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.deps import SessionDep
 from caregiver_portal.core.errors import NotFound
@@ -36,7 +36,8 @@ def open_roll_calls(device: KioskDep, session: SessionDep,
         for call, entry in calls])
 
 
-@router.post("/roll-calls/answers", status_code=201, response_model=RollCallAnswered)
+@router.post("/roll-calls/answers", status_code=201, response_model=RollCallAnswered,
+             responses=resent(RollCallAnswered))
 def answer(body: RollCallAnswer, device: KioskDep, session: SessionDep, response: Response) -> RollCallAnswered:
     """A resident answers every open roll call listing them. The same ``event_id`` again answers 200; with a
     different body, 409 naming both digests."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from caregiver_portal.accounts.deps import DeviceDep
-from caregiver_portal.core.api import ERRORS, PREFIX
+from caregiver_portal.core.api import ERRORS, PREFIX, resent
 from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.deps import SessionDep
 from caregiver_portal.core.idempotency import claim_request, request_digest
@@ -16,7 +16,7 @@ from caregiver_portal.safety.schemas import CheckinCreate, CheckinStored
 router = APIRouter(prefix=PREFIX, tags=["checkins"], responses=ERRORS)
 
 
-@router.post("/checkins", status_code=201, response_model=CheckinStored)
+@router.post("/checkins", status_code=201, response_model=CheckinStored, responses=resent(CheckinStored))
 def post_checkin(body: CheckinCreate, device: DeviceDep, session: SessionDep, response: Response) -> CheckinStored:
     """Record a check-in. The same ``event_id`` again answers 200 with what was stored (``duplicate``);
     the same id with a different body answers 409."""

@@ -14,7 +14,9 @@ class CheckinCreate(BaseModel):
     """A daily check-in (平安打卡): a band's double press (``wristband``) or 我今天很好 at a kiosk
     (``resident_id`` of the person it identified); ``event_id`` makes re-sending it harmless."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"oneOf": [  # what _one_subject checks
+        {"required": ["wristband"], "properties": {"wristband": {"type": "string"}}},
+        {"required": ["resident_id"], "properties": {"resident_id": {"type": "integer"}}}]})
     event_id: str = EventId
     wristband: str | None = Field(default=None, max_length=64, pattern=BAND_ADDRESS)
     resident_id: int | None = Field(default=None, ge=1, le=2**31 - 1)

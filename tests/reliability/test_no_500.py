@@ -166,3 +166,21 @@ def test_receipt_upload_on_a_full_disk_answers_503_and_leaves_nothing(tmp_path: 
     assert answer.status_code == 503 and "存储空间" in answer.text, answer.text[:300]
     assert list((full_disk / "receipts").iterdir()) == [], "no empty or half-written photo is left"
     assert state.json()["state"] == "claimed", "the order was not marked bought"
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # the document does not depend on the database
+def test_openapi_documents_every_error_answer_and_the_resent_200(seeded_portal: SeededPortal) -> None:
+    document = seeded_portal.client.get("/openapi.json").json()
+    operations = [(path, method, operation) for path, methods in document["paths"].items()
+                  if path.startswith("/api/v1/") for method, operation in methods.items()]
+    assert len(operations) >= 19
+    for path, method, operation in operations:
+        answers = operation["responses"]
+        assert {"400", "401", "403", "404", "409", "413", "422", "503"} <= set(answers), (method, path)
+        assert answers["409"]["content"]["application/json"]["schema"]["$ref"].endswith("/ConflictBody")
+        assert answers["422"]["content"]["application/json"]["schema"]["$ref"].endswith("/InvalidBody")
+        assert "Retry-After" in answers["503"]["headers"]
+        if "201" in answers:
+            assert "200" in answers, f"{method} {path}: the same id again answers 200"
+    conflict = document["components"]["schemas"]["Digests"]["properties"]
+    assert {"event_id", "stored_digest", "request_digest"} <= set(conflict)
