@@ -44,7 +44,7 @@ from wearable.portal import PortalSink
 from wearable.proxies import ProxyConfig, ProxyHub
 from wearable.state import BridgeState
 from wearable.status import BandStatus, StatusReporter, StatusSink
-from wearable.unknown import UnknownBands
+from wearable.unknown import UnknownBands, pairing_press
 from wearable.unknown_report import UnknownReporter, UnknownSink
 
 GATT_SCHEMES = frozenset({Scheme.ANXIN, Scheme.HRS, Scheme.ITAG})
@@ -202,9 +202,14 @@ class WristbandBridge:
         """Start serving a newly registered band, or take its new key (no-op when nothing changed)."""
         enrolment = next(iter(enrolments([band]).values()))
         known = enrolment.address in self._registered
+        heard = self.unknown.get(enrolment.address)
         if self._enrolments.get(enrolment.address) == enrolment:
             return
         self._enrol(enrolment)
+        if not known and heard is not None and heard.pressed_at is not None:
+            press = pairing_press(heard.frame, enrolment)
+            if press is not None:
+                self.processor.paired_by(enrolment.address, press)
         if not known and self._forwarder_task is not None:
             self._start_link(enrolment.address)
 

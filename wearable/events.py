@@ -40,6 +40,7 @@ from wearable.messages import (
 )
 from wearable.model import ALERT_KINDS, BandEvent, EventKind
 from wearable.sequence import SequenceTracker
+from wearable.unknown import PairingPress
 from wearable.vendor import WristbandEvent
 
 __all__ = [
@@ -83,6 +84,7 @@ class EventProcessor:
         self._last_itag: dict[str, float] = {}
         self._counters: dict[tuple[str, str], int] = {}
         self._stored: dict[tuple[str, str], int] = {}
+        self._pairing: dict[str, PairingPress] = {}
         for enrolment in enrolments:
             self.enrol(enrolment)
 
@@ -92,6 +94,11 @@ class EventProcessor:
         return characteristic in KNOWN_CHARACTERISTICS
 
     # ----- enrolment ------------------------------------------------------------------------------
+
+    def paired_by(self, address: str, press: PairingPress) -> None:
+        """The band was paired by pressing it (before it was registered): that press, and anything older, is
+        not an alert when the band still advertises or re-sends it once its key is known."""
+        self._pairing[address.upper()] = press
 
     def enrol(self, enrolment: Enrolment) -> None:
         """Serve a band (again, e.g. with a new key: its counters then start over)."""
@@ -148,6 +155,8 @@ class EventProcessor:
         self._note(item, decoded, stats)
         outputs: list[Output] = []
         for event in decoded.events:
+            if self._before_pairing(event, decoded):
+                continue
             outputs.extend(self._apply(event, now))
         return self._count(item.address, outputs)
 
@@ -182,6 +191,19 @@ class EventProcessor:
             logger.info("%s: frame dropped (%s): %s", item.address, refusal.value, decoded.detail)
 
     # ----- policy ---------------------------------------------------------------------------------
+
+    def _before_pairing(self, event: BandEvent, decoded: Decoded) -> bool:
+        """An event of the press that paired the band (or older): counted, not applied."""
+        press = self._pairing.get(event.band)
+        if press is None or event.kind in (EventKind.READING, EventKind.BATTERY, EventKind.PRESENCE):
+            return False
+        seq = event.details.get("seq")
+        older = (press.sequence is not None and isinstance(seq, int) and seq <= press.sequence) or (
+            press.counter is not None and decoded.counter is not None and decoded.counter <= press.counter)
+        if older:
+            self.stats(event.band).pairing_presses += 1
+            logger.info("%s: %s from the press that paired the band, not forwarded", event.band, event.kind.value)
+        return older
 
     def _apply(self, event: BandEvent, now: float) -> list[Output]:
         stats = self.stats(event.band)

@@ -172,6 +172,8 @@ class BandStats:
     alerts: int = 0
     readings: int = 0
     check_ins: int = 0
+    pairing_presses: int = 0
+    """Presses made to pair the band (heard before it was registered), not forwarded as alerts."""
     battery_percent: int | None = None
     """Latest battery charge the band reported (Battery Level or an event's battery byte)."""
     last_heard_at: datetime | None = None

@@ -23,7 +23,11 @@ from datetime import datetime, timedelta
 
 from caregiver_portal.bands.schemas import BandScheme, UnknownBandIn
 from wearable import uuids
+from wearable.errors import MalformedPayload
 from wearable.frames import BTHOME_UUID, MIBEACON_UUID, OBJ_BUTTON
+from wearable.keys import Enrolment, Scheme
+from wearable.openers import BthomeOpener, MibeaconOpener
+from wearable.vendor import parse_wristband_event
 
 BTHOME_TRIGGER = 0x04
 """Advertisement-info bit: the frame was sent because of an event (a press), not on a timer."""
@@ -80,6 +84,35 @@ def frame_of(service_data: Mapping[str, bytes]) -> bytes | None:
     if (data := service_data.get(MIBEACON_UUID)) is not None:
         return b"M" + bytes(data)
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class PairingPress:
+    """The press that paired a band, heard before the band was registered: it and whatever the band re-sends
+    of it are not alerts once the band's key is known."""
+
+    counter: int | None
+    """Its frame counter (in the clear)."""
+    sequence: int | None
+    """Its Anxin event sequence number (read with the key): a re-sent copy has a new counter but this number."""
+
+
+def pairing_press(frame: bytes | None, enrolment: Enrolment) -> PairingPress | None:
+    """What identifies the pairing press ``frame`` (as :func:`frame_of` tags it) of a band now enrolled."""
+    if frame is None or len(frame) < 2:
+        return None
+    tag, data = frame[:1], frame[1:]
+    opener = (BthomeOpener if tag == b"B" else MibeaconOpener)(enrolment.address, enrolment.key)
+    header = opener.header(data)
+    sequence = None
+    if enrolment.scheme is Scheme.ANXIN and enrolment.key is not None and tag == b"B":
+        opened = opener.open(data, now=0.0, fresh=True)
+        if opened is not None and opened.record is not None:
+            try:
+                sequence = parse_wristband_event(opened.record).sequence
+            except MalformedPayload:
+                sequence = None
+    return PairingPress(header.counter if header else None, sequence)
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,8 +66,6 @@ class UnknownReporter:
             return False
         self.reports += 1
         registered = [str(a) for a in (answer or {}).get("registered", [])]
-        if registered:
-            self.bands.forget(registered)
-            if self.registered is not None:
-                self.registered(registered)
+        if registered and self.registered is not None:
+            self.registered(registered)  # the bridge forgets them once it serves them (their pairing press kept)
         return True

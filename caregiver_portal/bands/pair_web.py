@@ -1,5 +1,5 @@
 """The admin's pairing page (phone first): "附近的新手环" with their signal, the one just pressed lit up (the page
-polls ``/admin/bands/nearby.json``), and one form that pairs it with a resident, its key included."""
+polls ``/admin/bands/nearby.json`` every second), and one form that pairs it with a resident, its key included."""
 
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ import requests
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy import select
+from starlette.datastructures import FormData
 
 from caregiver_portal.accounts.access import ROLE_LABELS
 from caregiver_portal.accounts.admin import managed, managed_site, managed_sites
@@ -26,6 +27,11 @@ def _channel(session: SessionDep, admin: User, channel_id: int) -> NotificationC
     return managed(session, NotificationChannel, channel_id, admin=admin, missing="找不到这个通知渠道")
 
 
+def _form_site(session: SessionDep, admin: User, form: FormData) -> Site:
+    site_raw = str(form.get("site_id") or "")
+    return managed_site(session, admin=admin, site_id=int(site_raw) if site_raw.isdigit() else 0)
+
+
 @router.get("/admin/channels")
 def channels_page(request: Request, user: AdminUser, session: SessionDep) -> Response:
     """Chat bots and webhooks that carry alarms."""
@@ -43,8 +49,7 @@ async def add_channel(request: Request, user: AdminUser, session: SessionDep) ->
     form = await request.form()
 
     def action() -> None:
-        site_raw = str(form.get("site_id") or "")
-        site = managed_site(session, admin=user, site_id=int(site_raw) if site_raw.isdigit() else 0)
+        site = _form_site(session, user, form)
         channel_service.create_channel(session=session, site_id=site.id, kind=str(form.get("kind") or ""),
                                      name=str(form.get("name") or ""), url=str(form.get("url") or ""),
                                      secret=str(form.get("secret") or ""),
@@ -59,9 +64,8 @@ async def set_requests(request: Request, user: AdminUser, session: SessionDep) -
     form = await request.form()
 
     def action() -> None:
-        site_raw = str(form.get("site_id") or "")
-        site = managed_site(session, admin=user, site_id=int(site_raw) if site_raw.isdigit() else 0)
-        channel_service.set_bot_requests(session=session, site=site, enabled=form.get("bot_requests") == "on")
+        channel_service.set_bot_requests(session=session, site=_form_site(session, user, form),
+                                         enabled=form.get("bot_requests") == "on")
 
     return attempt(request, session, action, done="已保存", then="/admin/channels")
 

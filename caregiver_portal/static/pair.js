@@ -84,7 +84,7 @@
     } catch (error) {
       // The next poll tries again (the portal restarting, a phone losing its network for a moment).
     }
-    window.setTimeout(poll, 1500);
+    window.setTimeout(poll, 1000);
   };
   poll();
 })();

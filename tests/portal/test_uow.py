@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
+from caregiver_portal.app import create_app
 from caregiver_portal.core.db import create_db_engine, create_session_factory, transaction
 from caregiver_portal.core.live import EventHub, reader_engine
+from caregiver_portal.core.settings import PortalSettings
 from caregiver_portal.core.uow import insert_once, transactional, unit_of_work
 from tests.support.databases import DATABASE_BACKENDS, fresh_database_url
+from tests.support.seeding import seed_for_tests
 
 
 class Base(DeclarativeBase):
@@ -336,3 +341,22 @@ def test_two_hubs_on_one_factory_wake_for_their_own_feed(factory: sessionmaker[S
         commit_other_rows(session)
         store(session=session, name="b", then=lambda: session.add(Mark()))
     assert (marks.wakes, things.wakes) == (2, 2)
+
+
+def test_a_raised_alert_reaches_the_hub_through_the_commit_hook_alone(portal_settings: PortalSettings) -> None:
+    """End to end: the hub polls once an hour here, so on SQLite only the commit hook can bring the new alert
+    in time (on PostgreSQL LISTEN/NOTIFY may wake it too)."""
+    settings = replace(portal_settings, event_poll_interval_s=3600)
+    _kiosk, bridge = seed_for_tests(settings.database_url)
+    with TestClient(create_app(settings)) as client:
+        hub = client.app.state.portal.hub  # type: ignore[attr-defined]
+        queue = hub.subscribe()
+
+        async def next_event() -> Any:
+            return await asyncio.wait_for(queue.get(), timeout=60)
+
+        raised = client.post("/api/v1/alerts", headers={"Authorization": f"Bearer {bridge}"},
+                             json={"event_id": "hook-1", "kind": "sos", "wristband": "F0:00:00:00:00:01"})
+        assert raised.status_code == 201
+        event = client.portal.call(next_event)  # type: ignore[union-attr]
+    assert (event.alert_id, event.type) == (raised.json()["id"], "raised")

@@ -100,7 +100,7 @@ def test_tracker_keeps_the_latest_press_lists_pressed_first_and_forgets_silent_b
     assert bands.take(T0) == []
 
 
-async def test_bridge_reports_unregistered_bands_and_the_press_and_asks_for_keys_once_paired(
+async def test_bridge_reports_unregistered_bands_and_the_press_and_the_pairing_press_is_no_alert(
     portal: RecordingPortal, fast_settings: BridgeSettings
 ) -> None:
     world = SimulatedWorld(2, reading_interval=0.02, advertise_interval=0.02, connect_latency=0.005)
@@ -123,4 +123,9 @@ async def test_bridge_reports_unregistered_bands_and_the_press_and_asks_for_keys
         assert portal.alerts == []  # a band nobody registered raises nothing
         portal.registered_now = [new]
         await wait_until(lambda: paired == [[new]], 30, "the bridge told the band is registered now")
+        bridge.register(world.enrolments([new])[0])  # the portal lists it with its key
+        await wait_until(lambda: bridge.stats(new).pairing_presses >= 1, 30, "the pairing press heard with its key")
+        world.band(new).press_sos()
+        await wait_until(lambda: len(portal.alerts_of("sos")) == 1, 30, "the SOS pressed after pairing")
+        assert portal.alerts_of("sos")[0]["wristband"] == new  # and the press that paired it raised nothing
     await world.close()
