@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
+from playwright.sync_api import Page
 
 from caregiver_portal.core.clock import CHINA_TIME
 from caregiver_portal.core.db import create_db_engine, create_session_factory, transaction
@@ -36,12 +37,30 @@ def add_daughter(database_url: str) -> None:
         engine.dispose()
 
 
+ONE_LINE = """el => {
+  const range = document.createRange();
+  range.selectNodeContents(el);
+  const lineHeight = parseFloat(getComputedStyle(el).lineHeight);
+  return {text: range.getBoundingClientRect().height, lineHeight, box: el.getBoundingClientRect().height};
+}"""
+
+
+def assert_top_bar_labels_on_one_line(page: Page) -> None:
+    """The brand and 退出 each set on one line (their text no taller than 1.5 lines) and at least 44 px tall."""
+    top_bar = page.locator(".topbar")
+    for label in (top_bar.locator(".brand"), top_bar.get_by_role("button", name="退出", exact=True)):
+        size = label.evaluate(ONE_LINE)
+        assert size["text"] <= 1.5 * size["lineHeight"], (label.inner_text(), size)
+        assert size["box"] >= 44, (label.inner_text(), size)
+
+
 def test_card_shows_press_time_step_next_step_phones_and_health_finding(live_portal: LivePortal,
                                                                         chromium) -> None:  # type: ignore[no-untyped-def]
     add_daughter(live_portal.database_url)
     page = chromium.new_page(viewport=PHONE)
     sign_in(page, live_portal.url, "volunteer1", "anxin-demo")
     page.wait_for_selector("#board[data-live=true]")
+    assert_top_bar_labels_on_one_line(page)  # was one character a line at 360 px
     pressed = datetime.now(UTC) - timedelta(seconds=200)
     late = post(live_portal, "/api/v1/alerts", {"event_id": "held-200", "kind": "sos", "wristband": BAND,
                                                 "occurred_at": pressed.isoformat()})
