@@ -8,10 +8,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from caregiver_portal.accounts.models import ROLES, Grid, Site, User, UserGrid
-from caregiver_portal.core.errors import NotFound
-from caregiver_portal.notifications.models import CHANNEL_KINDS, NotificationChannel, UrgentChannel
-from caregiver_portal.notifications.providers import URGENT_KINDS
+from caregiver_portal.accounts.models import Grid, Site, User, UserGrid
+from caregiver_portal.core.errors import InvalidTransition, NotFound
+from caregiver_portal.notifications.models import NotificationChannel, UrgentChannel
+from caregiver_portal.notifications.rules import urgent_channel_problem
+from caregiver_portal.notifications.service import create_channel
 from caregiver_portal.residents.models import EmergencyContact, Resident
 from caregiver_portal.residents.service import add_contact
 
@@ -37,22 +38,11 @@ def add_emergency_contact(session: Session, *, resident: Resident, name: str, re
 def add_channel(session: Session, *, site: Site, kind: str, name: str, url: str, secret: str | None = None,
                 audience: list[str] | None = None, grid: Grid | None = None,
                 rate_per_minute: int = 20) -> NotificationChannel:
-    """Register a bot or webhook; ``audience`` lists the staff roles whose steps it carries."""
-    if kind not in CHANNEL_KINDS:
-        raise ValueError(f"kind must be one of {CHANNEL_KINDS}")
-    unknown = set(audience or []) - set(ROLES)
-    if unknown:
-        raise ValueError(f"unknown roles {sorted(unknown)}")
-    if not url.startswith(("https://", "http://")):
-        raise ValueError("the bot URL must be http(s)")
-    if kind in ("dingtalk", "feishu") and not secret:
-        raise ValueError(f"a {kind} bot needs its signing secret (加签密钥)")
-    channel = NotificationChannel(site_id=site.id, grid_id=grid.id if grid else None, kind=kind, name=name,
-                                  url=url, secret=secret, audience=list(audience or []),
-                                  rate_per_minute=rate_per_minute)
-    session.add(channel)
-    session.flush()
-    return channel
+    """Register a bot or webhook; ``audience`` lists the staff roles whose steps it carries. The admin page's
+    service and rules: :class:`InvalidTransition` says in Chinese what is refused."""
+    return create_channel(session=session, site_id=site.id, kind=kind, name=name, url=url, secret=secret,
+                          audience=list(audience or []), grid_id=grid.id if grid else None,
+                          rate_per_minute=rate_per_minute)
 
 
 def add_urgent_channel(session: Session, *, site: Site, kind: str, name: str, url: str, key_id: str,
@@ -62,14 +52,12 @@ def add_urgent_channel(session: Session, *, site: Site, kind: str, name: str, ur
 
     ``dingtalk_ding``: ``key_id``/``key_secret`` are the internal app's AppKey/AppSecret, options
     ``robot_code`` and ``remind`` (app, sms or phone). ``aliyun_sms``: AccessKey, options ``sign_name`` and
-    ``template_code``. ``aliyun_voice``: AccessKey, options ``tts_code`` and ``show_number``.
+    ``template_code``. ``aliyun_voice``: AccessKey, options ``tts_code`` and ``show_number``. A refusal
+    (:func:`rules.urgent_channel_problem`) is an :class:`InvalidTransition` in Chinese.
     """
-    if kind not in URGENT_KINDS:
-        raise ValueError(f"kind must be one of {URGENT_KINDS}")
-    if not url.startswith(("https://", "http://")):
-        raise ValueError("the provider URL must be http(s)")
-    if not key_id or not key_secret:
-        raise ValueError("the provider needs its key id and secret")
+    problem = urgent_channel_problem(kind=kind, name=name, url=url, key_id=key_id, key_secret=key_secret)
+    if problem:
+        raise InvalidTransition(problem)
     channel = UrgentChannel(site_id=site.id, kind=kind, name=name, url=url, key_id=key_id, key_secret=key_secret,
                             options=dict(options or {}), position=position, rate_per_minute=rate_per_minute,
                             enabled=True)

@@ -8,12 +8,13 @@ from datetime import datetime
 import requests
 from sqlalchemy.orm import Session
 
-from caregiver_portal.accounts.models import ROLES, Site
+from caregiver_portal.accounts.models import Site
 from caregiver_portal.core.errors import InvalidTransition
 from caregiver_portal.core.uow import transactional
 from caregiver_portal.notifications.channels import Verdict, build_request, classify
 from caregiver_portal.notifications.messages import HEADER, Outgoing
-from caregiver_portal.notifications.models import CHANNEL_KINDS, NotificationChannel
+from caregiver_portal.notifications.models import NotificationChannel
+from caregiver_portal.notifications.rules import channel_problem
 
 CHANNEL_LABELS = {"wecom": "企业微信群机器人", "dingtalk": "钉钉自定义机器人", "feishu": "飞书自定义机器人",
                   "webhook": "通用 Webhook"}
@@ -28,18 +29,15 @@ class ProbeResult:
 
 
 @transactional
-def create_channel(*, session: Session, site_id: int, kind: str, name: str, url: str, secret: str,
-                   audience: list[str]) -> NotificationChannel:
-    """Add a chat bot or webhook to a site."""
-    if kind not in CHANNEL_KINDS:
-        raise InvalidTransition("渠道类型不正确")
-    if not url.startswith(("https://", "http://")):
-        raise InvalidTransition("地址要以 https:// 开头")
-    if not name.strip():
-        raise InvalidTransition("请填写渠道名称")
-    channel = NotificationChannel(site_id=site_id, kind=kind, name=name.strip()[:100], url=url.strip()[:500],
-                                  secret=secret.strip()[:200] or None,
-                                  audience=[role for role in audience if role in ROLES], enabled=True)
+def create_channel(*, session: Session, site_id: int, kind: str, name: str, url: str, secret: str | None,
+                   audience: list[str], grid_id: int | None = None, rate_per_minute: int = 20) -> NotificationChannel:
+    """Add a chat bot or webhook to a site (the only way to; :func:`rules.channel_problem` says what is refused)."""
+    problem = channel_problem(kind=kind, name=name, url=url, secret=secret, audience=audience)
+    if problem:
+        raise InvalidTransition(problem)
+    channel = NotificationChannel(site_id=site_id, grid_id=grid_id, kind=kind, name=name.strip()[:100],
+                                  url=url.strip()[:500], secret=(secret or "").strip()[:200] or None,
+                                  audience=list(audience), rate_per_minute=rate_per_minute, enabled=True)
     session.add(channel)
     session.flush()
     return channel

@@ -151,6 +151,7 @@ def test_one_failing_alert_never_stops_the_sweep(world: World) -> None:
 
 def test_setup_functions_build_what_escalation_reads(world: World) -> None:
     from caregiver_portal.accounts.models import Grid, Site, User
+    from caregiver_portal.core.errors import InvalidTransition
     from caregiver_portal.escalation.setup import add_channel, add_emergency_contact, add_to_grid, grid_named
     from caregiver_portal.residents.models import Resident
 
@@ -165,7 +166,7 @@ def test_setup_functions_build_what_escalation_reads(world: World) -> None:
         family = add_channel(session, site=site, kind="webhook", name="家属群", url="https://example.invalid/hook")
         add_emergency_contact(session, resident=resident, name="王小明", relation="孙子", phone="13700000137",
                               channel=family)
-        with pytest.raises(ValueError):
+        with pytest.raises(InvalidTransition, match="加签密钥"):
             add_channel(session, site=site, kind="dingtalk", name="x", url="https://oapi.dingtalk.com/robot/send")
     alert_id = world.raise_alert(at(0), "sos-1")
     for seconds in (0, 60, 180):
