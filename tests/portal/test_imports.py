@@ -125,7 +125,8 @@ def test_withdrawing_consent_in_a_sheet_deletes_the_stored_readings(world: World
     with transaction(world.factory) as session:
         band = session.scalar(select(Wristband.id).where(Wristband.address == BAND))
         assert band is not None
-        session.add(Reading(wristband_id=band, kind="heart_rate", value=72, measured_at=at(0)))
+        session.add(Reading(wristband_id=band, resident_id=world.resident_id, kind="heart_rate", value=72,
+                            measured_at=at(0)))
     done = confirm(world, upload(world, xlsx([("姓名", "楼栋/房间", "健康数据授权", "居民码"),
                                               ("王秀英", "3号楼201", "否", "0201")])))
     assert done is not None and done.updated == 1
