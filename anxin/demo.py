@@ -31,7 +31,7 @@ from caregiver_portal.demo.seed import (
 )
 from caregiver_portal.migrate import upgrade_to_head
 
-STARTUP_TIMEOUT_S = 60.0
+STARTUP_TIMEOUT_S = 180.0  # bounds a start that never comes; a loaded machine took over 60 s to restart one
 
 
 @dataclass(frozen=True)
