@@ -38,7 +38,9 @@ from caregiver_portal.core.errors import PortalError
 from caregiver_portal.core.phones import normalise_phone
 from caregiver_portal.core.security import password_hasher
 from caregiver_portal.core.settings import settings_for_data_dir
+from caregiver_portal.escalation.setup import add_urgent_channel
 from caregiver_portal.migrate import upgrade_to_head
+from caregiver_portal.notifications.providers import URGENT_LABELS
 from caregiver_portal.residents.models import Resident
 from caregiver_portal.residents.privacy import erase_resident, export_resident
 from caregiver_portal.residents.service import log_health_access
@@ -93,6 +95,8 @@ def run_admin_command(args: argparse.Namespace) -> int:
                     print(_band_key(session, KeyVault(settings.secret_key), args))
                 case "add-band":
                     print(_add_band(session, KeyVault(settings.secret_key), args))
+                case "add-urgent-channel":
+                    print(_add_urgent_channel(session, args))
                 case command if command in PEOPLE_COMMANDS:
                     code = run_people_command(session, args, _site(session, args.site) if hasattr(args, "site")
                                               else None)
@@ -199,6 +203,20 @@ def _log_export(session: Session, username: str, resident_id: int) -> None:
         raise PortalError(f"{username} 不是管理员账号：导出须以管理员身份进行（--by 管理员用户名）")
     log_health_access(session=session, user=user, resident=session.get_one(Resident, resident_id),
                       view="export", now=utcnow(), client="anxin admin export-resident")
+
+
+def _add_urgent_channel(session: Session, args: argparse.Namespace) -> str:
+    """Add the urgent-call provider; the answer names it, never its secret."""
+    options: dict[str, str] = {}
+    for item in args.option:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise PortalError(f"--option 要写成 名称=值，例如 sign_name=安心：{item!r} 不对")
+        options[key.strip()] = value.strip()
+    channel = add_urgent_channel(session, site=_site(session, args.site), kind=args.kind, name=args.name,
+                                 url=args.url, key_id=args.key_id, key_secret=args.key_secret, options=options,
+                                 position=args.position)
+    return f"紧急呼叫渠道 #{channel.id} {channel.name}（{URGENT_LABELS[channel.kind]}），顺序 {channel.position}"
 
 
 def _site(session: Session, name: str) -> Site:

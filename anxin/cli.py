@@ -111,7 +111,29 @@ def build_parser() -> argparse.ArgumentParser:
                                                         "--key or --no-key gets a new key, printed once)")
     key_choice.add_argument("--no-key", action="store_true", help="a device without a key (unauthenticated)")
     _people_parsers(admin_commands)
+    _urgent_parser(admin_commands)
     return parser
+
+
+def _urgent_parser(commands: Any) -> None:
+    """``anxin admin add-urgent-channel``: a provider for urgent calls (docs/escalation.md)."""
+    urgent = commands.add_parser(
+        "add-urgent-channel", help="add a provider for urgent calls (DingTalk DING, Aliyun SMS or voice) to a site",
+        description="Options by kind -- dingtalk_ding: --key-id/--key-secret are the internal app's "
+                    "AppKey/AppSecret, --option robot_code=... --option remind=app|sms|phone; aliyun_sms: "
+                    "AccessKey ID/secret, --option sign_name=... --option template_code=...; aliyun_voice: "
+                    "AccessKey ID/secret, --option tts_code=... --option show_number=... . The secret is "
+                    "never printed.")
+    urgent.add_argument("--site", required=True, help="site name")
+    urgent.add_argument("--kind", required=True, choices=("dingtalk_ding", "aliyun_sms", "aliyun_voice"))
+    urgent.add_argument("--name", required=True, help="the channel's name, shown in the timeline")
+    urgent.add_argument("--url", required=True, help="the provider's API address (https://)")
+    urgent.add_argument("--key-id", required=True, help="AppKey (DING) or AccessKey ID (Aliyun)")
+    urgent.add_argument("--key-secret", required=True, help="AppSecret (DING) or AccessKey secret (Aliyun)")
+    urgent.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
+                        help="dingtalk_ding: robot_code, remind (app/sms/phone); aliyun_sms: sign_name, "
+                             "template_code; aliyun_voice: tts_code, show_number (repeatable)")
+    urgent.add_argument("--position", type=int, default=0, help="place in the site's chain, tried lowest first")
 
 
 def _people_parsers(commands: Any) -> None:

@@ -11,11 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from anxin.admin import run_admin_command
 from anxin.cli import build_parser
 from caregiver_portal.accounts.models import User
 from caregiver_portal.core.db import create_db_engine, create_session_factory
+from caregiver_portal.notifications.models import UrgentChannel
+from caregiver_portal.notifications.rules import URL_RULE
 from caregiver_portal.residents.models import Resident
 from caregiver_portal.roster.models import OnCallShift
 from tests.conftest import ROOT
@@ -105,3 +108,27 @@ def test_revoking_a_device_asks_first(database_url: str, tmp_path: Path, admin: 
     refused = admin(database_url, tmp_path, "revoke-device", "1")
     assert refused.returncode == 1 and "确认后加 --yes 再运行" in refused.stderr
     assert admin(database_url, tmp_path, "revoke-device", "1", "--yes").stdout == "设备 #1 大厅网关 的令牌已吊销\n"
+
+
+def test_urgent_channel_by_command_never_shows_its_secret(database_url: str, tmp_path: Path,
+                                                          admin: Callable[..., Answer]) -> None:
+    admin(database_url, tmp_path, "create-site", "幸福里")
+    common = ("add-urgent-channel", "--site", "幸福里", "--kind", "aliyun_sms", "--name", "短信",
+              "--key-id", "LTAI-id", "--key-secret", "s3cret-Key")
+    refused = admin(database_url, tmp_path, *common, "--url", "http://dysmsapi.aliyuncs.com/")
+    assert refused.returncode == 1 and refused.stderr == f"错误：{URL_RULE}\n"
+    malformed = admin(database_url, tmp_path, *common, "--url", "https://dysmsapi.aliyuncs.com/", "--option", "安心")
+    assert malformed.returncode == 1 and "--option 要写成 名称=值" in malformed.stderr
+    added = admin(database_url, tmp_path, *common, "--url", "https://dysmsapi.aliyuncs.com/", "--option",
+                  "sign_name=安心", "--option", "template_code=SMS_1", "--position", "2")
+    assert added.stdout == "紧急呼叫渠道 #1 短信（阿里云短信），顺序 2\n"
+    assert all("s3cret" not in text for answer in (refused, malformed, added)
+               for text in (answer.stdout, answer.stderr))
+    engine = create_db_engine(database_url)
+    try:
+        with create_session_factory(engine)() as session:
+            channel = session.scalars(select(UrgentChannel)).one()
+            assert (channel.kind, channel.key_secret, channel.options, channel.enabled) == (
+                "aliyun_sms", "s3cret-Key", {"sign_name": "安心", "template_code": "SMS_1"}, True)
+    finally:
+        engine.dispose()
