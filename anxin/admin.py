@@ -38,7 +38,7 @@ from caregiver_portal.core.errors import PortalError
 from caregiver_portal.core.phones import normalise_phone
 from caregiver_portal.core.security import password_hasher
 from caregiver_portal.core.settings import settings_for_data_dir
-from caregiver_portal.escalation.setup import add_urgent_channel
+from caregiver_portal.escalation.setup import add_urgent_channel, parse_urgent_options
 from caregiver_portal.migrate import upgrade_to_head
 from caregiver_portal.notifications.providers import URGENT_LABELS
 from caregiver_portal.residents.models import Resident
@@ -207,15 +207,9 @@ def _log_export(session: Session, username: str, resident_id: int) -> None:
 
 def _add_urgent_channel(session: Session, args: argparse.Namespace) -> str:
     """Add the urgent-call provider; the answer names it, never its secret."""
-    options: dict[str, str] = {}
-    for item in args.option:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise PortalError(f"--option 要写成 名称=值，例如 sign_name=安心：{item!r} 不对")
-        options[key.strip()] = value.strip()
     channel = add_urgent_channel(session, site=_site(session, args.site), kind=args.kind, name=args.name,
-                                 url=args.url, key_id=args.key_id, key_secret=args.key_secret, options=options,
-                                 position=args.position)
+                                 url=args.url, key_id=args.key_id, key_secret=args.key_secret,
+                                 options=parse_urgent_options(args.option), position=args.position)
     return f"紧急呼叫渠道 #{channel.id} {channel.name}（{URGENT_LABELS[channel.kind]}），顺序 {channel.position}"
 
 

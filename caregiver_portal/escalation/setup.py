@@ -66,6 +66,20 @@ def add_urgent_channel(session: Session, *, site: Site, kind: str, name: str, ur
     return channel
 
 
+def parse_urgent_options(items: list[str]) -> dict[str, str]:
+    """``["sign_name=安心", ...]`` (the command's ``--option``, the page's lines) as a dict; blank items are
+    skipped, anything without ``=`` is an :class:`InvalidTransition` in Chinese."""
+    options: dict[str, str] = {}
+    for item in items:
+        if not item.strip():
+            continue
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise InvalidTransition(f"选项要写成 名称=值，例如 sign_name=安心：“{item.strip()}”不对")
+        options[key.strip()] = value.strip()
+    return options
+
+
 def grid_named(session: Session, *, site: Site, name: str) -> Grid:
     """The grid called ``name`` at ``site``, or :class:`NotFound`."""
     grid = session.scalar(select(Grid).where(Grid.site_id == site.id, Grid.name == name))

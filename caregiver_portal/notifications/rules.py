@@ -69,4 +69,6 @@ def urgent_channel_problem(*, kind: str, name: str, url: str, key_id: str, key_s
         return "请填写渠道名称"
     if not key_id.strip() or not key_secret.strip():
         return "请填写服务的 AccessKey（或 AppKey）和密钥"
+    if len(name) > 100 or len(url) > 500 or len(key_id) > 200 or len(key_secret) > 200:
+        return "名称不能超过 100 字，地址不能超过 500 字，AccessKey 和密钥不能超过 200 字"
     return url_problem(url)

@@ -15,9 +15,12 @@ from caregiver_portal.accounts.models import Site, User
 from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.csrf import require_csrf
 from caregiver_portal.core.deps import SessionDep
+from caregiver_portal.core.errors import InvalidTransition
 from caregiver_portal.core.web import attempt, flash, redirect, render
+from caregiver_portal.escalation.setup import add_urgent_channel, parse_urgent_options
 from caregiver_portal.notifications import service as channel_service
-from caregiver_portal.notifications.models import NotificationChannel
+from caregiver_portal.notifications.models import NotificationChannel, UrgentChannel
+from caregiver_portal.notifications.providers import URGENT_LABELS
 
 router = APIRouter(include_in_schema=False)
 CSRF = [Depends(require_csrf)]
@@ -39,8 +42,11 @@ def channels_page(request: Request, user: AdminUser, session: SessionDep) -> Res
     channels = list(session.scalars(select(NotificationChannel)
                                     .where(NotificationChannel.site_id.in_([s.id for s in sites]))
                                     .order_by(NotificationChannel.name)))
-    return render(request, "admin_channels.html", user, channels=channels, sites=sites,
-                  CHANNEL_LABELS=channel_service.CHANNEL_LABELS, ROLE_LABELS=ROLE_LABELS)
+    urgent = list(session.scalars(select(UrgentChannel).where(UrgentChannel.site_id.in_([s.id for s in sites]))
+                                  .order_by(UrgentChannel.site_id, UrgentChannel.position, UrgentChannel.id)))
+    return render(request, "admin_channels.html", user, channels=channels, sites=sites, urgent=urgent,
+                  CHANNEL_LABELS=channel_service.CHANNEL_LABELS, ROLE_LABELS=ROLE_LABELS,
+                  URGENT_LABELS=URGENT_LABELS)
 
 
 @router.post("/admin/channels", dependencies=CSRF)
@@ -56,6 +62,24 @@ async def add_channel(request: Request, user: AdminUser, session: SessionDep) ->
                                      audience=[str(v) for v in form.getlist("audience")])
 
     return attempt(request, session, action, done="通知渠道已添加，可以先发一条测试消息", then="/admin/channels")
+
+
+@router.post("/admin/channels/urgent", dependencies=CSRF)
+async def add_urgent(request: Request, user: AdminUser, session: SessionDep) -> Response:
+    """Add a provider for urgent calls (DingTalk DING, Aliyun SMS or voice); the same checks as the command."""
+    form = await request.form()
+
+    def action() -> None:
+        position = str(form.get("position") or "0").strip()
+        if not (position.isascii() and position.isdigit() and len(position) <= 4):
+            raise InvalidTransition("顺序请填一个整数，小的先试")
+        add_urgent_channel(session, site=_form_site(session, user, form), kind=str(form.get("kind") or ""),
+                           name=str(form.get("name") or ""), url=str(form.get("url") or ""),
+                           key_id=str(form.get("key_id") or ""), key_secret=str(form.get("key_secret") or ""),
+                           options=parse_urgent_options(str(form.get("options") or "").splitlines()),
+                           position=int(position))
+
+    return attempt(request, session, action, done="紧急呼叫渠道已添加", then="/admin/channels")
 
 
 @router.post("/admin/channels/requests", dependencies=CSRF)

@@ -118,7 +118,7 @@ def test_urgent_channel_by_command_never_shows_its_secret(database_url: str, tmp
     refused = admin(database_url, tmp_path, *common, "--url", "http://dysmsapi.aliyuncs.com/")
     assert refused.returncode == 1 and refused.stderr == f"错误：{URL_RULE}\n"
     malformed = admin(database_url, tmp_path, *common, "--url", "https://dysmsapi.aliyuncs.com/", "--option", "安心")
-    assert malformed.returncode == 1 and "--option 要写成 名称=值" in malformed.stderr
+    assert malformed.returncode == 1 and "选项要写成 名称=值" in malformed.stderr
     added = admin(database_url, tmp_path, *common, "--url", "https://dysmsapi.aliyuncs.com/", "--option",
                   "sign_name=安心", "--option", "template_code=SMS_1", "--position", "2")
     assert added.stdout == "紧急呼叫渠道 #1 短信（阿里云短信），顺序 2\n"
