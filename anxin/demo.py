@@ -151,6 +151,8 @@ def run_demo(options: DemoOptions) -> int:
     url = f"http://127.0.0.1:{options.port}"
     processes: list[subprocess.Popen[bytes]] = []
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    # Ctrl-C stops the demo even when it was started from a shell that ignores SIGINT (a background job).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         processes.append(_anxin("portal", "--data-dir", str(options.data_dir), "--port", str(options.port),
                                 verbose=options.verbose))

@@ -122,7 +122,7 @@ def test_help_call_pressed_before_a_power_cut_reaches_the_portal_exactly_once_af
     first = subprocess.run([sys.executable, "-c", PRESS_HELP_THEN_POWER_CUT, str(offline)], cwd=ROOT, env=env,
                            capture_output=True, text=True, timeout=90)
     assert first.returncode == -signal.SIGKILL, f"rc {first.returncode}\n{first.stdout}\n{first.stderr[-4000:]}"
-    marker = re.search(r"^stored (\w+) (\d+)$", first.stdout, re.MULTILINE)
+    marker = re.search(r"^stored (\S+) (\d+)$", first.stdout, re.MULTILINE)
     assert marker is not None, first.stdout
     event_id, pending_before_cut = marker.group(1), int(marker.group(2))
     assert pending_before_cut == 1
