@@ -63,7 +63,8 @@ def load_or_create_secret(path: Path) -> str:
 
 
 def settings_for_data_dir(data_dir: Path, *, database_url: str | None = None, public_url: str) -> PortalSettings:
-    """Settings for a portal keeping its SQLite database and secret in ``data_dir``."""
+    """Settings for a portal keeping its SQLite database and secret in ``data_dir``; behind TLS (an https
+    ``public_url``) its cookies are ``Secure``."""
     data_dir.mkdir(parents=True, exist_ok=True)
     url = database_url or os.environ.get("ANXIN_DATABASE_URL") or sqlite_url(data_dir / "anxin.sqlite3")
     secret = os.environ.get("ANXIN_SECRET_KEY") or load_or_create_secret(data_dir / "secret_key")
@@ -71,4 +72,4 @@ def settings_for_data_dir(data_dir: Path, *, database_url: str | None = None, pu
     if policy_file := os.environ.get("ANXIN_ESCALATION_POLICY"):
         extra["escalation_policy_file"] = policy_file  # see docs/escalation.md, "Configuration"
     return PortalSettings(database_url=url, secret_key=secret, public_url=public_url, data_dir=data_dir,
-                          extra=extra).validate()
+                          secure_cookies=public_url.startswith("https://"), extra=extra).validate()
