@@ -41,6 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     portal.add_argument("--forwarded-allow-ips", default=None, metavar="IPS",
                         help="comma-separated addresses of the reverse proxy whose X-Forwarded-For/-Proto are "
                              "believed (default: $FORWARDED_ALLOW_IPS or 127.0.0.1); see docs/operations.md")
+    portal.add_argument("--database-pool", type=_pool, default=(10, 20), metavar="SIZE+OVERFLOW",
+                        help="PostgreSQL connections of this process (default 10+20); several instances share the "
+                             "server's max_connections (docs/operations.md)")
     _verbose_arg(portal)
     _cluster_parser(commands)
 
@@ -133,6 +136,9 @@ def _cluster_parser(commands: Any) -> None:
     cluster.add_argument("--cert", type=Path, default=None, help="certificate (PEM); default: a self-signed one")
     cluster.add_argument("--key", type=Path, default=None, help="the certificate's private key (PEM)")
     cluster.add_argument("--nginx-workers", default="1", help="nginx worker_processes (a number or auto)")
+    cluster.add_argument("--database-pool", type=_pool, default=(5, 10), metavar="SIZE+OVERFLOW",
+                         help="PostgreSQL connections of each instance (default 5+10: 4 instances stay under "
+                              "PostgreSQL's default max_connections of 100)")
     _verbose_arg(cluster)
 
 
@@ -176,6 +182,15 @@ def _people_parsers(commands: Any) -> None:
     leave.add_argument("username")
     leave.add_argument("days", help="2026-12-24至2026-12-26, or one day")
     leave.add_argument("--reason", default="")
+
+
+def _pool(text: str) -> tuple[int, int]:
+    from caregiver_portal.core.settings import parse_pool
+
+    try:
+        return parse_pool(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r}: SIZE+OVERFLOW, e.g. 10+20") from exc
 
 
 def _verbose_arg(parser: argparse.ArgumentParser) -> None:
@@ -227,7 +242,8 @@ def _portal(args: argparse.Namespace) -> int:
     from caregiver_portal.server import serve
 
     public_url = args.public_url or f"http://{args.host}:{args.port}"
-    settings = settings_for_data_dir(args.data_dir, database_url=args.database_url, public_url=public_url)
+    settings = settings_for_data_dir(args.data_dir, database_url=args.database_url, public_url=public_url,
+                                     database_pool=args.database_pool)
     serve(settings, host=args.host, port=args.port, verbose=args.verbose, forwarded_allow_ips=args.forwarded_allow_ips)
     return 0
 
@@ -248,7 +264,7 @@ def _cluster(args: argparse.Namespace) -> int:
     return run_cluster(ClusterOptions(database_url=database_url, data_dir=args.data_dir, instances=args.instances,
                                       port=args.port, host=args.host, server_name=args.server_name,
                                       certificate=args.cert, certificate_key=args.key, http_port=args.http_port,
-                                      nginx_workers=workers, env=env))
+                                      nginx_workers=workers, database_pool=args.database_pool, env=env))
 
 
 def _bridge(args: argparse.Namespace) -> int:

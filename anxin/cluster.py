@@ -47,6 +47,8 @@ class ClusterOptions:
     """A real certificate and key; without them a self-signed one is made for ``server_name``."""
     http_port: int | None = None
     nginx_workers: int | str = 1
+    database_pool: tuple[int, int] = (5, 10)
+    """Each instance's PostgreSQL connections, pool size + overflow."""
     env: dict[str, str] = field(default_factory=dict)
     """Extra environment for the portal instances (e.g. ``ANXIN_ESCALATION_POLICY``)."""
 
@@ -126,7 +128,7 @@ class Cluster:
         env = {**os.environ, "ANXIN_DATABASE_URL": self.options.database_url, **self.options.env}
         command = [sys.executable, "-m", "anxin", "portal", "--data-dir", str(self.options.data_dir),
                    "--host", LOOPBACK, "--port", str(port), "--public-url", self.url,
-                   "--forwarded-allow-ips", LOOPBACK]
+                   "--forwarded-allow-ips", LOOPBACK, "--database-pool", "+".join(map(str, self.options.database_pool))]
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
         log.close()
         return Instance(port=port, process=process)
