@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import re
 import shutil
 import threading
@@ -17,6 +18,7 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
+from anxin.cli import build_parser
 from anxin.cluster import Cluster, ClusterOptions
 from anxin.nginx import NginxLayout, render_config
 from caregiver_portal.accounts.models import User
@@ -24,6 +26,7 @@ from caregiver_portal.alerts.models import Alert, AlertEvent
 from caregiver_portal.alerts.service import accept_alert
 from caregiver_portal.client import AlertCreate, PortalClient, ReadingIn
 from caregiver_portal.core.db import create_db_engine, create_session_factory, transaction
+from caregiver_portal.core.settings import parse_pool, settings_for_data_dir
 from caregiver_portal.escalation.models import Escalation
 from caregiver_portal.health.models import Reading
 from tests.conftest import wait_until
@@ -123,7 +126,7 @@ class Board:
 @pytest.fixture
 def postgres_url(tmp_path: Path) -> Iterator[str]:
     """A fresh PostgreSQL database (the cluster's database)."""
-    if not __import__("os").environ.get(POSTGRES_ENV):
+    if not os.environ.get(POSTGRES_ENV):
         pytest.skip("several instances need PostgreSQL (set ANXIN_TEST_DATABASE_URL)")
     if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
         pytest.skip("nginx is not installed (scripts/bootstrap.sh installs it)")
@@ -132,9 +135,14 @@ def postgres_url(tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def cluster(postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cluster]:
+def bridge_token(postgres_url: str) -> str:
+    """Seed the database with the demo site; the bridge's token."""
+    return seed_for_tests(postgres_url)[1]
+
+
+@pytest.fixture
+def cluster(postgres_url: str, bridge_token: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cluster]:
     """Four instances behind nginx on the seeded database, with the quick escalation policy."""
-    seed_for_tests(postgres_url)
     policy = tmp_path / "policy.json"
     policy.write_text(json.dumps(POLICY), encoding="utf-8")
     with Cluster(ClusterOptions(database_url=postgres_url, data_dir=tmp_path / "data", instances=4,
@@ -149,7 +157,7 @@ def sos(number: int) -> AlertCreate:
 
 
 def test_an_instance_killed_under_boards_and_devices_loses_nothing_and_fires_nothing_twice(
-        cluster: Cluster, postgres_url: str, tmp_path: Path) -> None:
+        cluster: Cluster, postgres_url: str, bridge_token: str, tmp_path: Path) -> None:
     first = signed_in(cluster.url, "volunteer1", "anxin-demo")
     assert [cookie.secure for cookie in first.cookies if cookie.name == "anxin_session"] == [True]
     assert_forwarded_headers_believed_only_from_the_balancer(cluster)
@@ -160,7 +168,7 @@ def test_an_instance_killed_under_boards_and_devices_loses_nothing_and_fires_not
         thread.start()
     engine = create_db_engine(postgres_url)
     factory = create_session_factory(engine)
-    client = PortalClient(cluster.url, seed_bridge_token(postgres_url), tmp_path / "bridge-outbox.sqlite3",
+    client = PortalClient(cluster.url, bridge_token, tmp_path / "bridge-outbox.sqlite3",
                           max_backoff_s=2)
     client.start()
     try:
@@ -196,13 +204,6 @@ def test_an_instance_killed_under_boards_and_devices_loses_nothing_and_fires_not
                                 .where(AlertEvent.type.in_(("escalated", "reminded")))).all()
     assert len(steps) == len({(alert_id, kind, level(message)) for alert_id, kind, message in steps})  # once each
     engine.dispose()
-
-
-def seed_bridge_token(database_url: str) -> str:
-    """A fresh bridge token (the seed's own tokens were printed once and not kept)."""
-    from tests.support.seeding import create_test_devices
-
-    return create_test_devices(database_url, count=1, kind="bridge")[0]
 
 
 def accept_first(factory: object) -> None:
@@ -244,3 +245,22 @@ def assert_forwarded_headers_believed_only_from_the_balancer(cluster: Cluster) -
     direct.close()
     via = requests.get(f"{cluster.url}/login", timeout=30, headers={"X-Forwarded-Proto": "http"})
     assert via.headers["strict-transport-security"].startswith("max-age=")  # nginx says https, whatever we claim
+
+
+@pytest.mark.parametrize(("public_url", "secure"), [
+    pytest.param("https://anxin.example.org", True, id="behind-tls"),
+    pytest.param("http://127.0.0.1:8000", False, id="plain"),
+])
+def test_cookies_are_secure_behind_an_https_public_url(tmp_path: Path, public_url: str, secure: bool) -> None:
+    assert settings_for_data_dir(tmp_path, public_url=public_url).secure_cookies is secure
+
+
+@pytest.mark.parametrize(("text", "pool"), [("10+20", (10, 20)), ("5", (5, 0)), ("3+0", (3, 0))])
+def test_database_pool_is_size_plus_overflow(text: str, pool: tuple[int, int]) -> None:
+    assert parse_pool(text) == pool
+
+
+@pytest.mark.parametrize("text", ["", "ten", "5+x", "+3"])
+def test_database_pool_refuses_what_is_not_two_numbers(text: str) -> None:
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["portal", "--database-pool", text])
