@@ -69,6 +69,7 @@ class Load:
     kill_at_s: float | None
     instances: int
     nginx_workers: int | str
+    fetch_cards: bool
 
 
 @dataclass
@@ -239,7 +240,8 @@ def run_phase(server_url: str, load: Load, tag: str) -> Outcome:
             cookies = tuple("; ".join(f"{c.name}={c.value}" for c in signed_in(cluster.url, s.volunteer, PASSWORD)
                                       .cookies) for s in sites)
             spec = FleetSpec(host="127.0.0.1", port=cluster.port, server_name=cluster.options.server_name,
-                             ca_file=cluster.ca_file, boards_per_site=load.boards // load.sites, cookies=cookies)
+                             ca_file=cluster.ca_file, boards_per_site=load.boards // load.sites, cookies=cookies,
+                             fetch_cards=load.fetch_cards)
             mp = multiprocessing.get_context("spawn")
             control, results = Control(mp), mp.Queue()
             fleet = mp.Process(target=fleet_main, args=(spec, control, results), name="district-boards")
@@ -311,6 +313,8 @@ def main() -> None:
     parser.add_argument("--instances", type=int, default=4)
     parser.add_argument("--nginx-workers", default="2")
     parser.add_argument("--phases", choices=("both", "steady", "kill"), default="both")
+    parser.add_argument("--fetch-cards", action="store_true",
+                        help="every board also GETs the alert's card on each event, as board.js does")
     parser.add_argument("--write", action="store_true", help="append the report to docs/benchmarks.md")
     args = parser.parse_args()
     seconds = args.minutes * 60
@@ -321,7 +325,7 @@ def main() -> None:
                     seconds=seconds, sos_per_s=args.sos_per_s,
                     burst_at_s=60 * args.burst_at if args.burst_at is not None else 0.3 * seconds,
                     burst_sos=args.burst_sos, kill_at_s=seconds / 2 if phase == "kill" else None,
-                    instances=args.instances,
+                    instances=args.instances, fetch_cards=args.fetch_cards,
                     nginx_workers=int(args.nginx_workers) if args.nginx_workers.isdigit() else args.nginx_workers)
         outcome = run_phase(args.database_url, load, f"{phase}-{int(time.time())}")
         reports.append(render(outcome, phase, load_before=load_before, load_after=os.getloadavg()))

@@ -172,12 +172,22 @@ boards connected through nginx (TLS) before the load began; nginx {load.nginx_wo
 {kill_line}| CPU, 4 portal instances | {outcome.portal_cpu_s:.0f} s ({outcome.portal_cpu_s / seconds:.2f} cores) |
 | CPU, load generator (devices / boards process) | {outcome.generator_cpu_s:.0f} s / \
 {outcome.fleet["cpu_s"]:.0f} s ({(outcome.generator_cpu_s + outcome.fleet["cpu_s"]) / seconds:.2f} cores) |
-| nginx error-log lines | {outcome.nginx_errors} |
+{_cards(outcome.fleet)}| nginx error-log lines | {outcome.nginx_errors} |
 
 Memory (MB; portal and nginx RSS, PostgreSQL PSS of all its processes):
 
 {memory}
 """
+
+
+def _cards(fleet: dict[str, Any]) -> str:
+    """The card-fetch row, when the boards fetched cards."""
+    cards = fleet.get("cards") or []
+    if not cards and not fleet.get("card_errors"):
+        return ""
+    ms = [1000 * seconds for seconds in cards]
+    return (f"| event -> card fetched by the board (as board.js) | p50 {pct(ms, 0.5):.0f} ms, p99 {pct(ms, 0.99):.0f} "
+            f"ms over {len(ms):,}; {fleet.get('card_errors', 0)} failed |\n")
 
 
 def _load(values: tuple[float, ...]) -> str:
