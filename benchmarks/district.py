@@ -273,11 +273,11 @@ def run_phase(server_url: str, load: Load, tag: str) -> Outcome:
             me_after = resource.getrusage(resource.RUSAGE_SELF)
             portal_cpu = sum(last_cpu[pid] - cpu_before[pid] for pid in pids)
             stored, distinct, alert_sites = stored_readings(database_url)
-            late, steps = escalation_lateness(database_url)
+            late, steps, twice = escalation_lateness(database_url)
             nginx_errors = cluster_errors(cluster)
         return Outcome(load=load, sent=sent, fleet=fleet_result, boards_ready=boards_ready, start=start,
                        stored=stored, distinct=distinct, alert_sites=alert_sites, site_ids=[s.id for s in sites],
-                       late_steps=late, steps=steps,
+                       late_steps=late, steps=steps, steps_twice=twice,
                        memory=samples, portal_cpu_s=portal_cpu,
                        generator_cpu_s=(me_after.ru_utime + me_after.ru_stime - me_before.ru_utime
                                         - me_before.ru_stime),
