@@ -2,7 +2,8 @@
 
 A *feed* (:class:`Feed`) names the table whose rows are the events and reads them; the alert
 timeline is the portal's feed (:mod:`caregiver_portal.alerts.live`). One poller per process
-(:class:`EventHub`) reads rows it has not seen and hands them to subscriber queues. A commit
+(:class:`EventHub`) reads rows it has not seen and hands them, encoded once per audience, to the
+boards' mailboxes (:mod:`caregiver_portal.core.fanout`). A commit
 in this process that inserted feed rows wakes the poller at once (:meth:`EventHub.follow_commits`);
 other processes' rows are found by the periodic poll and, on PostgreSQL, at once through
 LISTEN/NOTIFY: every flush that inserts feed rows also runs ``pg_notify(<feed channel>, '<ids>')``
@@ -15,40 +16,34 @@ one poll interval. Browsers resume with ``Last-Event-ID``.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections import deque
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
+from caregiver_portal.core.fanout import (
+    Audiences,
+    LiveEvent,
+    LiveStream,
+    Mailbox,
+    encode_for_audiences,
+    ready_message,
+    replay_for,
+)
+
 log = logging.getLogger(__name__)
 NOTIFY_PAYLOAD_LIMIT = 7000  # PostgreSQL refuses payloads of 8000 bytes or more
 LISTEN_RETRY_S = 2.0
 KEEPALIVE_S = 15.0
-SSE_PING = b": ping\n\n"
 
 # Ids are allocated before commit, so on PostgreSQL a row with a smaller id can become
 # visible after a larger one: look back this many ids and skip the ones already seen.
 LOOKBACK_IDS = 200
-SUBSCRIBER_QUEUE_SIZE = 1000
-E = TypeVar("E", bound="LiveEvent")
-
-
-class LiveEvent(Protocol):
-    """What the hub needs of an event: its row id (the SSE id), its site (boards see their own), its message."""
-
-    @property
-    def id(self) -> int: ...
-
-    @property
-    def site_id(self) -> int: ...
-
-    @property
-    def sse(self) -> bytes: ...
+E = TypeVar("E", bound=LiveEvent)
 
 
 class Feed(Protocol[E]):
@@ -64,33 +59,6 @@ class Feed(Protocol[E]):
     def merge(self, events: Iterable[E]) -> list[E]:
         """The events of one poll as the messages to send (e.g. one per subject)."""
         ...
-
-
-async def board_stream(hub: EventHub[Any], *, site_id: int | None, missed: Iterable[LiveEvent] = (),
-                       keepalive_s: float = KEEPALIVE_S) -> AsyncIterator[bytes]:
-    """A lean SSE byte stream for one board: replayed events, "ready", then live events and pings.
-
-    Each live event is encoded once (its ``sse`` bytes) for all boards; serve it with
-    ``StreamingResponse(..., media_type="text/event-stream")``. It costs a fraction of a
-    per-message ``ServerSentEvent`` (see docs/benchmarks.md, "Portal").
-    """
-    queue = hub.subscribe()
-    try:
-        for event in missed:
-            if site_id is None or event.site_id == site_id:
-                yield event.sse
-        yield f"event: ready\ndata: {json.dumps({'subscribers': hub.subscriber_count})}\n\n".encode()
-        while True:
-            try:
-                async with asyncio.timeout(keepalive_s):
-                    event = await queue.get()
-            except TimeoutError:
-                yield SSE_PING
-                continue
-            if site_id is None or event.site_id == site_id:
-                yield event.sse
-    finally:
-        hub.unsubscribe(queue)
 
 
 def enable_notify(feed: Feed[Any]) -> None:
@@ -143,14 +111,15 @@ class EventHub(Generic[E]):
     """Polls a feed and broadcasts its new rows to asyncio subscriber queues."""
 
     def __init__(self, session_factory: sessionmaker[Session], *, feed: Feed[E], poll_interval_s: float = 0.5,
-                 listen_url: str | None = None) -> None:
+                 listen_url: str | None = None, keepalive_s: float = KEEPALIVE_S) -> None:
         self._factory = session_factory
         self._feed = feed
         self._poll_interval_s = poll_interval_s
         self._listen_url = listen_url
+        self._keepalive_s = keepalive_s
         self.listening = False
         """True while the PostgreSQL LISTEN connection is up."""
-        self._subscribers: set[asyncio.Queue[E]] = set()
+        self._audiences = Audiences()
         self._wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._cursor = 0
@@ -188,31 +157,55 @@ class EventHub(Generic[E]):
         sa_event.listen(factory, "after_commit", wake_if_marked)
         sa_event.listen(factory, "after_transaction_end", unmark)
 
-    def subscribe(self) -> asyncio.Queue[E]:
-        """A queue receiving every new board event from now on."""
-        queue: asyncio.Queue[E] = asyncio.Queue(maxsize=SUBSCRIBER_QUEUE_SIZE)
-        self._subscribers.add(queue)
-        return queue
+    def subscribe(self, site_id: int | None) -> Mailbox:
+        """A mailbox receiving, from now on, the encoded events of ``site_id`` (None: of every site)."""
+        mailbox = Mailbox(site_id)
+        self._audiences.add(mailbox)
+        return mailbox
 
-    def unsubscribe(self, queue: asyncio.Queue[E]) -> None:
-        """Stop delivering to ``queue``."""
-        self._subscribers.discard(queue)
+    def unsubscribe(self, mailbox: Mailbox) -> None:
+        """Stop delivering to ``mailbox``."""
+        mailbox.close()
+        self._audiences.discard(mailbox)
 
     @property
     def subscriber_count(self) -> int:
         """How many live boards this process serves."""
-        return len(self._subscribers)
+        return len(self._audiences)
+
+    async def stream(self, *, site_id: int | None, replay: Callable[[], Sequence[E]] | None = None) -> LiveStream:
+        """The SSE response of a new board of ``site_id``: the events ``replay`` reads (missed ones, of any
+        site: those of other sites are left out here), "ready", then live events and pings.
+
+        The board subscribes before ``replay`` reads (in a worker thread), so no event falls between
+        the two; one committed meanwhile may come twice, which a board shrugs off (it re-reads the card).
+        """
+        mailbox = self.subscribe(site_id)
+        try:
+            missed = await asyncio.to_thread(replay) if replay is not None else ()
+        except BaseException:
+            self.unsubscribe(mailbox)
+            raise
+        return LiveStream(self._audiences, mailbox, replay_for(site_id, missed) + ready_message(self.subscriber_count))
 
     async def run(self) -> None:
         """Poll (and listen, on PostgreSQL) until cancelled; a failed poll is logged and retried."""
         self._loop = asyncio.get_running_loop()
-        listener = asyncio.create_task(self._listen(), name="live-board-listen") if self._listen_url else None
+        helpers = [asyncio.create_task(self._keep_alive(), name="live-board-pings")]
+        if self._listen_url:
+            helpers.append(asyncio.create_task(self._listen(), name="live-board-listen"))
         try:
             await self._poll_forever()
         finally:
-            if listener is not None:
-                listener.cancel()
-                await asyncio.gather(listener, return_exceptions=True)
+            for helper in helpers:
+                helper.cancel()
+            await asyncio.gather(*helpers, return_exceptions=True)
+
+    async def _keep_alive(self) -> None:
+        """One timer pings every board (instead of a timer per board, re-armed at each event)."""
+        while True:
+            await asyncio.sleep(self._keepalive_s)
+            self._audiences.ping()
 
     async def _listen(self) -> None:
         """Wake the poller on every NOTIFY; reconnect after a lost connection."""
@@ -258,8 +251,8 @@ class EventHub(Generic[E]):
                 log.exception("live-board poll failed; retrying")
                 await asyncio.sleep(self._poll_interval_s)
                 continue
-            for event in self._feed.merge(events):
-                self._broadcast(event)
+            if events:
+                self.deliver(self._feed.merge(events))
 
     def _max_id(self) -> int:
         with self._factory() as session:
@@ -277,10 +270,6 @@ class EventHub(Generic[E]):
             self._cursor = max(self._cursor, event.id)
         return fresh
 
-    def _broadcast(self, event: E) -> None:
-        for queue in list(self._subscribers):
-            try:
-                queue.put_nowait(event)
-            except asyncio.QueueFull:
-                log.warning("a live board is not reading its events; dropping it")
-                self._subscribers.discard(queue)
+    def deliver(self, events: Sequence[E]) -> None:
+        """Hand the messages of one poll to every board that may see them: encoded once per audience."""
+        self._audiences.deliver(encode_for_audiences(events))
