@@ -60,6 +60,7 @@ class Phase:
     target: str
     latencies: list[float]
     cpu_ms_per_alert: float
+    client_cpu_ms_per_alert: float
     load: float
 
 
@@ -103,6 +104,9 @@ def measure(target: Target, *, boards: int, alerts: int, gap_s: float, label: st
         ready = json.loads(client.stdout.readline() or "{}")
         if ready.get("ready") != boards:
             raise SystemExit(f"{target.name}: the boards did not connect ({ready})")
+        client.stdin.write(json.dumps({"expect": []}) + "\n")  # its CPU time before the alerts
+        client.stdin.flush()
+        client_cpu_before = json.loads(client.stdout.readline())["cpu_s"]
         time.sleep(1.0)  # let the connection burst settle
         sent: dict[int, float] = {}
         cpu_before = target.cpu_seconds()
@@ -130,11 +134,12 @@ def measure(target: Target, *, boards: int, alerts: int, gap_s: float, label: st
                          f"problem: {seen['problem']}")
     latencies = [1000 * (arrived - sent[int(alert_id)]) for alert_id, times in seen["arrivals"].items()
                  for arrived in times]
-    return Phase(target.name, latencies, cpu_ms_per_alert, os.getloadavg()[0])
+    return Phase(target.name, latencies, cpu_ms_per_alert, 1000 * (seen["cpu_s"] - client_cpu_before) / alerts,
+                 os.getloadavg()[0])
 
 
 def row(name: str, latencies: list[float], cpu: str, load: str) -> str:
-    """One Markdown table row."""
+    """One Markdown table row (``cpu``: the server's and the boards' CPU ms per alert)."""
     return (f"| {name} | {len(latencies)} | {percentile(latencies, 0.5):.1f} | {percentile(latencies, 0.95):.1f} "
             f"| {percentile(latencies, 0.99):.1f} | {max(latencies):.1f} | {cpu} | {load} |")
 
@@ -142,14 +147,16 @@ def row(name: str, latencies: list[float], cpu: str, load: str) -> str:
 def report(results: Results, *, boards: int, backend: str) -> None:
     """Print every phase, the pooled figures and the p99 ratio."""
     print(f"# alert POST -> SSE at {boards} boards: portal ({backend}) against the bare baseline; {machine()}")
-    print("| server (round) | samples | p50 ms | p95 ms | p99 ms | max ms | server CPU ms per alert | load |\n"
-          "| --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| server (round) | samples | p50 ms | p95 ms | p99 ms | max ms | CPU ms per alert: server / boards "
+          "| load |\n| --- | --- | --- | --- | --- | --- | --- | --- |")
     for number, phase in enumerate(results.phases):
-        print(row(f"{phase.target} ({number // 2 + 1})", phase.latencies, f"{phase.cpu_ms_per_alert:.1f}",
-                  f"{phase.load:.1f}"))
+        print(row(f"{phase.target} ({number // 2 + 1})", phase.latencies,
+                  f"{phase.cpu_ms_per_alert:.1f} / {phase.client_cpu_ms_per_alert:.1f}", f"{phase.load:.1f}"))
     for target in ("baseline", "portal"):
-        cpu = [p.cpu_ms_per_alert for p in results.phases if p.target == target]
-        print(row(f"**{target}, all rounds**", results.pooled(target), f"{sum(cpu) / len(cpu):.1f}", ""))
+        phases = [p for p in results.phases if p.target == target]
+        server, boards = (sum(cpu) / len(phases) for cpu in zip(*((p.cpu_ms_per_alert, p.client_cpu_ms_per_alert)
+                                                                  for p in phases), strict=True))
+        print(row(f"**{target}, all rounds**", results.pooled(target), f"{server:.1f} / {boards:.1f}", ""))
     base, portal = (percentile(results.pooled(t), 0.99) for t in ("baseline", "portal"))
     pairs = [sorted(results.phases[i:i + 2], key=lambda phase: phase.target)  # (baseline, portal)
              for i in range(0, len(results.phases), 2)]

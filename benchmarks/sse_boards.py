@@ -12,7 +12,8 @@ Talks over stdin/stdout, one JSON line each way:
 
 - prints ``{"ready": N}`` once every board has read its ``event: ready``;
 - reads ``{"expect": [alert ids]}``, waits until every board has seen each id raised (or 10 s),
-  prints ``{"arrivals": {id: [monotonic times]}, "lost": n, "stray": n}`` and reads the next command;
+  prints ``{"arrivals": {id: [monotonic times]}, "cpu_s": its CPU time so far, "lost": n, "stray": n,
+  "problem": text or null}`` and reads the next command;
 - reads ``{"stop": true}`` (or end of input) and closes every board.
 
 ``stray`` counts "raised" events for ids nobody expects (another site's alert, say); the
@@ -120,7 +121,7 @@ class Boards:
         while any(len(self.arrivals[i]) < count for i in expected) and time.monotonic() < deadline:
             await asyncio.sleep(0.02)
         wanted = set(expected)
-        result = {"arrivals": {str(i): self.arrivals[i] for i in expected},
+        result = {"arrivals": {str(i): self.arrivals[i] for i in expected}, "cpu_s": time.process_time(),
                   "lost": sum(max(0, count - len(self.arrivals[i])) for i in expected),
                   "stray": sum(len(times) for i, times in self.arrivals.items() if i not in wanted),
                   "problem": self.problem}

@@ -60,6 +60,10 @@ class Feed(Protocol[E]):
         """The events of one poll as the messages to send (e.g. one per subject)."""
         ...
 
+    def event_of(self, row: Any) -> E:
+        """The event of a row just flushed (an instance of ``model`` with its id)."""
+        ...
+
 
 def enable_notify(feed: Feed[Any]) -> None:
     """Make every session NOTIFY the ids of new ``feed`` rows on PostgreSQL (idempotent, process-wide)."""
@@ -132,30 +136,47 @@ class EventHub(Generic[E]):
             self._loop.call_soon_threadsafe(self._wake.set)
 
     def follow_commits(self, factory: sessionmaker[Session]) -> None:
-        """Wake the poller after every commit, by a session of ``factory``, that inserted rows of the feed.
+        """Publish the feed rows of every commit, by a session of ``factory``, that inserted some.
 
-        A flush that inserts feed rows marks its session; the commit wakes the hub, and the end of
-        the outermost transaction drops the mark (so a rollback wakes nothing, while a savepoint
-        rolled back later in the transaction does not hide earlier rows). So no service or route
-        wakes the hub by hand.
+        A flush that inserts feed rows notes them on its session as events (:meth:`Feed.event_of`, while
+        their values are at hand); the commit hands them to :meth:`publish`, so the boards get them
+        without a database read. A savepoint rolled back after such a flush may have taken some of
+        them away: then the commit only wakes the poller, which reads what was really stored. The
+        end of the outermost transaction drops the note, so a rollback publishes nothing. So no
+        service or route tells the hub by hand.
         """
-        model, written = self._feed.model, f"anxin.live_feed_written:{self._feed.channel}"  # one mark per feed
+        feed, written = self._feed, f"anxin.live_feed_written:{self._feed.channel}"  # one note per feed
 
-        def mark(session: Session, _context: Any) -> None:
-            if any(isinstance(obj, model) for obj in session.new):
-                session.info[written] = True
+        def note(session: Session, _context: Any) -> None:
+            rows = [feed.event_of(obj) for obj in session.new if isinstance(obj, feed.model)]
+            if rows:
+                noted = session.info.setdefault(written, [])
+                if noted is not None:
+                    noted.extend(rows)
 
-        def wake_if_marked(session: Session) -> None:
-            if session.info.pop(written, False):
-                self.wake()
+        def forget_on_savepoint_rollback(session: Session, _previous: SessionTransaction) -> None:
+            if written in session.info:
+                session.info[written] = None  # unknown now: let the poller read the table
 
-        def unmark(session: Session, transaction: SessionTransaction) -> None:
+        def publish_noted(session: Session) -> None:
+            if written in session.info:
+                self.publish(session.info.pop(written))
+
+        def forget(session: Session, transaction: SessionTransaction) -> None:
             if transaction.parent is None:
                 session.info.pop(written, None)
 
-        sa_event.listen(factory, "after_flush", mark)
-        sa_event.listen(factory, "after_commit", wake_if_marked)
-        sa_event.listen(factory, "after_transaction_end", unmark)
+        sa_event.listen(factory, "after_flush", note)
+        sa_event.listen(factory, "after_soft_rollback", forget_on_savepoint_rollback)
+        sa_event.listen(factory, "after_commit", publish_noted)
+        sa_event.listen(factory, "after_transaction_end", forget)
+
+    def publish(self, events: Sequence[E] | None) -> None:
+        """Deliver ``events`` just committed in this process (callable from any thread); None: poll now instead."""
+        if events is None:
+            self.wake()
+        elif self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._deliver_fresh, events)
 
     def subscribe(self, site_id: int | None) -> Mailbox:
         """A mailbox receiving, from now on, the encoded events of ``site_id`` (None: of every site)."""
@@ -231,7 +252,7 @@ class EventHub(Generic[E]):
         while True:  # the database may be locked or down at start: keep trying
             try:
                 self._cursor = await asyncio.to_thread(self._max_id)
-                await asyncio.to_thread(self._poll)  # mark what is already stored as seen
+                self._fresh(await asyncio.to_thread(self._read))  # mark what is already stored as seen
                 break
             except Exception:
                 log.exception("live-board hub cannot read the timeline yet; retrying")
@@ -246,21 +267,30 @@ class EventHub(Generic[E]):
                 pass
             self._wake.clear()
             try:
-                events = await asyncio.to_thread(self._poll)
+                candidates = await asyncio.to_thread(self._read)
             except Exception:
                 log.exception("live-board poll failed; retrying")
                 await asyncio.sleep(self._poll_interval_s)
                 continue
-            if events:
-                self.deliver(self._feed.merge(events))
+            self._deliver_fresh(candidates)
 
     def _max_id(self) -> int:
         with self._factory() as session:
             return int(session.scalar(select(func.max(self._feed.model.id))) or 0)
 
-    def _poll(self) -> list[E]:
+    def _read(self) -> list[E]:
+        """The rows from a little before the newest seen (a worker thread's part of a poll)."""
         with self._factory() as session:
-            candidates = self._feed.read_after(session, max(0, self._cursor - LOOKBACK_IDS))
+            return self._feed.read_after(session, max(0, self._cursor - LOOKBACK_IDS))
+
+    def _deliver_fresh(self, candidates: Sequence[E]) -> None:
+        """Deliver those of ``candidates`` not delivered before (polled, or published by a commit)."""
+        fresh = self._fresh(candidates)
+        if fresh:
+            self.deliver(self._feed.merge(fresh))
+
+    def _fresh(self, candidates: Sequence[E]) -> list[E]:
+        """Those of ``candidates`` not seen before, now marked seen (on the event loop only)."""
         fresh = [event for event in candidates if event.id not in self._seen_set]
         for event in fresh:
             if len(self._seen) == self._seen.maxlen:
