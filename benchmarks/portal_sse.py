@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -59,6 +60,9 @@ class Phase:
 
     target: str
     latencies: list[float]
+    """Every (alert, board) pair, ms."""
+    per_alert: list[tuple[float, float, float]]
+    """Per alert, ms: the POST answered, the first board, the last board."""
     cpu_ms_per_alert: float
     client_cpu_ms_per_alert: float
     load: float
@@ -109,6 +113,7 @@ def measure(target: Target, *, boards: int, alerts: int, gap_s: float, label: st
         client_cpu_before = json.loads(client.stdout.readline())["cpu_s"]
         time.sleep(1.0)  # let the connection burst settle
         sent: dict[int, float] = {}
+        answered: dict[int, float] = {}
         cpu_before = target.cpu_seconds()
         with httpx.Client(headers={"Authorization": f"Bearer {target.bridge_token}"}, timeout=30) as bridge:
             for number in range(alerts):
@@ -117,6 +122,7 @@ def measure(target: Target, *, boards: int, alerts: int, gap_s: float, label: st
                     "event_id": f"bench-{label}-{number}", "kind": "sos", "wristband": band_address(number % 5 + 1)})
                 answer.raise_for_status()
                 sent[int(answer.json()["id"])] = started
+                answered[int(answer.json()["id"])] = 1000 * (time.monotonic() - started)
                 time.sleep(gap_s)
         cpu_ms_per_alert = 1000 * (target.cpu_seconds() - cpu_before) / alerts
         client.stdin.write(json.dumps({"expect": list(sent)}) + "\n")
@@ -134,8 +140,10 @@ def measure(target: Target, *, boards: int, alerts: int, gap_s: float, label: st
                          f"problem: {seen['problem']}")
     latencies = [1000 * (arrived - sent[int(alert_id)]) for alert_id, times in seen["arrivals"].items()
                  for arrived in times]
-    return Phase(target.name, latencies, cpu_ms_per_alert, 1000 * (seen["cpu_s"] - client_cpu_before) / alerts,
-                 os.getloadavg()[0])
+    per_alert = [(answered[int(alert_id)], 1000 * (min(times) - sent[int(alert_id)]),
+                  1000 * (max(times) - sent[int(alert_id)])) for alert_id, times in seen["arrivals"].items()]
+    client_cpu_ms_per_alert = 1000 * (seen["cpu_s"] - client_cpu_before) / alerts
+    return Phase(target.name, latencies, per_alert, cpu_ms_per_alert, client_cpu_ms_per_alert, os.getloadavg()[0])
 
 
 def row(name: str, latencies: list[float], cpu: str, load: str) -> str:
@@ -157,6 +165,11 @@ def report(results: Results, *, boards: int, backend: str) -> None:
         server, boards = (sum(cpu) / len(phases) for cpu in zip(*((p.cpu_ms_per_alert, p.client_cpu_ms_per_alert)
                                                                   for p in phases), strict=True))
         print(row(f"**{target}, all rounds**", results.pooled(target), f"{server:.1f} / {boards:.1f}", ""))
+    print("\nWhere the time goes (medians over alerts, ms): the POST answered / the first board / the last board")
+    for target in ("baseline", "portal"):
+        per_alert = [times for phase in results.phases if phase.target == target for times in phase.per_alert]
+        print(f"- {target}: " + " / ".join(f"{statistics.median(column):.1f}" for column in zip(*per_alert,
+                                                                                                strict=True)))
     base, portal = (percentile(results.pooled(t), 0.99) for t in ("baseline", "portal"))
     pairs = [sorted(results.phases[i:i + 2], key=lambda phase: phase.target)  # (baseline, portal)
              for i in range(0, len(results.phases), 2)]
