@@ -188,6 +188,7 @@ def test_duty_worker_records_a_phone_request_in_a_few_taps_and_the_kiosk_sees_it
     assert order["items"][0]["name"] == "鸡蛋" and order["state_label"] == "待认领"
     board = page.context.new_page()
     board.goto(f"{web_portal.url}/board")
-    assert board.locator(f'[data-alert-id="{recorded[1]["target_id"]}"]').count() >= 1
+    card = board.locator(f'[data-alert-id="{recorded[1]["target_id"]}"]').first
+    assert "电话代录（王网格）：灯泡坏了，想请人来换" in card.inner_text()
     assert page.csp.violations == []
     page.context.close()
