@@ -20,6 +20,7 @@ from caregiver_portal.accounts.models import Device, Site, User
 from caregiver_portal.core.db import rows_changed
 from caregiver_portal.core.errors import Forbidden, InvalidTransition, NotFound
 from caregiver_portal.core.uow import insert_once, transactional
+from caregiver_portal.offers import service as offers
 from caregiver_portal.orders.catalog import list_items, match_item
 from caregiver_portal.orders.models import GroceryOrder, GroceryOrderLine
 from caregiver_portal.queue import service as queue_service
@@ -126,7 +127,8 @@ def create_order_for_resident(*, session: Session, user: User, resident: Residen
 
 def announce_new(session: Session, order: GroceryOrder, *, resident: Resident | None, via_kiosk: bool,
                  now: datetime) -> None:
-    """A new order reaches someone: the live queue, and the volunteers' bots when the site wants it."""
+    """A new order reaches someone: the live queue, and the volunteers it is offered to through the bots when the
+    site wants it (:mod:`caregiver_portal.offers`)."""
     queue_service.record(session, site_id=order.site_id, subject="order", subject_id=order.id, type="placed", now=now)
     site = session.get(Site, order.site_id)
     if site is None:
@@ -135,8 +137,10 @@ def announce_new(session: Session, order: GroceryOrder, *, resident: Resident | 
     items = [f"{line.name} {format_quantity(line.quantity)} {line.unit}".strip() for line in order.lines]
     text = queue_texts.order_text(order.id, room=resident.room if resident else "", name=name, items=items,
                                   via_kiosk=via_kiosk)
-    queue_service.tell_volunteers(session, site=site, grid_id=resident.grid_id if resident else None, text=text,
-                                  title=f"代购单 #{order.id}", path=f"/orders/{order.id}", now=now)
+    offers.offer_new(session, subject="order", subject_id=order.id, site=site,
+                     grid_id=resident.grid_id if resident else None, room=resident.room if resident else "",
+                     news=offers.Announcement(text=text, title=f"代购单 #{order.id}", path=f"/orders/{order.id}"),
+                     now=now)
 
 
 def get_order(session: Session, order_id: int, *, scope: Scope | None = None) -> GroceryOrder:
