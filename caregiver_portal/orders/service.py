@@ -10,10 +10,10 @@ delivered by a volunteer, and confirmed by the resident at the kiosk.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from caregiver_portal.accounts.models import Device, Site, User
@@ -260,10 +260,20 @@ def queue(session: Session, *, scope: Scope, states: tuple[str, ...] = ACTIVE_ST
     return list(session.scalars(query.order_by(GroceryOrder.created_at, GroceryOrder.id).limit(limit)))
 
 
-def recent_finished(session: Session, *, scope: Scope, limit: int = 20) -> list[GroceryOrder]:
-    """The latest received or cancelled orders inside ``scope``, newest first."""
-    orders = queue(session, scope=scope, states=("received", "cancelled"), limit=1000)
-    return sorted(orders, key=lambda o: o.received_at or o.cancelled_at or o.created_at, reverse=True)[:limit]
+def recent_finished(session: Session, *, scope: Scope, now: datetime, limit: int = 20,
+                    within: timedelta = timedelta(days=30)) -> list[GroceryOrder]:
+    """The latest received or cancelled orders inside ``scope`` placed ``within`` before ``now``, latest finished
+    first (sorted by the database: a site has tens of thousands of finished orders)."""
+    finished = func.coalesce(GroceryOrder.received_at, GroceryOrder.cancelled_at, GroceryOrder.created_at)
+    query = (select(GroceryOrder).outerjoin(Resident, GroceryOrder.resident_id == Resident.id)
+             .where(GroceryOrder.state.in_(("received", "cancelled")), GroceryOrder.created_at >= now - within)
+             .options(selectinload(GroceryOrder.lines).selectinload(GroceryOrderLine.item),
+                      selectinload(GroceryOrder.resident), selectinload(GroceryOrder.claimed_by)))
+    if scope.site_id is not None:
+        query = query.where(GroceryOrder.site_id == scope.site_id)
+    if scope.grid_ids is not None:
+        query = query.where(Resident.grid_id.in_(scope.grid_ids))
+    return list(session.scalars(query.order_by(finished.desc(), GroceryOrder.id.desc()).limit(limit)))
 
 
 def estimated_total_fen(order: GroceryOrder) -> int | None:

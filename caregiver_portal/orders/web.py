@@ -45,7 +45,7 @@ def order_queue(request: Request, user: CurrentUser, session: SessionDep, scope:
     mine = [o for o in active if o.claimed_by_id == user.id and o.state in ("claimed", "bought")]
     waiting = [o for o in active if o.state == "submitted"]
     others = [o for o in active if o not in mine and o not in waiting]
-    done = order_service.recent_finished(session, scope=scope, limit=10)
+    done = order_service.recent_finished(session, scope=scope, now=utcnow(), limit=10)
     signups = recent_kiosk_signups(session, scope=scope, now=utcnow())
     offers = offer_service.card_lines(session, subject="order", ids=[o.id for o in waiting])
     return render(request, "orders_list.html", user, mine=mine, waiting=waiting, others=others, done=done,
