@@ -197,7 +197,8 @@ def month_report(session: Session, *, site_id: int | None, year: int, month: int
     alerts = session.execute(_site(select(Alert.occurred_at, Alert.accepted_at, Alert.resolved_at, Alert.state,
                                           Alert.emergency), Alert.site_id, site_id)
                              .where(Alert.occurred_at >= start, Alert.occurred_at < end)).all()
-    orders = session.scalars(_site(select(GroceryOrder), GroceryOrder.site_id, site_id)
+    orders = session.execute(_site(select(GroceryOrder.created_at, GroceryOrder.delivered_at, GroceryOrder.received_at),
+                                   GroceryOrder.site_id, site_id)  # three columns, not a site's orders as objects
                              .where(GroceryOrder.created_at < end)
                              .where((GroceryOrder.created_at >= start) | (GroceryOrder.delivered_at >= start))).all()
     placed = [o for o in orders if o.created_at >= start]
