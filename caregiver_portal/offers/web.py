@@ -53,13 +53,13 @@ def save_my_offers(request: Request, user: CurrentUser, session: SessionDep, dai
                    building: Short = "", paused: Short = "") -> Response:
     """Store pause, daily limit and building."""
 
+    home = f"{building.strip()}号楼" if building.strip().isdigit() else building.strip()
+
     def action() -> None:
-        if building.strip() and building_of(building) is None:
+        if home and building_of(home) is None:
             raise InvalidTransition("楼号请写成“3号楼”或“3”")
         service.set_prefs(session=session, user=user, paused=paused == "1",
-                          daily_limit=_whole_number(daily_limit, "每天最多接单数"),
-                          building=f"{building.strip()}号楼" if building.strip().isdigit() else building,
-                          now=utcnow())
+                          daily_limit=_whole_number(daily_limit, "每天最多接单数"), building=home, now=utcnow())
 
     done = "已暂停：新的代购和求助不再推送给您" if paused == "1" else "已保存：新的代购和求助会推送给您"
     return attempt(request, session, action, done=done, then="/me/offers")
