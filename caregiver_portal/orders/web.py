@@ -25,6 +25,7 @@ from caregiver_portal.orders.catalog import list_items, picture_url
 from caregiver_portal.orders.receipts import MEDIA_TYPES, delete_receipt, receipt_path, save_receipt
 from caregiver_portal.residents.models import Resident
 from caregiver_portal.residents.scope import ScopeDep, resident_in_scope
+from caregiver_portal.settlement.service import LineResult, money_state
 
 router = APIRouter(include_in_schema=False)
 CSRF = [Depends(require_csrf)]
@@ -34,6 +35,7 @@ def _common() -> dict[str, Any]:
     return {"STATE_LABELS": order_service.STATE_LABELS, "picture_url": picture_url,
             "picture_url_for": lambda line: picture_url(line.item) if line.item else None,
             "estimated_total_fen": order_service.estimated_total_fen, "qty": order_service.format_quantity,
+            "money_state": money_state,
             "now": utcnow()}
 
 
@@ -125,10 +127,26 @@ def release(request: Request, order_id: int, user: CurrentUser, session: Session
         session=session, order_id=order_id, user=user, scope=scope), done="已放回待认领队列", then="/orders")
 
 
+def line_results(form: FormData) -> dict[int, LineResult]:
+    """Per line id: 买到了 / 没买到 / 换了别的 (with the substitute's name and price) from the bought form."""
+    results = {}
+    for key, value in form.multi_items():
+        line = key.removeprefix("outcome-")
+        if key.startswith("outcome-") and line.isdigit() and value in ("bought", "not_bought", "substitute"):
+            price = str(form.get(f"sub-price-{line}") or "").strip()
+            try:
+                fen = parse_yuan(price) if value == "substitute" and price else None
+            except ValueError as exc:
+                raise InvalidTransition(f"替代品价格“{price}”看不懂，请填数字") from exc
+            results[int(line)] = LineResult(str(value), substitute_name=str(form.get(f"sub-name-{line}") or ""),
+                                            substitute_price_fen=fen)
+    return results
+
+
 @router.post("/orders/{order_id}/bought", dependencies=CSRF)
-def bought(request: Request, order_id: int, user: CurrentUser, session: SessionDep, scope: ScopeDep, state: StateDep,
-           amount: Annotated[PlainText, Form(max_length=20)],
-           receipt: Annotated[UploadFile | None, File()] = None) -> Response:
+async def bought(request: Request, order_id: int, user: CurrentUser, session: SessionDep, scope: ScopeDep,
+                 state: StateDep, amount: Annotated[PlainText, Form(max_length=20)],
+                 receipt: Annotated[UploadFile | None, File()] = None) -> Response:
     """The volunteer bought the goods: amount paid and, optionally, a photo of the receipt.
 
     The photo is written first; if the order change is then refused or cannot be saved, the photo is removed
@@ -139,12 +157,14 @@ def bought(request: Request, order_id: int, user: CurrentUser, session: SessionD
     except ValueError:
         flash(request, "请填写实际花费的金额，例如 23.5", "error")
         return redirect(page)
-    content = receipt.file.read() if receipt is not None and receipt.filename else b""
+    form = await request.form()
+    content = await receipt.read() if receipt is not None and receipt.filename else b""
     name = None
     try:
+        results = line_results(form)
         name = save_receipt(state.settings.data_dir, content) if content else None
         order_service.mark_bought(session=session, order_id=order_id, user=user, amount_paid_fen=fen,
-                                  receipt_file=name, now=utcnow(), scope=scope)
+                                  receipt_file=name, now=utcnow(), scope=scope, results=results)
     except PortalError as exc:
         delete_receipt(state.settings.data_dir, name)
         flash(request, str(exc), "error")
@@ -157,11 +177,27 @@ def bought(request: Request, order_id: int, user: CurrentUser, session: SessionD
 
 
 @router.post("/orders/{order_id}/delivered", dependencies=CSRF)
-def delivered(request: Request, order_id: int, user: CurrentUser, session: SessionDep, scope: ScopeDep) -> Response:
-    """The goods are at the resident's door."""
-    return attempt(request, session, lambda: order_service.mark_delivered(
-        session=session, order_id=order_id, user=user, now=utcnow(), scope=scope),
-        done="已送达，谢谢您！老人在自助机上确认后订单完成", then=f"/orders/{order_id}")
+def delivered(request: Request, order_id: int, user: CurrentUser, session: SessionDep, scope: ScopeDep,
+              payment: Annotated[PlainText, Form(max_length=10)] = "",
+              cash: Annotated[PlainText, Form(max_length=20)] = "") -> Response:
+    """The goods are at the resident's door: how the resident paid back (cash collected, or the prepaid balance)."""
+    def action() -> None:
+        try:
+            cash_fen = parse_yuan(cash) if payment == "cash" and cash.strip() else None
+        except ValueError as exc:
+            raise InvalidTransition("请填写收到的现金，例如 23.5") from exc
+        order_service.mark_delivered(session=session, order_id=order_id, user=user, now=utcnow(), scope=scope,
+                                     payment=payment or None, cash_fen=cash_fen)
+
+    return attempt(request, session, action, done="已送达，谢谢您！老人在自助机上确认后订单完成",
+                   then=f"/orders/{order_id}")
+
+
+@router.post("/orders/{order_id}/confirm-amount", dependencies=CSRF)
+def confirm_amount(request: Request, order_id: int, user: StaffUser, session: SessionDep, scope: ScopeDep) -> Response:
+    """Staff settle a bill the resident could not confirm at the kiosk (after phoning them)."""
+    return attempt(request, session, lambda: order_service.staff_confirm_amount(
+        session=session, order_id=order_id, now=utcnow(), scope=scope), done="金额已确认", then=f"/orders/{order_id}")
 
 
 @router.get("/orders/{order_id}/cancel")
