@@ -149,8 +149,9 @@ def cluster(postgres_url: str, bridge_token: str, tmp_path: Path, monkeypatch: p
     """Four instances behind nginx on the seeded database, with the quick escalation policy."""
     policy = tmp_path / "policy.json"
     policy.write_text(json.dumps(POLICY), encoding="utf-8")
+    # Small pools: 4 instances x (2 + 3 + 3 listening) connections leave the shared server room for other tests.
     with Cluster(ClusterOptions(database_url=postgres_url, data_dir=tmp_path / "data", instances=4,
-                                env={"ANXIN_ESCALATION_POLICY": str(policy)})) as running:
+                                database_pool=(2, 3), env={"ANXIN_ESCALATION_POLICY": str(policy)})) as running:
         monkeypatch.setenv("REQUESTS_CA_BUNDLE", running.ca_file)  # requests (and PortalClient) trust it
         yield running
 
