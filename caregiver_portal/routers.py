@@ -24,8 +24,10 @@ from caregiver_portal.health import api as health_api
 from caregiver_portal.health import web as health_web
 from caregiver_portal.imports import web as imports_web
 from caregiver_portal.notifications import web as notifications_web
+from caregiver_portal.offers import web as offers_web
 from caregiver_portal.orders import api as orders_api
 from caregiver_portal.orders import catalog_web as orders_catalog_web
+from caregiver_portal.orders import history_web as orders_history_web
 from caregiver_portal.orders import web as orders_web
 from caregiver_portal.phone import api as phone_api
 from caregiver_portal.phone import web as phone_web
@@ -61,6 +63,7 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(phone_api.router)
     app.include_router(accounts_web.router)
     app.include_router(alerts_web.router)
+    app.include_router(orders_history_web.router)
     app.include_router(orders_web.router)
     app.include_router(queue_web.router)
     app.include_router(activities_web.router)
@@ -81,5 +84,6 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(safety_web.router)
     app.include_router(reviews_web.router)
     app.include_router(roll_calls_web.router)
+    app.include_router(offers_web.router)
     app.include_router(settlement_web.router)
     app.include_router(phone_web.router)

@@ -12,6 +12,7 @@ from caregiver_portal.escalation import models as escalation  # noqa: F401
 from caregiver_portal.health import models as health  # noqa: F401
 from caregiver_portal.imports import models as imports  # noqa: F401
 from caregiver_portal.notifications import models as notifications  # noqa: F401
+from caregiver_portal.offers import models as offers  # noqa: F401
 from caregiver_portal.orders import models as orders  # noqa: F401
 from caregiver_portal.phone import models as phone  # noqa: F401
 from caregiver_portal.queue import models as queue  # noqa: F401

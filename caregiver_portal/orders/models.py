@@ -45,6 +45,9 @@ class GroceryOrder(Base):
     __table_args__ = (
         UniqueConstraint("source_device_id", "client_event_id", name="uq_order_device_event"),
         Index("ix_grocery_orders_site_state", "site_id", "state"),
+        Index("ix_grocery_orders_site_created", "site_id", "created_at"),  # lists (migration 0049)
+        Index("ix_grocery_orders_site_state_created", "site_id", "state", "created_at"),
+        Index("ix_grocery_orders_claimer_time", "claimed_by_id", "claimed_at"),  # a volunteer's daily count
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))

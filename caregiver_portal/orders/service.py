@@ -11,16 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from caregiver_portal.accounts.models import Device, Site, User
 from caregiver_portal.core.db import rows_changed
 from caregiver_portal.core.errors import Forbidden, InvalidTransition, NotFound
 from caregiver_portal.core.uow import insert_once, transactional
+from caregiver_portal.offers import service as offers
 from caregiver_portal.orders.catalog import list_items, match_item
 from caregiver_portal.orders.models import GroceryOrder, GroceryOrderLine
 from caregiver_portal.queue import service as queue_service
@@ -128,7 +129,8 @@ def create_order_for_resident(*, session: Session, user: User, resident: Residen
 
 def announce_new(session: Session, order: GroceryOrder, *, resident: Resident | None, via_kiosk: bool,
                  now: datetime) -> None:
-    """A new order reaches someone: the live queue, and the volunteers' bots when the site wants it."""
+    """A new order reaches someone: the live queue, and the volunteers it is offered to through the bots when the
+    site wants it (:mod:`caregiver_portal.offers`)."""
     queue_service.record(session, site_id=order.site_id, subject="order", subject_id=order.id, type="placed", now=now)
     site = session.get(Site, order.site_id)
     if site is None:
@@ -137,8 +139,10 @@ def announce_new(session: Session, order: GroceryOrder, *, resident: Resident | 
     items = [f"{line.name} {format_quantity(line.quantity)} {line.unit}".strip() for line in order.lines]
     text = queue_texts.order_text(order.id, room=resident.room if resident else "", name=name, items=items,
                                   via_kiosk=via_kiosk)
-    queue_service.tell_volunteers(session, site=site, grid_id=resident.grid_id if resident else None, text=text,
-                                  title=f"代购单 #{order.id}", path=f"/orders/{order.id}", now=now)
+    offers.offer_new(session, subject="order", subject_id=order.id, site=site,
+                     grid_id=resident.grid_id if resident else None, room=resident.room if resident else "",
+                     news=offers.Announcement(text=text, title=f"代购单 #{order.id}", path=f"/orders/{order.id}"),
+                     now=now)
 
 
 def get_order(session: Session, order_id: int, *, scope: Scope | None = None) -> GroceryOrder:
@@ -298,10 +302,20 @@ def queue(session: Session, *, scope: Scope, states: tuple[str, ...] = ACTIVE_ST
     return list(session.scalars(query.order_by(GroceryOrder.created_at, GroceryOrder.id).limit(limit)))
 
 
-def recent_finished(session: Session, *, scope: Scope, limit: int = 20) -> list[GroceryOrder]:
-    """The latest received or cancelled orders inside ``scope``, newest first."""
-    orders = queue(session, scope=scope, states=("received", "cancelled"), limit=1000)
-    return sorted(orders, key=lambda o: o.received_at or o.cancelled_at or o.created_at, reverse=True)[:limit]
+def recent_finished(session: Session, *, scope: Scope, now: datetime, limit: int = 20,
+                    within: timedelta = timedelta(days=30)) -> list[GroceryOrder]:
+    """The latest received or cancelled orders inside ``scope`` placed ``within`` before ``now``, latest finished
+    first (sorted by the database: a site has tens of thousands of finished orders)."""
+    finished = func.coalesce(GroceryOrder.received_at, GroceryOrder.cancelled_at, GroceryOrder.created_at)
+    query = (select(GroceryOrder).outerjoin(Resident, GroceryOrder.resident_id == Resident.id)
+             .where(GroceryOrder.state.in_(("received", "cancelled")), GroceryOrder.created_at >= now - within)
+             .options(selectinload(GroceryOrder.lines).selectinload(GroceryOrderLine.item),
+                      selectinload(GroceryOrder.resident), selectinload(GroceryOrder.claimed_by)))
+    if scope.site_id is not None:
+        query = query.where(GroceryOrder.site_id == scope.site_id)
+    if scope.grid_ids is not None:
+        query = query.where(Resident.grid_id.in_(scope.grid_ids))
+    return list(session.scalars(query.order_by(finished.desc(), GroceryOrder.id.desc()).limit(limit)))
 
 
 def estimated_total_fen(order: GroceryOrder) -> int | None:

@@ -19,6 +19,7 @@ from caregiver_portal.core.deps import SessionDep, StateDep
 from caregiver_portal.core.errors import InvalidTransition, NotFound, PortalError
 from caregiver_portal.core.schemas import PlainText
 from caregiver_portal.core.web import attempt, flash, parse_yuan, redirect, render
+from caregiver_portal.offers import service as offer_service
 from caregiver_portal.orders import service as order_service
 from caregiver_portal.orders.catalog import list_items, picture_url
 from caregiver_portal.orders.receipts import MEDIA_TYPES, delete_receipt, receipt_path, save_receipt
@@ -46,10 +47,11 @@ def order_queue(request: Request, user: CurrentUser, session: SessionDep, scope:
     mine = [o for o in active if o.claimed_by_id == user.id and o.state in ("claimed", "bought")]
     waiting = [o for o in active if o.state == "submitted"]
     others = [o for o in active if o not in mine and o not in waiting]
-    done = order_service.recent_finished(session, scope=scope, limit=10)
+    done = order_service.recent_finished(session, scope=scope, now=utcnow(), limit=10)
     signups = recent_kiosk_signups(session, scope=scope, now=utcnow())
+    offers = offer_service.card_lines(session, subject="order", ids=[o.id for o in waiting])
     return render(request, "orders_list.html", user, mine=mine, waiting=waiting, others=others, done=done,
-                  signups=signups, **_common())
+                  signups=signups, offers=offers, **_common())
 
 
 @router.get("/orders/new")
@@ -106,7 +108,8 @@ async def create_order(request: Request, user: StaffUser, session: SessionDep, s
 def order_detail(request: Request, order_id: int, user: CurrentUser, session: SessionDep, scope: ScopeDep) -> Response:
     """One order with its steps, who has it, and (for staff and its volunteer) the receipt."""
     order = order_service.get_order(session, order_id, scope=scope)
-    return render(request, "order_detail.html", user, order=order, **_common())
+    offers = offer_service.card_lines(session, subject="order", ids=[order.id])
+    return render(request, "order_detail.html", user, order=order, offers=offers, **_common())
 
 
 @router.post("/orders/{order_id}/claim", dependencies=CSRF)

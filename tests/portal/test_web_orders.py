@@ -116,6 +116,34 @@ def test_kiosk_order_and_signup_appear_live_in_the_volunteers_queue_on_a_phone(w
     page.context.close()
 
 
+def test_volunteer_sees_whom_an_order_is_offered_to_and_pauses_offers_on_a_phone(web_portal: LivePortal,
+                                                                                chromium: Any) -> None:
+    order = place_order(web_portal, "web-offer-1")
+    page = open_page(chromium, web_portal, "volunteer1", "anxin-demo", PHONE)
+    page.goto(f"{web_portal.url}/orders")
+    offer = page.locator(f'#waiting [data-order-id="{order["id"]}"] .offer-line')
+    assert "李志愿" in offer.inner_text() and "推送全站" in offer.inner_text()
+    page.click("#offer-settings-link")
+    page.select_option("#paused", "1")
+    page.fill("#daily_limit", "3")
+    page.fill("#building", "3")
+    page.click("#offer-form button[type=submit]")
+    assert "已暂停" in page.inner_text(".flash") and "已暂停" in page.inner_text("#offer-status")
+    assert page.input_value("#building") == "3号楼" and page.input_value("#daily_limit") == "3"
+    shoot(page, web_portal, "offer-settings")
+
+    paused_order = place_order(web_portal, "web-offer-2")
+    page.goto(f"{web_portal.url}/orders/{paused_order['id']}")
+    assert "李志愿" not in page.inner_text(".offer-line")  # everyone sees it; the paused volunteer is not told
+
+    page.goto(f"{web_portal.url}/me/offers")
+    page.select_option("#paused", "0")
+    page.click("#offer-form button[type=submit]")
+    assert "会推送给您" in page.inner_text("#offer-status")
+    assert page.csp.violations == []
+    page.context.close()
+
+
 def test_volunteer_marks_missing_item_and_substitute_and_the_kiosk_settles_it_on_a_phone(web_portal: LivePortal,
                                                                                          chromium: Any) -> None:
     order = place_order(web_portal, "web-order-settle")
