@@ -33,12 +33,16 @@ class FeedbackResult:
 
 
 def grid_worker_for(session: Session, resident: Resident) -> int | None:
-    """The grid worker (an active caregiver of the resident's grid) a report goes to; None: the site's admins."""
-    if resident.grid_id is None:
-        return None
-    return session.scalar(select(User.id).join(UserGrid, UserGrid.user_id == User.id)
-                          .where(UserGrid.grid_id == resident.grid_id, User.role == "caregiver",
-                                 User.active.is_(True)).order_by(User.id).limit(1))
+    """The grid worker a report goes to: an active caregiver of the resident's grid, else one without grids (who
+    works on the whole site); None: nobody yet, the site's staff see it unassigned."""
+    caregivers = select(User.id).where(User.site_id == resident.site_id, User.role == "caregiver",
+                                       User.active.is_(True)).order_by(User.id).limit(1)
+    if resident.grid_id is not None:
+        of_grid = session.scalar(caregivers.join(UserGrid, UserGrid.user_id == User.id)
+                                 .where(UserGrid.grid_id == resident.grid_id))
+        if of_grid is not None:
+            return of_grid
+    return session.scalar(caregivers.where(~select(UserGrid.user_id).where(UserGrid.user_id == User.id).exists()))
 
 
 def _check(kind: str, category: str) -> None:

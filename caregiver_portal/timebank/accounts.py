@@ -29,10 +29,15 @@ class Account:
 
 def holder_name(session: Session, holder: Holder, *, site_id: int) -> str:
     """The holder's name if they belong to ``site_id``; InvalidTransition otherwise."""
-    row = session.get(User if holder.kind == "user" else Resident, holder.id)
-    if row is None or row.site_id != site_id:
-        raise InvalidTransition("找不到受赠人")
-    return row.display_name if isinstance(row, User) else row.name
+    if holder.kind == "user":
+        user = session.get(User, holder.id)
+        if user is not None and user.site_id == site_id and user.active:
+            return user.display_name
+    else:
+        resident = session.get(Resident, holder.id)
+        if resident is not None and resident.site_id == site_id:
+            return resident.name
+    raise InvalidTransition("找不到受赠人")
 
 
 def site_accounts(session: Session, *, site_id: int, limit: int = 300) -> list[Account]:
