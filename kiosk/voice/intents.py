@@ -41,6 +41,7 @@ INTENT_NAMES: tuple[str, ...] = (
     "home",
     "volume",
     "slower",
+    "report_problem",
     "unknown",
 )
 CONFIDENT = 0.6

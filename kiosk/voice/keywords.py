@@ -64,6 +64,14 @@ FUZZY_WORDS: tuple[str, ...] = (
     "合唱",
     "电影",
     "饺子",
+    "反映",
+    "意见",
+    "建议",
+    "投诉",
+    "楼道",
+    "电梯",
+    "路灯",
+    "物业",
 )
 # Ordinary words that must not be "repaired" into a keyword (就明天 is not 救命天).
 PROTECTED_WORDS: tuple[str, ...] = (
@@ -195,3 +203,17 @@ QUESTION = re.compile(r"吗|么|几点|几号|哪里|哪儿|在哪|什么时候|
 STRONG_SIGNUP = re.compile(r"报名|报个名|参加|算我一个|加我一个|登记|预约|报上|占个位|留个位")
 NOT_FOUND_ORDER = re.compile(r"买|代购|订")
 SURE = re.compile(r"没(?:有)?问题|没错|没毛病|不错")
+# Reporting a problem or making a suggestion to the community (issue 19), not asking for help.
+REPORT = re.compile(
+    r"反映|投诉|意见|建议|提议|出个主意|想法|说个事|讲个事|说件事|摆一哈|没人管|没人修|没人收|没人扫|没人来修"
+    r"|管一管|管管|不像话"
+)
+# Shared places and community matters: a fault there is reported, not a personal help request.
+COMMUNITY_PLACE = re.compile(
+    r"楼道|楼梯|电梯|路灯|声控灯|小区|院子|院里|单元门|楼门|大门|物业|居委|社区|垃圾桶|垃圾站|楼上|隔壁|广场舞"
+    r"|井盖|健身器材|停车|门口|台阶|暖气|水压|食堂|楼顶|整栋楼|一栋楼|整个楼"
+)
+COMMUNITY_FAULT = re.compile(
+    r"坏|黑了|不亮|烂了|漏|堵|吵|臭|脏|乱|满了|没人|不热|太低|太高|太滑|松了|关不上|不好走|差劲|好几天|好久了|老是坏"
+)
+SUGGESTION = re.compile(r"建议|提议|主意|点子|想法|希望|意见|就好了|能不能(?:多|在|给|装|安|搞|开|办|加)|应该|最好")

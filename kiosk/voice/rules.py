@@ -1,6 +1,7 @@
 """Hand-written cue rules for the non-emergency intents, and the context they look at. Pure.
 
-:func:`rule_intent` tries the rules in order (price questions, screen controls, status,
+:func:`rule_intent` tries the rules in order (price questions, reports to the community, screen
+controls, status,
 activities, grocery orders, ordinary help, yes / no) and returns the first that matches. Its
 answer is one of the intent model's features (:mod:`kiosk.voice.features`): the model learns
 how far to trust it. The slots of the final intent come from :mod:`kiosk.voice.slots`.
@@ -50,6 +51,20 @@ def context(clean: str, *, catalog: Sequence[str], activities: Sequence[Mapping]
 
 def _price(ctx: Context) -> str | None:
     return "unknown" if kw.PRICE.search(ctx.text) else None
+
+
+def _report(ctx: Context) -> str | None:
+    text = ctx.text
+    if kw.REPORT.search(text) or (kw.COMMUNITY_PLACE.search(text) and kw.COMMUNITY_FAULT.search(text)):
+        return "report_problem"
+    return None
+
+
+def report_kind(text: str) -> str:
+    """``suggestion`` for an idea or wish for the community (我有个建议), else ``problem`` (a fault, a complaint)."""
+    if kw.SUGGESTION.search(text) and not (kw.COMMUNITY_FAULT.search(text) or "投诉" in text):
+        return "suggestion"
+    return "problem"
 
 
 def _controls(ctx: Context) -> str | None:
@@ -103,7 +118,9 @@ def _yes_no(ctx: Context) -> str | None:
     return None
 
 
-RULES: tuple[Callable[[Context], str | None], ...] = (_price, _controls, _status, _activity, _grocery, _help, _yes_no)
+RULES: tuple[Callable[[Context], str | None], ...] = (
+    _price, _report, _controls, _status, _activity, _grocery, _help, _yes_no,
+)
 
 
 def volume_direction(text: str) -> str | None:
