@@ -98,7 +98,8 @@ def _grocery(ctx: Context) -> str | None:
     items = order_items(ctx.text, ctx.aliases)
     if items and (kw.BUY.search(ctx.text) or not kw.HELP.search(ctx.text)):
         return "grocery_order"
-    if kw.NOT_FOUND_ORDER.search(ctx.text) and not items and not kw.DENY.search(ctx.text):
+    if kw.NOT_FOUND_ORDER.search(ctx.text) and not items and not kw.DENY.search(ctx.text) \
+            and not kw.ERRAND.search(ctx.text):
         return "unknown"  # an order for something the shop does not carry
     return None
 
