@@ -16,6 +16,8 @@ from kiosk.core.events import (
     CatalogLoaded,
     LookupAnswered,
     NearbyAnswered,
+    PointsLoaded,
+    RepliesLoaded,
     RequestsLoaded,
     RollCallsLoaded,
 )
@@ -25,6 +27,7 @@ from kiosk.runtime.records import Residents
 from kiosk.runtime.store import JsonStore
 from kiosk.state.activities import Activity, Signup, parse_rows
 from kiosk.state.cart import parse_catalog
+from kiosk.state.feedback import Points, parse_replies
 from kiosk.state.requests import RequestRecord
 from kiosk.state.visitor import Visitor, nearby_candidates
 from kiosk.state.when import parse_time
@@ -168,3 +171,23 @@ def roll_calls(api: CommunityApi, resident_id: int, now: Clock) -> RollCallsLoad
         return RollCallsLoaded(resident_id, (), now())
     return RollCallsLoaded(resident_id, tuple(str(c.get("reason_label", "")) for c in calls
                                               if c.get("state") == "waiting"), now())
+
+
+def replies(api: CommunityApi, resident_id: int, now: Clock) -> RepliesLoaded:
+    """Replies to the resident's reports not heard yet (none when offline: they hear them next time)."""
+    try:
+        rows = api.feedback_replies(resident_id)
+    except Exception as exc:
+        _offline(exc, "feedback replies")
+        return RepliesLoaded(resident_id, (), now())
+    return RepliesLoaded(resident_id, parse_replies(rows), now())
+
+
+def points(api: CommunityApi, resident_id: int, now: Clock) -> PointsLoaded:
+    """The resident's points and the rewards (None when offline: the screen says so)."""
+    try:
+        answer = api.resident_points(resident_id)
+    except Exception as exc:
+        _offline(exc, "points")
+        return PointsLoaded(resident_id, None, now())
+    return PointsLoaded(resident_id, Points.from_json(answer) if answer else None, now())
