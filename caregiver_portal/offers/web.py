@@ -9,12 +9,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
-from caregiver_portal.accounts.deps import CurrentUser
+from caregiver_portal.accounts.deps import AdminUser, CurrentUser
 from caregiver_portal.accounts.models import Site
 from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.csrf import require_csrf
 from caregiver_portal.core.deps import SessionDep
-from caregiver_portal.core.errors import Forbidden, InvalidTransition
+from caregiver_portal.core.errors import InvalidTransition
 from caregiver_portal.core.schemas import PlainText
 from caregiver_portal.core.web import attempt, render
 from caregiver_portal.offers import service
@@ -73,13 +73,13 @@ def save_my_offers(request: Request, user: CurrentUser, session: SessionDep, dai
 
 
 @router.post("/me/offers/site", dependencies=CSRF)
-def save_site_rule(request: Request, user: CurrentUser, session: SessionDep, nearest_n: Short,
+def save_site_rule(request: Request, user: AdminUser, session: SessionDep, nearest_n: Short,
                    widen_minutes: Short) -> Response:
-    """An admin sets the site's offer rule."""
+    """An admin of a site sets its offer rule."""
 
     def action() -> None:
-        if user.role != "admin" or user.site_id is None:
-            raise Forbidden("只有站点管理员可以修改推送规则")
+        if user.site_id is None:
+            raise InvalidTransition("请用站点管理员账号修改推送规则")
         service.set_site_settings(session=session, site_id=user.site_id,
                                   nearest_n=_whole_number(nearest_n, "优先推送人数") or 0,
                                   widen_minutes=_whole_number(widen_minutes, "扩大到全站的时间") or 0)
