@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import event  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
+from sqlalchemy.pool import Pool  # noqa: E402
 
 import caregiver_portal.server as server  # noqa: E402
 from caregiver_portal.app import create_app  # noqa: E402
@@ -123,9 +124,15 @@ def _rollback(_conn: Any) -> None:
     _end_background()
 
 
+@event.listens_for(Pool, "reset")
+def _reset(_dbapi_connection: Any, _record: Any, _state: Any) -> None:
+    _note("commit")  # a session closed without committing: the pool rolls back
+    _end_background()
+
+
 def _end_background() -> None:
     record = getattr(BACKGROUND, "record", None)
-    if record is None or CURRENT.get() is not None:
+    if record is None or CURRENT.get() is not None or not JOURNAL:
         return
     BACKGROUND.record = None
     record["end"] = time.time()
