@@ -267,6 +267,10 @@ def hops(pressed: dict[str, float], queued: dict[str, float], sender: dict[str, 
         values = [(r[second] - r[first]) * 1000 for r in rows.values() if first in r and second in r]
         if values:
             print(f"  {first:>12} -> {second:<12} {percentiles(values)}")
+    for first, second in (("queued", "acked"), ("sent", "answered"), ("portal_start", "portal_end")):
+        values = [(r[second] - r[first]) * 1000 for r in rows.values() if first in r and second in r]
+        if values:
+            print(f"  {first:>12} => {second:<12} {percentiles(values)}")
     slowest = sorted((r for r in rows.values() if "acked" in r), key=lambda r: r["acked"] - r["pressed"])[-4:]
     for row in slowest:
         steps = [f"{b}+{(row[b] - row[a]) * 1000:.0f}" for a, b in zip(HOPS, HOPS[1:], strict=False)

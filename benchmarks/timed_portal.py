@@ -2,9 +2,10 @@
 
 For each ``/api/v1`` request it appends one JSON line to ``ANXIN_BENCH_TIMINGS``: the path, the
 alert's ``event_id`` (alerts only), and wall-clock moments ``start`` (the handler stack took the
-request), ``lock_wait`` / ``locked`` (``BEGIN IMMEDIATE`` asked for and got the SQLite write lock,
-first transaction of the request), ``commit`` (its first commit started) and ``end`` (the response
-was sent). Nothing here changes how the portal works. Run by
+request), ``lock_wait`` / ``locked`` (``BEGIN IMMEDIATE`` asked for and got the SQLite write lock;
+the request's latest transaction, the one its service commits), ``commit`` (that commit started)
+and ``end`` (the response was sent); and one line per background transaction (the ticker's jobs),
+path ``background:<thread>``. Nothing here changes how the portal works. Run by
 ``bridge_live_portal.live_portal(..., timings=...)``::
 
     ANXIN_BENCH_TIMINGS=/tmp/t.jsonl python benchmarks/timed_portal.py --data-dir D --port P
@@ -92,8 +93,9 @@ BACKGROUND = threading.local()
 
 
 def _note(name: str) -> None:
+    """Note a moment of the current request's (or background job's) latest transaction."""
     record = CURRENT.get() or getattr(BACKGROUND, "record", None)
-    if record is not None and name not in record:
+    if record is not None:
         record[name] = time.time()
 
 
@@ -119,15 +121,11 @@ def _commit(_conn: Any) -> None:
 
 
 @event.listens_for(Engine, "rollback")
-def _rollback(_conn: Any) -> None:
-    _note("commit")
-    _end_background()
-
-
-@event.listens_for(Pool, "reset")
-def _reset(_dbapi_connection: Any, _record: Any, _state: Any) -> None:
-    _note("commit")  # a session closed without committing: the pool rolls back
-    _end_background()
+@event.listens_for(Pool, "reset")  # a session closed without committing: the pool rolls back
+def _rollback(*_args: Any) -> None:
+    if CURRENT.get() is None:
+        _note("commit")
+        _end_background()
 
 
 def _end_background() -> None:
