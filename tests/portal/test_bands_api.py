@@ -190,7 +190,7 @@ def test_first_row_inserted_by_another_bridge_meanwhile_is_kept_when_it_heard_th
     [other_bridge] = create_test_devices(portal_settings.database_url, count=1, kind="bridge")
     report(seeded_portal, [status(BAND1, seen_ago_s=1, rssi=-50)], token=other_bridge)
     stored_state = service._current_rows
-    raced = []
+    raced: list[list[int]] = []
 
     def before_the_other_bridge_committed(session: Session, band_ids: list[int]) -> dict[int, dict[str, Any]]:
         if not raced:  # the first look finds no row: the other bridge's insert commits right after it
