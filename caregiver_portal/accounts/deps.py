@@ -20,22 +20,15 @@ from caregiver_portal.core.uow import unit_of_work
 
 
 def current_device(session: SessionDep, authorization: Annotated[str | None, Header()] = None) -> Device:
-    """The device whose bearer token is in the Authorization header, or HTTP 401.
-
-    The check is a transaction of its own, ended before the route goes on: on SQLite every
-    transaction holds the write lock from its first statement, and a route's transaction begun
-    here would hold it through FastAPI's validation of the body (2,000 band statuses) and the
-    hops to the route's thread, while an SOS from the same bridge waits (docs/benchmarks.md).
-    """
+    """The device whose bearer token is in the Authorization header, or HTTP 401."""
     scheme, _, token = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise HTTPException(401, "缺少设备令牌 (Authorization: Bearer <token>)",
                             headers={"WWW-Authenticate": "Bearer"})
-    with unit_of_work(session):
-        device = authenticate_device(session=session, token=token.strip())
-        if device is None:
-            raise HTTPException(401, "设备令牌无效或已吊销", headers={"WWW-Authenticate": "Bearer"})
-        note_device_seen(session, device, utcnow())
+    device = authenticate_device(session=session, token=token.strip())
+    if device is None:
+        raise HTTPException(401, "设备令牌无效或已吊销", headers={"WWW-Authenticate": "Bearer"})
+    note_device_seen(session, device, utcnow())
     return device
 
 

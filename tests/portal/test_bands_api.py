@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
 
-from caregiver_portal.accounts.deps import current_device
 from caregiver_portal.accounts.models import Site
 from caregiver_portal.bands import service
 from caregiver_portal.bands.models import Wristband
@@ -160,28 +157,6 @@ def test_impossible_rssi_or_battery_is_counted_per_kind_and_the_other_bands_are_
     assert (answer["stored"], answer["rejected"]) == (1, 2)
     assert answer["rejected_by_kind"] == {"battery_percent": 1, "rssi": 1}
     assert [(band["address"], band["battery_percent"]) for band in nearby(seeded_portal)] == [(BAND3, 64)]
-
-
-@contextmanager
-def _portal_session(settings: PortalSettings) -> Iterator[Session]:
-    engine = create_db_engine(settings.database_url)
-    try:
-        with create_session_factory(engine)() as session:
-            yield session
-    finally:
-        engine.dispose()
-
-
-def test_device_check_ends_its_transaction_before_the_route_runs(
-    seeded_portal: SeededPortal, portal_settings: PortalSettings
-) -> None:
-    # On SQLite a transaction holds the write lock from its first statement: one begun by the token check
-    # would hold it through the validation of a 2,000-band body while an SOS waits.
-    for _check in range(2):  # the second check has nothing to write (the device was seen < 30 s ago)
-        with _portal_session(portal_settings) as session:
-            device = current_device(session, authorization=f"Bearer {seeded_portal.bridge_token}")
-            assert device.kind == "bridge"
-            assert not session.in_transaction()
 
 
 def test_first_row_inserted_by_another_bridge_meanwhile_is_kept_when_it_heard_the_band_later(
