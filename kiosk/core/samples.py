@@ -20,6 +20,8 @@ from kiosk.core.events import (
     LookupAnswered,
     NearbyAnswered,
     OrderChanged,
+    PointsLoaded,
+    RepliesLoaded,
     RequestsLoaded,
     RollCallsLoaded,
     SignupAnswered,
@@ -34,6 +36,7 @@ from kiosk.core.state import KioskState, Site, initial_state
 from kiosk.core.view import View
 from kiosk.state.activities import Activity, Signup
 from kiosk.state.cart import CatalogItem
+from kiosk.state.feedback import Points, Reply, RewardOffer
 from kiosk.state.help_call import HelpCallSnapshot
 from kiosk.state.orders import OrderSnapshot
 from kiosk.state.requests import RequestRecord
@@ -138,6 +141,18 @@ def _groceries(state: KioskState) -> Iterator[tuple[str, KioskState]]:
         yield f"order_{name}", _drive(placed, OrderChanged(replace(base, order=order), NOW))
     delivered = _drive(placed, OrderChanged(replace(base, order={"id": 9, "state": "delivered"}), NOW))
     yield "order_rejected", _drive(placed, OrderChanged(replace(base, outbox="rejected"), NOW))
+    found = {"id": 9, "state": "delivered", "amount_paid_fen": 2050, "amount_due_fen": 2050,
+             "estimated_total_fen": 1200, "needs_confirmation": True,
+             "items": [{"line_id": 1, "name": "西红柿", "quantity": 2, "unit": "斤", "outcome": "bought"},
+                       {"line_id": 2, "name": "鸡蛋", "quantity": 1, "unit": "斤", "outcome": "not_bought"},
+                       {"line_id": 3, "name": "酱油", "quantity": 1, "unit": "瓶", "outcome": "substitute",
+                        "substitute_name": "生抽", "substitute_price_fen": 1250}]}
+    substitute = _drive(placed, OrderChanged(replace(base, order=found), NOW))
+    yield "order_substitute", substitute
+    declined = _drive(substitute, tap("groceries.substitute", "3:no"))
+    yield "order_substitute_declined", declined
+    yield "order_amount_question", _drive(declined, tap("groceries.received"))
+    yield "order_amount_refused", _drive(declined, tap("groceries.received"), tap("question.answer", "no"))
     rating = _drive(delivered, tap("groceries.received"))
     yield "rating", rating
     yield "rating_chosen", _drive(rating, tap("rating.star", "4"))
@@ -172,7 +187,9 @@ def _requests(state: KioskState) -> Iterator[tuple[str, KioskState]]:
     records = (RequestRecord("order", "o1", 7, "2026-12-07T08:00:00+08:00", "两斤西红柿", target_id=9,
                              state="delivered"),
                RequestRecord("signup", "s1", 7, "2026-12-06T10:00:00+08:00", "社区义诊", activity_id=11),
-               RequestRecord("help", "h1", 7, "2026-12-05T10:00:00+08:00", "", target_id=5, state="resolved"))
+               RequestRecord("help", "h1", 7, "2026-12-05T10:00:00+08:00", "", target_id=5, state="resolved"),
+               RequestRecord("help", "phone-1", 7, "2026-12-04T10:00:00+08:00", "灯泡坏了", target_id=6,
+                             state="accepted", detail="李志愿", via_phone=True))
     loaded = _drive(opened, RequestsLoaded(7, records, NOW))
     yield "my_requests", loaded
     yield "my_requests_page_2", _drive(loaded, tap("my_requests.page", "1"))
@@ -182,6 +199,42 @@ def _requests(state: KioskState) -> Iterator[tuple[str, KioskState]]:
     yield "roll_call_question", asked
     yield "roll_call_safe", _drive(asked, tap("question.answer", "yes"))
     yield "roll_call_help", _drive(asked, tap("question.answer", "no"))
+
+
+REPLIES = (Reply(21, "problem", "设施维修", "楼道灯已经换好了，谢谢您告诉我们。", NOW - timedelta(days=2)),
+           Reply(22, "suggestion", "服务和活动", "读报小组下周一开始，每周一上午九点在活动室。",
+                 NOW - timedelta(days=9)))
+POINTS = Points(115, (RewardOffer(31, "免费理发一次", 60), RewardOffer(32, "一袋大米", 100),
+                      RewardOffer(33, "家政服务一次", 200)), waiting=("一桶食用油",))
+
+
+def _voice(state: KioskState) -> Iterator[tuple[str, KioskState]]:
+    person = known(state)
+    menu = _drive(person, tap("requests.voice"))
+    yield "voice_menu", menu
+    problem = _drive(menu, tap("voice.report", "problem"))
+    yield "report_category", problem
+    yield "report_category_suggestion", _drive(menu, tap("voice.report", "suggestion"))
+    asked = _drive(problem, tap("voice.category", "facilities"))
+    yield "report_confirm", asked
+    yield "report_sent", _drive(asked, tap("question.answer", "yes"))
+    replies = _drive(person, tap("home.checkin"), RepliesLoaded(WANG.resident_id, REPLIES, NOW))
+    yield "reply", replies
+    waiting = _drive(person, RepliesLoaded(WANG.resident_id, REPLIES[:1], NOW))
+    yield "my_requests_reply_waiting", waiting
+    yield "voice_menu_reply_waiting", _drive(waiting, tap("reply.show"), tap("reply.ok"), tap("requests.voice"),
+                                             RepliesLoaded(WANG.resident_id, REPLIES[1:], NOW))
+    yield "reply_last", _drive(replies, tap("reply.ok"))
+    points = _drive(menu, tap("voice.points"))
+    yield "my_points_loading", points
+    yield "my_points_offline", _drive(points, PointsLoaded(WANG.resident_id, None, NOW))
+    loaded = _drive(points, PointsLoaded(WANG.resident_id, POINTS, NOW))
+    yield "my_points", loaded
+    yield "my_points_page_2", _drive(loaded, tap("my_points.page", "1"))
+    yield "my_points_short", _drive(loaded, tap("my_points.page", "1"), tap("points.pick", "33"))
+    confirm = _drive(loaded, tap("points.pick", "32"))
+    yield "redeem_confirm", confirm
+    yield "redeemed", _drive(confirm, tap("question.answer", "yes"))
 
 
 def _other(state: KioskState) -> Iterator[tuple[str, KioskState]]:
@@ -198,7 +251,7 @@ def _other(state: KioskState) -> Iterator[tuple[str, KioskState]]:
 def sample_states(site: Site = SITE) -> Iterator[tuple[str, KioskState]]:
     """(label, state) for every screen and state worth checking."""
     state = started(site)
-    for part in (_other, _help, _groceries, _activities, _requests):
+    for part in (_other, _help, _groceries, _activities, _requests, _voice):
         yield from part(state)
 
 

@@ -41,9 +41,11 @@ RULES: list[tuple[str, str, frozenset[str]]] = [
     ("*", r"^/api/v1/(readings|wristbands|bands/status|bands/keys|bands/unknown)$", BRIDGE),  # health data, keys
     ("*", r"^/api/v1/(catalog|orders|activities|residents|ratings|site/nearby)", KIOSK),  # no orders from bridges
     ("*", r"^/api/v1/roll-calls/", KIOSK),  # a band answers a roll call through the alerts API
+    ("*", r"^/api/v1/(feedback|timebank)(/|$)", KIOSK),  # 反映问题, a resident's points and redemptions
     ("*", r"^/(board|alerts)(/|$)", USERS),
     ("*", r"^/orders/new$", STAFF),
     ("*", r"^/orders/\{order_id\}/cancel$", STAFF),
+    ("*", r"^/orders/\{order_id\}/confirm-amount$", STAFF),  # settling a bill the resident disputed
     ("*", r"^/orders", USERS),
     ("*", r"^/queue/events$", USERS),
     ("*", r"^/activities/new$", STAFF),
@@ -53,12 +55,19 @@ RULES: list[tuple[str, str, frozenset[str]]] = [
     ("*", r"^/checkins/\{resident_id\}/plan$", STAFF),
     ("*", r"^/checkins", USERS),
     ("POST", r"^/timebank/(rules|rewards)", ADMIN),
+    ("*", r"^/timebank/export\.", ADMIN),  # the whole site's ledger
+    ("POST", r"^/timebank/office/(scheme|import)$", ADMIN),
+    ("*", r"^/timebank/office", STAFF),  # paper records, hand-overs
     ("*", r"^/timebank", USERS),
     ("*", r"^/visits", STAFF),
+    ("*", r"^/feedback", STAFF),  # residents' reports: grid workers and admins
     ("POST", r"^/roll-calls$", STAFF),  # start one
     ("*", r"^/roll-calls/\{roll_call_id\}/(close|report)$", STAFF),
     ("*", r"^/roll-calls", USERS),  # volunteers answer for the residents they visit
     ("*", r"^/(reports|reports\.csv)$", ADMIN),
+    ("*", r"^/settlement(\.csv|/payouts|/percent)$", ADMIN),
+    ("*", r"^/settlement$", USERS),  # a volunteer sees their own month
+    ("*", r"^/phone", STAFF),  # 电话代录 at the desk
     ("*", r"^/admin", ADMIN),
     ("*", r"^/catalog", ADMIN),
 ]
