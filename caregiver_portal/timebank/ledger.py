@@ -9,21 +9,25 @@ same room under the cap or the same points.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 
 from caregiver_portal.accounts.models import Site, User
+from caregiver_portal.core.db import transaction
 from caregiver_portal.core.errors import InvalidTransition, NotFound
 from caregiver_portal.core.uow import insert_once, transactional
 from caregiver_portal.residents.models import Resident
 from caregiver_portal.timebank import rules
 from caregiver_portal.timebank.models import PointsEntry, TimebankScheme
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -214,4 +218,19 @@ def expire_due(*, session: Session, site_id: int, now: datetime) -> int:
                                     note=f"{scheme.expiry_months} 个月前的积分过期", **holder.columns()))
             written += 1
     session.flush()
+    return written
+
+
+def expire_every_site(*, factory: sessionmaker[Session], now: datetime) -> int:
+    """The ticker's job: :func:`expire_due` for each site whose scheme has an expiry, one transaction per site
+    (a site that fails is logged and the others still run); returns how many people lost points."""
+    with factory() as session:
+        sites = list(session.scalars(select(TimebankScheme.site_id).where(TimebankScheme.expiry_months.is_not(None))))
+    written = 0
+    for site_id in sites:
+        try:
+            with transaction(factory) as session:
+                written += expire_due(session=session, site_id=site_id, now=now)
+        except Exception:
+            log.exception("time-bank expiry of site %s failed", site_id)
     return written

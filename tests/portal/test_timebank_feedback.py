@@ -15,6 +15,7 @@ from caregiver_portal.core.db import transaction
 from caregiver_portal.core.errors import InvalidTransition
 from caregiver_portal.feedback import service as feedback
 from caregiver_portal.residents.scope import Scope
+from caregiver_portal.ticker import Ticker
 from caregiver_portal.timebank import exchange, ledger, rules
 from caregiver_portal.timebank import service as timebank
 from caregiver_portal.timebank.ledger import Holder
@@ -79,7 +80,9 @@ def test_cap_paper_records_and_donation_are_ledger_lines(world: World) -> None:
     with transaction(world.factory) as session:  # a one-month scheme: everything above is old by now
         ledger.set_scheme(session=session, site_id=world.site_id, scheme=rules.Scheme(cap_hours=2, star_hours=(1, 2),
                                                                                          expiry_months=1))
-        assert ledger.expire_due(session=session, site_id=world.site_id, now=at(40 * DAY)) == 3
+    ticker = Ticker(factory=world.factory, public_url="http://portal.test", clock=lambda: at(40 * DAY))
+    ticker.run_timebank_expiry()  # the hourly job: one expiry line for each of the three
+    with transaction(world.factory) as session:
         assert ledger.expire_due(session=session, site_id=world.site_id, now=at(41 * DAY)) == 0
     assert (balance(world, li1), balance(world, zhou), balance(world, resident)) == (0, 0, 0)
     with world.factory() as session:  # nothing was edited: the original lines are all still there

@@ -47,6 +47,8 @@ RULES: list[tuple[str, str, frozenset[str]]] = [
     ("*", r"^/orders/\{order_id\}/cancel$", STAFF),
     ("*", r"^/orders/\{order_id\}/confirm-amount$", STAFF),  # settling a bill the resident disputed
     ("*", r"^/orders", USERS),
+    ("POST", r"^/me/offers/site$", ADMIN),  # a site's offer rule
+    ("*", r"^/me/offers$", USERS),  # a volunteer's pause, daily limit, building
     ("*", r"^/queue/events$", USERS),
     ("*", r"^/activities/new$", STAFF),
     ("*", r"^/activities/\{activity_id\}/(edit|cancel)$", STAFF),
