@@ -138,8 +138,8 @@ def render(outcome: Outcome, phase: str, *, load_before: tuple[float, ...], load
                     and not kill_window[0] <= posted < kill_window[1]]
     after_kill = [ms for posted, _s, ms in pairs if kill_window[0] <= posted < kill_window[1]]
     reconnects = [r for *_rest, board_reconnects in outcome.fleet["boards"] for r in board_reconnects]
-    pending = sent.readings - sent.delivered
-    lost = sent.readings - outcome.distinct - pending
+    pending = sent.readings - sent.delivered  # not answered 2xx yet: the device still holds them
+    not_stored = sent.readings - outcome.distinct
     seconds = load.seconds
     memory = _memory_rows(outcome.memory)
     kill_line = ""
@@ -164,8 +164,10 @@ boards connected through nginx (TLS) before the load began; nginx {load.nginx_wo
 
 | measure | value |
 | --- | --- |
-| readings sent / stored / still pending | {sent.readings:,} / {outcome.stored:,} / {pending:,} |
-| readings lost / duplicated | {lost:,} / {outcome.stored - outcome.distinct:,} |
+| readings sent / stored (distinct) / duplicated | {sent.readings:,} / {outcome.distinct:,} / \
+{outcome.stored - outcome.distinct:,} |
+| readings not stored / still held by their bridge (lost: not stored and not held) | {not_stored:,} / \
+{pending:,} ({max(0, not_stored - pending):,} lost) |
 | SOS sent / failed for good | {len(sent.sos) + sent.sos_failed} / {sent.sos_failed} |
 | alert -> board through nginx, every (alert, board of its site) | p50 {pct(all_ms, 0.5):.0f} ms, p99 \
 {pct(all_ms, 0.99):.0f} ms, max {max(all_ms, default=float("nan")):.0f} ms over {len(all_ms):,} |
