@@ -15,15 +15,30 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.databases import DATABASE_BACKENDS, fresh_database_url
+from tests.support.databases import DATABASE_BACKENDS, drop_templates, fresh_database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _database_templates() -> Iterator[None]:
+    """Drop the per-process template databases (tests/support/databases.py) when the session ends."""
+    yield
+    drop_templates()
+
+
 @pytest.fixture(params=DATABASE_BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A URL of an empty database: SQLite in tmp_path, or a fresh PostgreSQL database."""
+    """A URL of a new database at the newest schema with no rows: SQLite in tmp_path, or a fresh
+    PostgreSQL database (both copied from a template migrated once per test process)."""
     with fresh_database_url(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture(params=DATABASE_BACKENDS)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL of a new database with no tables at all (for tests of the migrations themselves)."""
+    with fresh_database_url(request.param, tmp_path, schema=False) as url:
         yield url
 
 
