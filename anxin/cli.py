@@ -1,4 +1,4 @@
-"""Command line of Anxin: ``anxin demo|portal|bridge|kiosk|models|admin``."""
+"""Command line of Anxin: ``anxin demo|portal|cluster|bridge|kiosk|models|admin``."""
 
 from __future__ import annotations
 
@@ -36,8 +36,16 @@ def build_parser() -> argparse.ArgumentParser:
     _database_args(portal)
     portal.add_argument("--host", default="127.0.0.1")
     portal.add_argument("--port", type=int, default=8000)
-    portal.add_argument("--public-url", default=None, help="address volunteers use (default http://HOST:PORT)")
+    portal.add_argument("--public-url", default=None, help="address volunteers use (default http://HOST:PORT); "
+                        "an https address makes the sign-in cookies Secure")
+    portal.add_argument("--forwarded-allow-ips", default=None, metavar="IPS",
+                        help="comma-separated addresses of the reverse proxy whose X-Forwarded-For/-Proto are "
+                             "believed (default: $FORWARDED_ALLOW_IPS or 127.0.0.1); see docs/operations.md")
+    portal.add_argument("--database-pool", type=_pool, default=(10, 20), metavar="SIZE+OVERFLOW",
+                        help="PostgreSQL connections of this process (default 10+20); several instances share the "
+                             "server's max_connections (docs/operations.md)")
     _verbose_arg(portal)
+    _cluster_parser(commands)
 
     bridge = commands.add_parser("bridge", help="run the wristband bridge")
     bridge.add_argument("--portal", default=os.environ.get("ANXIN_PORTAL_URL", "http://127.0.0.1:8000"))
@@ -115,6 +123,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _cluster_parser(commands: Any) -> None:
+    """``anxin cluster``: several portal instances behind nginx on this machine (docs/operations.md)."""
+    cluster = commands.add_parser("cluster", help="run N portal instances behind nginx (TLS) on this machine, "
+                                                  "for tests, benchmarks and rehearsals")
+    _database_args(cluster)
+    cluster.add_argument("--instances", type=int, default=4, help="how many portal processes (default 4)")
+    cluster.add_argument("--host", default="127.0.0.1", help="address nginx listens on")
+    cluster.add_argument("--port", type=int, default=8443, help="nginx's https port (default 8443)")
+    cluster.add_argument("--http-port", type=int, default=None, help="a plain-http port that redirects to https")
+    cluster.add_argument("--server-name", default="localhost", help="the name in the address and certificate")
+    cluster.add_argument("--cert", type=Path, default=None, help="certificate (PEM); default: a self-signed one")
+    cluster.add_argument("--key", type=Path, default=None, help="the certificate's private key (PEM)")
+    cluster.add_argument("--nginx-workers", default="1", help="nginx worker_processes (a number or auto)")
+    cluster.add_argument("--database-pool", type=_pool, default=(5, 10), metavar="SIZE+OVERFLOW",
+                         help="PostgreSQL connections of each instance (default 5+10: 4 instances stay under "
+                              "PostgreSQL's default max_connections of 100)")
+    _verbose_arg(cluster)
+
+
 def _urgent_parser(commands: Any) -> None:
     """``anxin admin add-urgent-channel``: a provider for urgent calls (docs/escalation.md)."""
     urgent = commands.add_parser(
@@ -157,6 +184,15 @@ def _people_parsers(commands: Any) -> None:
     leave.add_argument("--reason", default="")
 
 
+def _pool(text: str) -> tuple[int, int]:
+    from caregiver_portal.core.settings import parse_pool
+
+    try:
+        return parse_pool(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r}: SIZE+OVERFLOW, e.g. 10+20") from exc
+
+
 def _verbose_arg(parser: argparse.ArgumentParser) -> None:
     # SUPPRESS: without the flag the subcommand leaves the top-level -v/--verbose as it was.
     parser.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
@@ -185,8 +221,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``anxin`` console script."""
     args = build_parser().parse_args(argv)
     configure_logging(args.command, verbose=args.verbose)
-    handlers = {"demo": _demo, "portal": _portal, "bridge": _bridge, "kiosk": _kiosk, "models": _models,
-                "admin": _admin}
+    handlers = {"demo": _demo, "portal": _portal, "cluster": _cluster, "bridge": _bridge, "kiosk": _kiosk,
+                "models": _models, "admin": _admin}
     try:
         code = handlers[args.command](args)
     except KeyboardInterrupt:
@@ -206,9 +242,29 @@ def _portal(args: argparse.Namespace) -> int:
     from caregiver_portal.server import serve
 
     public_url = args.public_url or f"http://{args.host}:{args.port}"
-    settings = settings_for_data_dir(args.data_dir, database_url=args.database_url, public_url=public_url)
-    serve(settings, host=args.host, port=args.port, verbose=args.verbose)
+    settings = settings_for_data_dir(args.data_dir, database_url=args.database_url, public_url=public_url,
+                                     database_pool=args.database_pool)
+    serve(settings, host=args.host, port=args.port, verbose=args.verbose, forwarded_allow_ips=args.forwarded_allow_ips)
     return 0
+
+
+def _cluster(args: argparse.Namespace) -> int:
+    from anxin.cluster import ClusterOptions, run_cluster
+
+    if (args.cert is None) != (args.key is None):
+        print("--cert 和 --key 要一起给出", file=sys.stderr)
+        return 2
+    database_url = args.database_url or os.environ.get("ANXIN_DATABASE_URL")
+    if database_url is None:
+        from caregiver_portal.core.settings import sqlite_url
+
+        database_url = sqlite_url(args.data_dir / "anxin.sqlite3")
+    workers = int(args.nginx_workers) if args.nginx_workers.isdigit() else args.nginx_workers
+    env = {name: value for name in ("ANXIN_ESCALATION_POLICY",) if (value := os.environ.get(name))}
+    return run_cluster(ClusterOptions(database_url=database_url, data_dir=args.data_dir, instances=args.instances,
+                                      port=args.port, host=args.host, server_name=args.server_name,
+                                      certificate=args.cert, certificate_key=args.key, http_port=args.http_port,
+                                      nginx_workers=workers, database_pool=args.database_pool, env=env))
 
 
 def _bridge(args: argparse.Namespace) -> int:

@@ -118,19 +118,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def portal_process(database_url: str, *, bands: int, lean_sse: bool = False) -> Iterator[Portal]:
-    """Seed ``database_url`` and serve it with ``anxin portal`` (uvicorn) on loopback.
-
-    ``lean_sse`` serves the board stream with :mod:`benchmarks.portal_sse_lean` instead.
-    """
+def portal_process(database_url: str, *, bands: int) -> Iterator[Portal]:
+    """Seed ``database_url`` and serve it with ``anxin portal`` (uvicorn) on loopback."""
     token = seed(database_url, bands=bands)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as folder:
         env = dict(os.environ, ANXIN_DATABASE_URL=database_url, ANXIN_SECRET_KEY="benchmark-secret-key-0123456789")
         log = open(Path(folder) / "portal.log", "wb")  # noqa: SIM115 - owned by the process
-        command = (["-m", "benchmarks.portal_sse_lean", "--port", str(port)] if lean_sse else
-                   ["-m", "anxin", "portal", "--data-dir", folder, "--port", str(port)])
+        command = ["-m", "anxin", "portal", "--data-dir", folder, "--port", str(port)]
         process = subprocess.Popen([sys.executable, *command], stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
         try:
             wait_healthy(url, process)

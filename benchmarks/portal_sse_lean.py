@@ -1,71 +1,114 @@
-"""Serve the portal with ``/board/events`` answered by :func:`caregiver_portal.core.live.board_stream`.
+"""The bare baseline of the board benchmark: Starlette + SQLite + SSE and nothing else.
 
-Benchmark-only: it measures the change proposed for ``web/board.py`` (a ``StreamingResponse``
-of pre-encoded events instead of one ``ServerSentEvent`` per message) without touching it.
+    .venv/bin/python -m benchmarks.portal_sse_lean --port 8001 --database /tmp/base.sqlite3 --token T
 
-    .venv/bin/python -m benchmarks.portal_sse_lean --port 8000   (database from $ANXIN_DATABASE_URL)
+It answers the two requests the benchmark makes the way a minimal server would:
+
+- ``POST /api/v1/alerts``: a bearer-token check, one SQLite insert with a commit (WAL,
+  ``synchronous=FULL`` like the portal: a device is told "stored" only once it is durable),
+  then the event is pushed to every connected board;
+- ``GET /board/events``: a token check (the ``anxin_session`` cookie), then an SSE stream in
+  the portal's format (``event: ready`` first, ``id:``/``event: alert``/``data:`` messages,
+  a ping every 15 s) fed by one asyncio queue per board.
+
+No sign-in sessions, middleware, alert service, escalation or live hub: whatever the portal
+adds on top of this is what ``benchmarks.portal_sse`` measures. Served by the same uvicorn
+as ``anxin portal``.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import tempfile
-from pathlib import Path
-from typing import Annotated
+import hmac
+import json
+import sqlite3
+import threading
+from collections.abc import AsyncIterator
 
 import uvicorn
-from fastapi import FastAPI, Header, Request
-from fastapi.responses import StreamingResponse
-from starlette.middleware.sessions import SessionMiddleware
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
 
-from caregiver_portal.accounts.deps import visible_site_id
-from caregiver_portal.alerts.live import fetch_events_after
-from caregiver_portal.alerts.web import _signed_in_user
-from caregiver_portal.app import create_app
-from caregiver_portal.core.live import board_stream
-from caregiver_portal.core.settings import settings_for_data_dir
+PING = b": ping\n\n"
+PING_S = 15.0
 
 
-def lean_app(app: FastAPI) -> ASGIApp:
-    """``app`` with ``/board/events`` answered by a small app serving the lean stream."""
-    state = app.state.portal
-    lean = FastAPI()
-    lean.add_middleware(SessionMiddleware, secret_key=state.settings.secret_key, session_cookie="anxin_session")
+class Store:
+    """One SQLite connection in WAL mode; one insert and commit per alert."""
 
-    @lean.get("/board/events", include_in_schema=False)
-    async def board_events(request: Request, last_event_id: Annotated[str | None, Header()] = None
-                           ) -> StreamingResponse:
-        """The live board's events as a lean SSE stream."""
-        user = await asyncio.to_thread(_signed_in_user, request, state)
-        missed = []
-        if last_event_id and last_event_id.isdigit():
-            with state.session_factory() as session:
-                missed = await asyncio.to_thread(fetch_events_after, session, int(last_event_id))
-        return StreamingResponse(board_stream(state.hub, site_id=visible_site_id(user), missed=missed),
-                                 media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    def __init__(self, path: str) -> None:
+        self._connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._connection.execute("PRAGMA journal_mode=WAL")
+        self._connection.execute("PRAGMA synchronous=FULL")
+        self._connection.execute("CREATE TABLE IF NOT EXISTS alerts (id INTEGER PRIMARY KEY, event_id TEXT UNIQUE, "
+                                 "kind TEXT, wristband TEXT)")
+        self._lock = threading.Lock()
 
-    async def dispatch(scope: Scope, receive: Receive, send: Send) -> None:
-        target = lean if scope["type"] == "http" and scope["path"] == "/board/events" else app
-        await target(scope, receive, send)
+    def insert(self, event_id: str, kind: str, wristband: str) -> int:
+        """Store one alert and commit; its id."""
+        with self._lock:
+            cursor = self._connection.execute("INSERT INTO alerts (event_id, kind, wristband) VALUES (?, ?, ?)",
+                                              (event_id, kind, wristband))
+            return int(cursor.lastrowid or 0)
 
-    return dispatch
+
+def baseline_app(database: str, token: str) -> Starlette:
+    """The bare server (see the module docstring)."""
+    store = Store(database)
+    boards: set[asyncio.Queue[bytes]] = set()
+
+    async def raise_alert(request: Request) -> Response:
+        if not hmac.compare_digest(request.headers.get("authorization", ""), f"Bearer {token}"):
+            return JSONResponse({"detail": "unauthorized"}, status_code=401)
+        body = await request.json()
+        alert_id = await run_in_threadpool(store.insert, body["event_id"], body["kind"], body["wristband"])
+        data = json.dumps({"alert_id": alert_id, "type": "raised"}, separators=(",", ":"))
+        message = f"id: {alert_id}\nevent: alert\ndata: {data}\n\n".encode()
+        for queue in boards:
+            queue.put_nowait(message)
+        return JSONResponse({"id": alert_id}, status_code=201)
+
+    async def board_events(request: Request) -> Response:
+        if not hmac.compare_digest(request.cookies.get("anxin_session", ""), token):
+            return JSONResponse({"detail": "unauthorized"}, status_code=401)
+        queue: asyncio.Queue[bytes] = asyncio.Queue()
+        boards.add(queue)
+
+        async def stream() -> AsyncIterator[bytes]:
+            try:
+                yield b"event: ready\ndata: {}\n\n"
+                while True:
+                    try:
+                        async with asyncio.timeout(PING_S):
+                            message = await queue.get()
+                    except TimeoutError:
+                        yield PING
+                        continue
+                    yield message
+            finally:
+                boards.discard(queue)
+
+        return StreamingResponse(stream(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+
+    async def healthz(_request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    return Starlette(routes=[Route("/api/v1/alerts", raise_alert, methods=["POST"]),
+                             Route("/board/events", board_events), Route("/healthz", healthz)])
 
 
 def main() -> None:
     """Command line: serve until SIGTERM."""
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--database", required=True, help="SQLite file")
+    parser.add_argument("--token", required=True, help="the bridge's bearer token and the boards' cookie")
     args = parser.parse_args()
-    data_dir = Path(tempfile.mkdtemp(prefix="anxin-lean-"))
-    settings = settings_for_data_dir(data_dir, database_url=os.environ["ANXIN_DATABASE_URL"],
-                                     public_url=f"http://127.0.0.1:{args.port}")
-    if "ANXIN_BENCH_TICK_S" in os.environ:  # experiments only: e.g. 0 turns the ticker off
-        settings = settings.with_overrides(tick_interval_s=float(os.environ["ANXIN_BENCH_TICK_S"]))
-    uvicorn.run(lean_app(create_app(settings)), host="127.0.0.1", port=args.port, log_level="warning",
+    uvicorn.run(baseline_app(args.database, args.token), host="127.0.0.1", port=args.port, log_level="warning",
                 timeout_graceful_shutdown=5)
 
 

@@ -44,7 +44,8 @@ def create_app(settings: PortalSettings, *, migrate: bool = True, clock: Callabl
     """Build the portal: database, live-board hub, routers, middleware and error handlers. ``clock`` (aware UTC)
     decides when sign-in sessions expire."""
     settings.validate()
-    engine = create_db_engine(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+    engine = create_db_engine(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+                              pool_size=settings.database_pool_size, max_overflow=settings.database_max_overflow)
     if migrate:
         upgrade_to_head(engine)
     factory = create_session_factory(engine)

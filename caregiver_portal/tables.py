@@ -12,7 +12,9 @@ from caregiver_portal.escalation import models as escalation  # noqa: F401
 from caregiver_portal.health import models as health  # noqa: F401
 from caregiver_portal.imports import models as imports  # noqa: F401
 from caregiver_portal.notifications import models as notifications  # noqa: F401
+from caregiver_portal.offers import models as offers  # noqa: F401
 from caregiver_portal.orders import models as orders  # noqa: F401
+from caregiver_portal.phone import models as phone  # noqa: F401
 from caregiver_portal.queue import models as queue  # noqa: F401
 from caregiver_portal.ratings import models as ratings  # noqa: F401
 from caregiver_portal.residents import models as residents  # noqa: F401
@@ -20,6 +22,7 @@ from caregiver_portal.reviews import models as reviews  # noqa: F401
 from caregiver_portal.roll_calls import models as roll_calls  # noqa: F401
 from caregiver_portal.roster import models as roster  # noqa: F401
 from caregiver_portal.safety import models as safety  # noqa: F401
+from caregiver_portal.settlement import models as settlement  # noqa: F401
 from caregiver_portal.timebank import models as timebank  # noqa: F401
 from caregiver_portal.visits import models as visits  # noqa: F401
 

@@ -32,6 +32,7 @@ from caregiver_portal.health.service import sweep_periodic_rules
 from caregiver_portal.notifications.calls import UrgentSender
 from caregiver_portal.notifications.models import Notification, UrgentCall
 from caregiver_portal.notifications.sender import Sender
+from caregiver_portal.offers import service as offers
 from caregiver_portal.reviews.service import open_due_reviews
 from caregiver_portal.roll_calls.service import sweep_roll_calls
 from caregiver_portal.safety.sweep import sweep_safety
@@ -43,11 +44,12 @@ RETENTION_SWEEP_S = 3600.0
 SAFETY_SWEEP_S = 30.0
 REVIEW_SWEEP_S = 5.0
 ROLL_CALL_SWEEP_S = 5.0
+OFFER_SWEEP_S = 15.0
 
 
 class Ticker:
     """Runs the escalation sweep, the notification sender, activity reminders, the periodic health rules, the
-    safety sweep (check-ins, silent bands) and retention."""
+    safety sweep (check-ins, silent bands), widening offers and retention."""
 
     def __init__(self, *, factory: sessionmaker[Session], public_url: str, tick_interval_s: float = 1.0,
                  policies: PolicySet = DEFAULT_POLICIES, clock: Callable[[], datetime] = utcnow,
@@ -78,6 +80,7 @@ class Ticker:
             (self.run_retention, RETENTION_SWEEP_S, "readings-retention", 60),
             (self.run_reviews, max(REVIEW_SWEEP_S, self.tick_interval_s), "reviews", 2),
             (self.run_roll_calls, max(ROLL_CALL_SWEEP_S, self.tick_interval_s), "roll-calls", 1),
+            (self.run_offers, max(OFFER_SWEEP_S, self.tick_interval_s), "offers", 3),
         ]
         for func, seconds, job_id, delay_s in jobs:
             self._scheduler.add_job(func, "interval", seconds=seconds, id=job_id,
@@ -165,6 +168,15 @@ class Ticker:
             sweep_roll_calls(factory=self.factory, reads=self.reads, now=self._clock())
         except Exception:
             log.exception("roll-call sweep failed")
+
+    def run_offers(self) -> None:
+        """Job: offer every order nobody claimed in time to the whole site."""
+        now = self._clock()
+        try:
+            if self._any_due(offers.due_query(now)):
+                offers.widen_due_offers(factory=self.factory, now=now)
+        except Exception:
+            log.exception("offer sweep failed")
 
     def run_retention(self) -> None:
         """Job: roll old readings up into hourly summaries."""

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything Anxin needs on a fresh Debian 12 machine (run as root):
-# the Debian packages (Chromium, Chinese fonts, espeak-ng, Mesa for Kivy, D-Bus)
+# the Debian packages (Chromium, Chinese fonts, espeak-ng, Mesa for Kivy, D-Bus, nginx for `anxin cluster`)
 # and a Python virtual environment in .venv with the project and its test tools.
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   chromium fonts-wqy-microhei espeak-ng alsa-utils sox
   libmtdev1 libgl1 libegl1 libgl1-mesa-dri libgles2
-  dbus-daemon sqlite3
+  dbus-daemon sqlite3 nginx
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint, false, true
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caregiver_portal.core.clock import utcnow
@@ -31,6 +31,8 @@ class Site(Base):
     bot_requests: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # A band worn that morning counts as the daily check-in (平安打卡) of its resident.
     checkin_counts_worn: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A grocery bill further than this share (percent) from the estimate needs the resident's yes at the kiosk.
+    settle_confirm_percent: Mapped[int] = mapped_column(Integer, default=20, server_default="20")
 
 
 class Grid(Base):

@@ -252,14 +252,6 @@ def upcoming(session: Session, *, site_id: int | None, now: datetime, include_pa
     return list(session.scalars(query))
 
 
-def past(session: Session, *, site_id: int | None, now: datetime, limit: int = 30) -> list[Activity]:
-    """Activities already over, latest first."""
-    query = select(Activity).where(Activity.ends_at < now).order_by(Activity.starts_at.desc()).limit(limit)
-    if site_id is not None:
-        query = query.where(Activity.site_id == site_id)
-    return list(session.scalars(query))
-
-
 def signups_of_resident(session: Session, *, resident_id: int, now: datetime) -> list[ActivitySignup]:
     """A resident's live sign-ups of activities not yet over, soonest first."""
     return list(session.scalars(

@@ -12,13 +12,14 @@ from sqlalchemy import select
 
 from caregiver_portal.accounts.access import site_for_new_rows
 from caregiver_portal.accounts.deps import CurrentUser, StaffUser
-from caregiver_portal.activities import reminder_delivery
+from caregiver_portal.activities import listing, reminder_delivery
 from caregiver_portal.activities import service as activity_service
 from caregiver_portal.activities.models import Activity
 from caregiver_portal.core.clock import CHINA_TIME, utcnow
 from caregiver_portal.core.csrf import require_csrf
 from caregiver_portal.core.deps import SessionDep
 from caregiver_portal.core.errors import InvalidTransition, NotFound
+from caregiver_portal.core.pagination import list_query
 from caregiver_portal.core.schemas import PlainText
 from caregiver_portal.core.web import attempt, parse_local_datetime, redirect, render
 from caregiver_portal.residents.models import Resident
@@ -48,12 +49,14 @@ def _spec(title: str, category: str, description: str, place: str, starts: str, 
 
 @router.get("/activities")
 def activity_list(request: Request, user: CurrentUser, session: SessionDep, scope: ScopeDep) -> Response:
-    """Upcoming activities with their places and waitlists; the latest past ones below."""
+    """Activities with their places and waitlists, a page at a time: upcoming by default, or past or cancelled
+    ones (``state``), between two dates (``from``, ``to``)."""
     now = utcnow()
-    upcoming = activity_service.upcoming(session, site_id=scope.site_id, now=now, include_past_hours=0)
-    counts = {a.id: activity_service.count_signups(session, a.id) for a in upcoming}
-    past = activity_service.past(session, site_id=scope.site_id, now=now, limit=10)
-    return render(request, "activities_list.html", user, upcoming=upcoming, counts=counts, past=past, now=now)
+    lq = list_query(request.query_params, states=tuple(listing.STATES))
+    page = listing.activity_page(session, site_id=scope.site_id, lq=lq, now=now)
+    return render(request, "activities_list.html", user, page=page, lq=lq, path="/activities",
+                  counts=listing.signup_counts(session, (a.id for a in page.items)), now=now,
+                  state_choices=list(listing.STATES.items()), grids=[])
 
 
 @router.get("/activities/new")

@@ -82,6 +82,10 @@ class TimelineFeed:
         """One message per alert per poll (:func:`coalesce`)."""
         return coalesce(events)
 
+    def event_of(self, row: AlertEvent) -> BoardEvent:
+        """The event of a timeline row just flushed."""
+        return BoardEvent(row.id, row.alert_id, row.site_id, row.type)
+
 
 TIMELINE = TimelineFeed()
 

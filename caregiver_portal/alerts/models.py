@@ -46,6 +46,7 @@ class Alert(Base):
         Index("ix_alerts_site_state", "site_id", "state"),
         Index("ix_alerts_dedupe", "kind", "dedupe_key"),
         Index("ix_alerts_site_occurred", "site_id", "occurred_at"),
+        Index("ix_alerts_acceptor_time", "accepted_by_id", "accepted_at"),  # a volunteer's daily count (0049)
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))

@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Header, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from caregiver_portal.accounts.deps import CurrentUser, current_user, optional_user, visible_site_id
 from caregiver_portal.accounts.models import User
@@ -20,7 +21,6 @@ from caregiver_portal.core.clock import CHINA_TIME, utcnow
 from caregiver_portal.core.csrf import csrf_token, require_csrf
 from caregiver_portal.core.deps import PortalState, SessionDep, StateDep
 from caregiver_portal.core.errors import NotFound
-from caregiver_portal.core.live import board_stream
 from caregiver_portal.core.schemas import PlainText
 from caregiver_portal.core.templating import templates
 from caregiver_portal.escalation.config import policies_for
@@ -136,21 +136,19 @@ def add_note(request: Request, alert_id: int, user: CurrentUser, session: Sessio
 
 @router.get("/board/events", include_in_schema=False)
 async def board_events(request: Request, state: StateDep,
-                       last_event_id: Annotated[str | None, Header()] = None) -> StreamingResponse:
+                       last_event_id: Annotated[str | None, Header()] = None) -> Response:
     """Server-sent events: one message per alert change; resumes after ``Last-Event-ID``.
 
     The stream lives for hours, so it must not hold a database session (on SQLite that
-    would hold the write lock): the user is checked in a short session of its own. Each
-    event is encoded once for every board (``core.live.board_stream``), which keeps the
-    fan-out to hundreds of boards cheap.
+    would hold the write lock): the user is checked in a short session of its own. The hub
+    encodes each event once per audience and a board's stream only writes the bytes
+    (``core.fanout``), which keeps the fan-out to a thousand boards cheap.
     """
     user = await asyncio.to_thread(_signed_in_user, request, state)
-    missed: list[BoardEvent] = []
+    replay = None
     if last_event_id and last_event_id.isdigit():
-        missed = await asyncio.to_thread(_events_after, state, int(last_event_id))
-    return StreamingResponse(board_stream(state.hub, site_id=visible_site_id(user), missed=missed),
-                             media_type="text/event-stream",
-                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        replay = partial(_events_after, state, int(last_event_id))
+    return await state.hub.stream(site_id=visible_site_id(user), replay=replay)
 
 
 def _events_after(state: PortalState, after_id: int) -> list[BoardEvent]:

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from caregiver_portal.activities.schemas import SignupCancel, SignupCreate
 from caregiver_portal.client.calls import DeviceCalls
-from caregiver_portal.orders.schemas import OrderCreate
+from caregiver_portal.orders.schemas import OrderCreate, ReceiptConfirm, SubstituteAnswer
 from caregiver_portal.ratings.schemas import RatingCreate
 from caregiver_portal.roll_calls.schemas import RollCallAnswer
 
@@ -42,11 +42,18 @@ class CommunityCalls(DeviceCalls):
         answer = self.get_json(f"{ORDERS}/by-event/{event_id}")
         return dict(answer) if isinstance(answer, dict) else None
 
-    def confirm_received(self, order_event_id: str) -> str:
+    def confirm_received(self, order_event_id: str, confirm: ReceiptConfirm | None = None) -> str:
         """``POST /api/v1/orders/by-event/{event_id}/confirm-received`` through the outbox: the goods arrived
-        (safe to repeat); returns its event id."""
-        return self.submit(f"{ORDERS}/by-event/{order_event_id}/confirm-received", {},
+        (safe to repeat), with ``confirm`` the resident's yes or no to the bill shown; returns its event id."""
+        body = confirm.model_dump(mode="json", exclude_none=True) if confirm is not None else {}
+        return self.submit(f"{ORDERS}/by-event/{order_event_id}/confirm-received", body,
                            event_id=f"received-{order_event_id}"[:100])
+
+    def answer_substitute(self, order_event_id: str, answer: SubstituteAnswer) -> str:
+        """``POST /api/v1/orders/by-event/{event_id}/substitutes`` through the outbox: the resident keeps or
+        declines a substitute (the first answer stands); returns its event id. Answer: ``OrderPublic``."""
+        return self.submit(f"{ORDERS}/by-event/{order_event_id}/substitutes", answer.model_dump(mode="json"),
+                           event_id=f"sub{answer.line_id}-{order_event_id}"[:100])
 
     # ----- activities ----------------------------------------------------------------------
 
@@ -79,6 +86,12 @@ class CommunityCalls(DeviceCalls):
         portal does not know them (or does not offer the route)."""
         answer = self.get_json(f"{RESIDENTS}/{int(resident_id)}")
         return dict(answer) if isinstance(answer, dict) else None
+
+    def phone_requests(self, resident_id: int) -> list[Any]:
+        """``GET /api/v1/residents/{id}/phone-requests``: what the desk recorded for the resident lately, with
+        states (``RecordedRequest`` rows; empty when the portal does not offer the route)."""
+        answer = self.get_json(f"{RESIDENTS}/{int(resident_id)}/phone-requests")
+        return list(answer.get("requests") or []) if isinstance(answer, dict) else []
 
     def resident_activities(self, resident_id: int) -> list[Any]:
         """``GET /api/v1/residents/{id}/activities``: the resident's live sign-ups (``SignupPublic``)."""

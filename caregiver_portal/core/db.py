@@ -40,13 +40,15 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def create_db_engine(url: str, *, busy_timeout_ms: int = 15_000) -> Engine:
-    """An engine for ``url`` with the per-backend settings described in the module docstring."""
+def create_db_engine(url: str, *, busy_timeout_ms: int = 15_000, pool_size: int = 10, max_overflow: int = 20) -> Engine:
+    """An engine for ``url`` with the per-backend settings described in the module docstring; on PostgreSQL it
+    holds up to ``pool_size + max_overflow`` connections (several instances share the server's
+    ``max_connections``: docs/operations.md)."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False})
         _configure_sqlite(engine, busy_timeout_ms)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, pool_recycle=1800)
+    return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow, pool_recycle=1800)
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:

@@ -2,7 +2,8 @@
 
 A *feed* (:class:`Feed`) names the table whose rows are the events and reads them; the alert
 timeline is the portal's feed (:mod:`caregiver_portal.alerts.live`). One poller per process
-(:class:`EventHub`) reads rows it has not seen and hands them to subscriber queues. A commit
+(:class:`EventHub`) reads rows it has not seen and hands them, encoded once per audience, to the
+boards' mailboxes (:mod:`caregiver_portal.core.fanout`). A commit
 in this process that inserted feed rows wakes the poller at once (:meth:`EventHub.follow_commits`);
 other processes' rows are found by the periodic poll and, on PostgreSQL, at once through
 LISTEN/NOTIFY: every flush that inserts feed rows also runs ``pg_notify(<feed channel>, '<ids>')``
@@ -15,40 +16,34 @@ one poll interval. Browsers resume with ``Last-Event-ID``.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections import deque
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
+from caregiver_portal.core.fanout import (
+    Audiences,
+    LiveEvent,
+    LiveStream,
+    Mailbox,
+    encode_for_audiences,
+    ready_message,
+    replay_for,
+)
+
 log = logging.getLogger(__name__)
 NOTIFY_PAYLOAD_LIMIT = 7000  # PostgreSQL refuses payloads of 8000 bytes or more
 LISTEN_RETRY_S = 2.0
 KEEPALIVE_S = 15.0
-SSE_PING = b": ping\n\n"
 
 # Ids are allocated before commit, so on PostgreSQL a row with a smaller id can become
 # visible after a larger one: look back this many ids and skip the ones already seen.
 LOOKBACK_IDS = 200
-SUBSCRIBER_QUEUE_SIZE = 1000
-E = TypeVar("E", bound="LiveEvent")
-
-
-class LiveEvent(Protocol):
-    """What the hub needs of an event: its row id (the SSE id), its site (boards see their own), its message."""
-
-    @property
-    def id(self) -> int: ...
-
-    @property
-    def site_id(self) -> int: ...
-
-    @property
-    def sse(self) -> bytes: ...
+E = TypeVar("E", bound=LiveEvent)
 
 
 class Feed(Protocol[E]):
@@ -65,32 +60,9 @@ class Feed(Protocol[E]):
         """The events of one poll as the messages to send (e.g. one per subject)."""
         ...
 
-
-async def board_stream(hub: EventHub[Any], *, site_id: int | None, missed: Iterable[LiveEvent] = (),
-                       keepalive_s: float = KEEPALIVE_S) -> AsyncIterator[bytes]:
-    """A lean SSE byte stream for one board: replayed events, "ready", then live events and pings.
-
-    Each live event is encoded once (its ``sse`` bytes) for all boards; serve it with
-    ``StreamingResponse(..., media_type="text/event-stream")``. It costs a fraction of a
-    per-message ``ServerSentEvent`` (see docs/benchmarks.md, "Portal").
-    """
-    queue = hub.subscribe()
-    try:
-        for event in missed:
-            if site_id is None or event.site_id == site_id:
-                yield event.sse
-        yield f"event: ready\ndata: {json.dumps({'subscribers': hub.subscriber_count})}\n\n".encode()
-        while True:
-            try:
-                async with asyncio.timeout(keepalive_s):
-                    event = await queue.get()
-            except TimeoutError:
-                yield SSE_PING
-                continue
-            if site_id is None or event.site_id == site_id:
-                yield event.sse
-    finally:
-        hub.unsubscribe(queue)
+    def event_of(self, row: Any) -> E:
+        """The event of a row just flushed (an instance of ``model`` with its id)."""
+        ...
 
 
 def enable_notify(feed: Feed[Any]) -> None:
@@ -143,14 +115,15 @@ class EventHub(Generic[E]):
     """Polls a feed and broadcasts its new rows to asyncio subscriber queues."""
 
     def __init__(self, session_factory: sessionmaker[Session], *, feed: Feed[E], poll_interval_s: float = 0.5,
-                 listen_url: str | None = None) -> None:
+                 listen_url: str | None = None, keepalive_s: float = KEEPALIVE_S) -> None:
         self._factory = session_factory
         self._feed = feed
         self._poll_interval_s = poll_interval_s
         self._listen_url = listen_url
+        self._keepalive_s = keepalive_s
         self.listening = False
         """True while the PostgreSQL LISTEN connection is up."""
-        self._subscribers: set[asyncio.Queue[E]] = set()
+        self._audiences = Audiences()
         self._wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._cursor = 0
@@ -163,56 +136,97 @@ class EventHub(Generic[E]):
             self._loop.call_soon_threadsafe(self._wake.set)
 
     def follow_commits(self, factory: sessionmaker[Session]) -> None:
-        """Wake the poller after every commit, by a session of ``factory``, that inserted rows of the feed.
+        """Publish the feed rows of every commit, by a session of ``factory``, that inserted some.
 
-        A flush that inserts feed rows marks its session; the commit wakes the hub, and the end of
-        the outermost transaction drops the mark (so a rollback wakes nothing, while a savepoint
-        rolled back later in the transaction does not hide earlier rows). So no service or route
-        wakes the hub by hand.
+        A flush that inserts feed rows notes them on its session as events (:meth:`Feed.event_of`, while
+        their values are at hand); the commit hands them to :meth:`publish`, so the boards get them
+        without a database read. A savepoint rolled back after such a flush may have taken some of
+        them away: then the commit only wakes the poller, which reads what was really stored. The
+        end of the outermost transaction drops the note, so a rollback publishes nothing. So no
+        service or route tells the hub by hand.
         """
-        model, written = self._feed.model, f"anxin.live_feed_written:{self._feed.channel}"  # one mark per feed
+        feed, written = self._feed, f"anxin.live_feed_written:{self._feed.channel}"  # one note per feed
 
-        def mark(session: Session, _context: Any) -> None:
-            if any(isinstance(obj, model) for obj in session.new):
-                session.info[written] = True
+        def note(session: Session, _context: Any) -> None:
+            rows = [feed.event_of(obj) for obj in session.new if isinstance(obj, feed.model)]
+            if rows:
+                noted = session.info.setdefault(written, [])
+                if noted is not None:
+                    noted.extend(rows)
 
-        def wake_if_marked(session: Session) -> None:
-            if session.info.pop(written, False):
-                self.wake()
+        def forget_on_savepoint_rollback(session: Session, _previous: SessionTransaction) -> None:
+            if written in session.info:
+                session.info[written] = None  # unknown now: let the poller read the table
 
-        def unmark(session: Session, transaction: SessionTransaction) -> None:
+        def publish_noted(session: Session) -> None:
+            if written in session.info:
+                self.publish(session.info.pop(written))
+
+        def forget(session: Session, transaction: SessionTransaction) -> None:
             if transaction.parent is None:
                 session.info.pop(written, None)
 
-        sa_event.listen(factory, "after_flush", mark)
-        sa_event.listen(factory, "after_commit", wake_if_marked)
-        sa_event.listen(factory, "after_transaction_end", unmark)
+        sa_event.listen(factory, "after_flush", note)
+        sa_event.listen(factory, "after_soft_rollback", forget_on_savepoint_rollback)
+        sa_event.listen(factory, "after_commit", publish_noted)
+        sa_event.listen(factory, "after_transaction_end", forget)
 
-    def subscribe(self) -> asyncio.Queue[E]:
-        """A queue receiving every new board event from now on."""
-        queue: asyncio.Queue[E] = asyncio.Queue(maxsize=SUBSCRIBER_QUEUE_SIZE)
-        self._subscribers.add(queue)
-        return queue
+    def publish(self, events: Sequence[E] | None) -> None:
+        """Deliver ``events`` just committed in this process (callable from any thread); None: poll now instead."""
+        if events is None:
+            self.wake()
+        elif self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._deliver_fresh, events)
 
-    def unsubscribe(self, queue: asyncio.Queue[E]) -> None:
-        """Stop delivering to ``queue``."""
-        self._subscribers.discard(queue)
+    def subscribe(self, site_id: int | None) -> Mailbox:
+        """A mailbox receiving, from now on, the encoded events of ``site_id`` (None: of every site)."""
+        mailbox = Mailbox(site_id)
+        self._audiences.add(mailbox)
+        return mailbox
+
+    def unsubscribe(self, mailbox: Mailbox) -> None:
+        """Stop delivering to ``mailbox``."""
+        mailbox.close()
+        self._audiences.discard(mailbox)
 
     @property
     def subscriber_count(self) -> int:
         """How many live boards this process serves."""
-        return len(self._subscribers)
+        return len(self._audiences)
+
+    async def stream(self, *, site_id: int | None, replay: Callable[[], Sequence[E]] | None = None) -> LiveStream:
+        """The SSE response of a new board of ``site_id``: the events ``replay`` reads (missed ones, of any
+        site: those of other sites are left out here), "ready", then live events and pings.
+
+        The board subscribes before ``replay`` reads (in a worker thread), so no event falls between
+        the two; one committed meanwhile may come twice, which a board shrugs off (it re-reads the card).
+        """
+        mailbox = self.subscribe(site_id)
+        try:
+            missed = await asyncio.to_thread(replay) if replay is not None else ()
+        except BaseException:
+            self.unsubscribe(mailbox)
+            raise
+        return LiveStream(self._audiences, mailbox, replay_for(site_id, missed) + ready_message(self.subscriber_count))
 
     async def run(self) -> None:
         """Poll (and listen, on PostgreSQL) until cancelled; a failed poll is logged and retried."""
         self._loop = asyncio.get_running_loop()
-        listener = asyncio.create_task(self._listen(), name="live-board-listen") if self._listen_url else None
+        helpers = [asyncio.create_task(self._keep_alive(), name="live-board-pings")]
+        if self._listen_url:
+            helpers.append(asyncio.create_task(self._listen(), name="live-board-listen"))
         try:
             await self._poll_forever()
         finally:
-            if listener is not None:
-                listener.cancel()
-                await asyncio.gather(listener, return_exceptions=True)
+            for helper in helpers:
+                helper.cancel()
+            await asyncio.gather(*helpers, return_exceptions=True)
+
+    async def _keep_alive(self) -> None:
+        """One timer pings every board (instead of a timer per board, re-armed at each event)."""
+        while True:
+            await asyncio.sleep(self._keepalive_s)
+            self._audiences.ping()
 
     async def _listen(self) -> None:
         """Wake the poller on every NOTIFY; reconnect after a lost connection."""
@@ -238,7 +252,7 @@ class EventHub(Generic[E]):
         while True:  # the database may be locked or down at start: keep trying
             try:
                 self._cursor = await asyncio.to_thread(self._max_id)
-                await asyncio.to_thread(self._poll)  # mark what is already stored as seen
+                self._fresh(await asyncio.to_thread(self._read))  # mark what is already stored as seen
                 break
             except Exception:
                 log.exception("live-board hub cannot read the timeline yet; retrying")
@@ -253,21 +267,30 @@ class EventHub(Generic[E]):
                 pass
             self._wake.clear()
             try:
-                events = await asyncio.to_thread(self._poll)
+                candidates = await asyncio.to_thread(self._read)
             except Exception:
                 log.exception("live-board poll failed; retrying")
                 await asyncio.sleep(self._poll_interval_s)
                 continue
-            for event in self._feed.merge(events):
-                self._broadcast(event)
+            self._deliver_fresh(candidates)
 
     def _max_id(self) -> int:
         with self._factory() as session:
             return int(session.scalar(select(func.max(self._feed.model.id))) or 0)
 
-    def _poll(self) -> list[E]:
+    def _read(self) -> list[E]:
+        """The rows from a little before the newest seen (a worker thread's part of a poll)."""
         with self._factory() as session:
-            candidates = self._feed.read_after(session, max(0, self._cursor - LOOKBACK_IDS))
+            return self._feed.read_after(session, max(0, self._cursor - LOOKBACK_IDS))
+
+    def _deliver_fresh(self, candidates: Sequence[E]) -> None:
+        """Deliver those of ``candidates`` not delivered before (polled, or published by a commit)."""
+        fresh = self._fresh(candidates)
+        if fresh:
+            self.deliver(self._feed.merge(fresh))
+
+    def _fresh(self, candidates: Sequence[E]) -> list[E]:
+        """Those of ``candidates`` not seen before, now marked seen (on the event loop only)."""
         fresh = [event for event in candidates if event.id not in self._seen_set]
         for event in fresh:
             if len(self._seen) == self._seen.maxlen:
@@ -277,10 +300,6 @@ class EventHub(Generic[E]):
             self._cursor = max(self._cursor, event.id)
         return fresh
 
-    def _broadcast(self, event: E) -> None:
-        for queue in list(self._subscribers):
-            try:
-                queue.put_nowait(event)
-            except asyncio.QueueFull:
-                log.warning("a live board is not reading its events; dropping it")
-                self._subscribers.discard(queue)
+    def deliver(self, events: Sequence[E]) -> None:
+        """Hand the messages of one poll to every board that may see them: encoded once per audience."""
+        self._audiences.deliver(encode_for_audiences(events))

@@ -23,6 +23,9 @@ class PortalSettings:
     secure_cookies: bool = False
     password_profile: str = "default"  # "default" (argon2 RFC 9106 low-memory) or "fast" (tests)
     sqlite_busy_timeout_ms: int = 15_000
+    database_pool_size: int = 10
+    database_max_overflow: int = 20
+    """PostgreSQL connections of one instance: up to pool size + overflow (plus 3 listening ones)."""
     event_poll_interval_s: float = 0.5
     tick_interval_s: float = 1.0
     max_body_bytes: int = 1_000_000
@@ -36,6 +39,8 @@ class PortalSettings:
             raise ConfigurationError("secret_key 太短或是占位符：请设置 ANXIN_SECRET_KEY（至少 16 个字符）")
         if not self.database_url:
             raise ConfigurationError("database_url 未设置")
+        if self.database_pool_size < 1 or self.database_max_overflow < 0:
+            raise ConfigurationError("database pool: size at least 1, overflow at least 0")
         if self.password_profile not in {"default", "fast"}:
             raise ConfigurationError(f"unknown password_profile {self.password_profile!r}")
         return self
@@ -62,8 +67,16 @@ def load_or_create_secret(path: Path) -> str:
     return secret
 
 
-def settings_for_data_dir(data_dir: Path, *, database_url: str | None = None, public_url: str) -> PortalSettings:
-    """Settings for a portal keeping its SQLite database and secret in ``data_dir``."""
+def parse_pool(text: str) -> tuple[int, int]:
+    """``"10+20"`` (pool size + overflow) or ``"10"`` (no overflow) as numbers; ValueError when malformed."""
+    size, _, overflow = text.partition("+")
+    return int(size), int(overflow or 0)
+
+
+def settings_for_data_dir(data_dir: Path, *, database_url: str | None = None, public_url: str,
+                          database_pool: tuple[int, int] = (10, 20)) -> PortalSettings:
+    """Settings for a portal keeping its SQLite database and secret in ``data_dir``; behind TLS (an https
+    ``public_url``) its cookies are ``Secure``."""
     data_dir.mkdir(parents=True, exist_ok=True)
     url = database_url or os.environ.get("ANXIN_DATABASE_URL") or sqlite_url(data_dir / "anxin.sqlite3")
     secret = os.environ.get("ANXIN_SECRET_KEY") or load_or_create_secret(data_dir / "secret_key")
@@ -71,4 +84,5 @@ def settings_for_data_dir(data_dir: Path, *, database_url: str | None = None, pu
     if policy_file := os.environ.get("ANXIN_ESCALATION_POLICY"):
         extra["escalation_policy_file"] = policy_file  # see docs/escalation.md, "Configuration"
     return PortalSettings(database_url=url, secret_key=secret, public_url=public_url, data_dir=data_dir,
-                          extra=extra).validate()
+                          secure_cookies=public_url.startswith("https://"), database_pool_size=database_pool[0],
+                          database_max_overflow=database_pool[1], extra=extra).validate()

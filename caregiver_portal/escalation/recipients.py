@@ -8,7 +8,8 @@ Routing rule: a bot carries a step when it serves the alert's grid (or the whole
 ``grid_id`` NULL) and its ``audience`` lists the role of at least one recipient; those
 recipients' phones are @-mentioned. An emergency contact is reached through the bot or
 webhook named on the contact (a family group, an SMS gateway); without one, the timeline
-tells the volunteers to phone them.
+tells the volunteers to phone them. A non-emergency request never reaches a volunteer who paused
+offers or reached their daily limit (:mod:`caregiver_portal.offers`); an emergency reaches everyone on call.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from caregiver_portal.alerts.models import Alert
 from caregiver_portal.escalation.policy import Audience
 from caregiver_portal.notifications.calls import Callee
 from caregiver_portal.notifications.models import NotificationChannel
+from caregiver_portal.offers.service import blocked_volunteers
 from caregiver_portal.residents.models import EmergencyContact, Resident
 from caregiver_portal.roster.service import available_user_ids
 
@@ -80,10 +82,13 @@ class Directory:
         self._session = session
         self._now = now
         self._books: dict[int, _SiteBook] = {}
+        self._blocked: dict[int, frozenset[int]] = {}
 
     def resolve(self, alert: Alert, audiences: frozenset[Audience]) -> Recipients:
         """The users and contacts ``audiences`` mean for ``alert``, each once, in a stable order."""
-        chosen = {user.id: user for user in self.people(alert.site_id, _grid_of(alert), audiences)}
+        blocked = frozenset[int]() if alert.emergency else self.blocked(alert.site_id)
+        chosen = {user.id: user for user in self.people(alert.site_id, _grid_of(alert), audiences)
+                  if user.id not in blocked}
         if Audience.ACCEPTOR in audiences and alert.accepted_by_id and alert.accepted_by_id not in chosen:
             acceptor = self._session.get(User, alert.accepted_by_id)
             if acceptor is not None:
@@ -94,6 +99,14 @@ class Directory:
                 select(EmergencyContact).where(EmergencyContact.resident_id == alert.resident_id)
                 .order_by(EmergencyContact.priority, EmergencyContact.id)))
         return Recipients(users=tuple(chosen.values()), contacts=contacts)
+
+    def blocked(self, site_id: int) -> frozenset[int]:
+        """Volunteers who paused offers or reached their daily limit: not told of non-emergency requests."""
+        if site_id not in self._blocked:
+            site = self._session.get(Site, site_id)
+            blocked = blocked_volunteers(self._session, site=site, now=self._now) if site else frozenset[int]()
+            self._blocked[site_id] = blocked
+        return self._blocked[site_id]
 
     def people(self, site_id: int, grid_id: int | None, audiences: frozenset[Audience]) -> list[User]:
         """The users of ``site_id`` that ``audiences`` reach now for an alert in ``grid_id`` (not the acceptor)."""

@@ -55,7 +55,8 @@ def add_urgent_channel(session: Session, *, site: Site, kind: str, name: str, ur
     ``template_code``. ``aliyun_voice``: AccessKey, options ``tts_code`` and ``show_number``. A refusal
     (:func:`rules.urgent_channel_problem`) is an :class:`InvalidTransition` in Chinese.
     """
-    problem = urgent_channel_problem(kind=kind, name=name, url=url, key_id=key_id, key_secret=key_secret)
+    problem = urgent_channel_problem(kind=kind, name=name, url=url, key_id=key_id, key_secret=key_secret,
+                                     options=options)
     if problem:
         raise InvalidTransition(problem)
     channel = UrgentChannel(site_id=site.id, kind=kind, name=name, url=url, key_id=key_id, key_secret=key_secret,

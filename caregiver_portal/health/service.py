@@ -37,6 +37,8 @@ from caregiver_portal.health.rules import (
     out_of_range,
 )
 from caregiver_portal.residents.models import Resident
+from caregiver_portal.safety.band_rules import silence_already_raised
+from caregiver_portal.safety.models import BandWatch
 
 log = logging.getLogger(__name__)
 BATTERY_EPISODE_GAP = timedelta(hours=6)
@@ -158,9 +160,13 @@ def sweep_periodic_rules(*, factory: sessionmaker[Session], now: datetime) -> in
         bands = list(session.scalars(select(Wristband).where(Wristband.resident_id.is_not(None))
                                      .options(selectinload(Wristband.resident))))
         thresholds = thresholds_for(session, {band.resident_id for band in bands if band.resident_id})
+        raised: dict[int, str] = {band_id: alerted for band_id, alerted in session.execute(
+            select(BandWatch.wristband_id, BandWatch.alerted).where(BandWatch.alerted != ""))}
         for band in bands:
             if band.last_seen_at is None:
                 continue  # never heard from: nothing to measure silence from
+            if silence_already_raised(raised.get(band.id, ""), band.last_seen_at):
+                continue  # the safety net's band_silent alert is this silence
             t = thresholds.get(band.resident_id or 0, DEFAULT_THRESHOLDS)
             finding = check_inactivity(band.last_seen_at, t, now, zones.get(band.site_id, _zone(DEFAULT_TIMEZONE)))
             if finding is not None:

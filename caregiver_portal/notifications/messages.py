@@ -121,6 +121,8 @@ class Notice:
     title: str
     """Short, for webhook consumers ("活动提醒 · 社区义诊")."""
     link: str
+    mentions: tuple[str, ...] = ()
+    """Phones to @-mention (the volunteers a request is offered to, :mod:`caregiver_portal.offers`)."""
 
 
 def compose_notices(notices: Sequence[Notice], *, more_link: str) -> Outgoing:
@@ -129,10 +131,11 @@ def compose_notices(notices: Sequence[Notice], *, more_link: str) -> Outgoing:
         raise ValueError("nothing to compose")
     if len(notices) == 1:
         [notice] = notices
-        return Outgoing(f"{HEADER}{notice.text}\n{notice.link}", (), notice.title)
+        return Outgoing(f"{HEADER}{notice.text}\n{notice.link}", notice.mentions, notice.title)
+    mentions = tuple(dict.fromkeys(m for notice in notices for m in notice.mentions))
     shown = notices[:MAX_ITEMS]
     lines = [f"{HEADER}{len(notices)} 条提醒"]
     lines += [f"{number}. {notice.text[:MAX_LINE]} {notice.link}" for number, notice in enumerate(shown, start=1)]
     if len(notices) > len(shown):
         lines.append(f"另有 {len(notices) - len(shown)} 条，请查看 {more_link}")
-    return Outgoing("\n".join(lines), (), f"{len(notices)} 条提醒")
+    return Outgoing("\n".join(lines), mentions, f"{len(notices)} 条提醒")

@@ -165,7 +165,8 @@ class Sender:
     def _notice(self, row: Notification) -> Notice:
         payload = row.payload or {}
         return Notice(text=str(payload.get("text", "")), title=str(payload.get("title", "")),
-                      link=f"{self._public_url}{payload.get('path', '/')}")
+                      link=f"{self._public_url}{payload.get('path', '/')}",
+                      mentions=tuple(str(m) for m in payload.get("mentions", ())))
 
     def _message(self, row: Notification, site: Site | None) -> Message:
         alert = row.alert

@@ -3,7 +3,9 @@ confirming it arrived. Placing is idempotent on ``event_id``."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Response
 
 from caregiver_portal.accounts.deps import KioskDep
 from caregiver_portal.core.api import ERRORS, PREFIX, EventIdPath, resent
@@ -14,7 +16,15 @@ from caregiver_portal.core.idempotency import claim_request, request_digest
 from caregiver_portal.orders import service as order_service
 from caregiver_portal.orders.catalog import list_items, picture_url
 from caregiver_portal.orders.models import GroceryOrder
-from caregiver_portal.orders.schemas import CatalogItemPublic, OrderCreate, OrderPlaced, OrderPublic
+from caregiver_portal.orders.schemas import (
+    CatalogItemPublic,
+    OrderCreate,
+    OrderPlaced,
+    OrderPublic,
+    ReceiptConfirm,
+    SubstituteAnswer,
+)
+from caregiver_portal.phone.lookup import recorded_order
 
 router = APIRouter(prefix=PREFIX, tags=["orders"], responses=ERRORS)
 
@@ -28,7 +38,10 @@ def catalog(device: KioskDep, session: SessionDep) -> list[CatalogItemPublic]:
 
 
 def _order_for_event(session: SessionDep, device: KioskDep, event_id: str) -> GroceryOrder:
+    """The order this kiosk placed with ``event_id``, or one the duty worker recorded by phone for its site."""
     order = order_service.find_by_event(session, device=device, client_event_id=event_id)
+    if order is None:
+        order = recorded_order(session, site_id=device.site_id, token=event_id)
     if order is None:
         raise NotFound("order not found")
     return order
@@ -57,8 +70,21 @@ def order_for_event(event_id: EventIdPath, device: KioskDep, session: SessionDep
 
 
 @router.post("/orders/by-event/{event_id}/confirm-received", response_model=OrderPublic)
-def confirm_received(event_id: EventIdPath, device: KioskDep, session: SessionDep) -> OrderPublic:
-    """The resident confirms at the kiosk that the goods arrived (safe to repeat)."""
+def confirm_received(event_id: EventIdPath, device: KioskDep, session: SessionDep,
+                     body: Annotated[ReceiptConfirm | None, Body()] = None) -> OrderPublic:
+    """The resident confirms at the kiosk that the goods arrived (safe to repeat); with ``amount_accepted``
+    they agree to the bill they were shown (``amount_fen``, 409 when it changed meanwhile) or dispute it."""
+    body = body or ReceiptConfirm()
     order = order_service.confirm_received(session=session, order=_order_for_event(session, device, event_id),
-                                           now=utcnow())
+                                           now=utcnow(), amount_fen=body.amount_fen,
+                                           amount_accepted=body.amount_accepted)
+    return OrderPublic(**order_service.order_public(order))
+
+
+@router.post("/orders/by-event/{event_id}/substitutes", response_model=OrderPublic)
+def answer_substitute(event_id: EventIdPath, body: SubstituteAnswer, device: KioskDep,
+                      session: SessionDep) -> OrderPublic:
+    """The resident keeps or declines a substitute (the first answer stands; safe to repeat)."""
+    order = order_service.answer_substitute(session=session, order=_order_for_event(session, device, event_id),
+                                            line_id=body.line_id, accept=body.accept, now=utcnow())
     return OrderPublic(**order_service.order_public(order))

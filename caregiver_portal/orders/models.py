@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caregiver_portal.accounts.models import Device, User
@@ -16,6 +16,8 @@ from caregiver_portal.core.models import Base
 from caregiver_portal.residents.models import Resident
 
 ORDER_STATES = ("submitted", "claimed", "bought", "delivered", "received", "cancelled")
+LINE_OUTCOMES = ("bought", "not_bought", "substitute")
+PAYMENT_METHODS = ("cash", "balance")
 
 
 class CatalogItem(Base):
@@ -43,6 +45,9 @@ class GroceryOrder(Base):
     __table_args__ = (
         UniqueConstraint("source_device_id", "client_event_id", name="uq_order_device_event"),
         Index("ix_grocery_orders_site_state", "site_id", "state"),
+        Index("ix_grocery_orders_site_created", "site_id", "created_at"),  # lists (migration 0049)
+        Index("ix_grocery_orders_site_state_created", "site_id", "state", "created_at"),
+        Index("ix_grocery_orders_claimer_time", "claimed_by_id", "claimed_at"),  # a volunteer's daily count
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
@@ -62,6 +67,16 @@ class GroceryOrder(Base):
     received_at: Mapped[datetime | None] = mapped_column(default=None)
     cancelled_at: Mapped[datetime | None] = mapped_column(default=None)
     cancel_reason: Mapped[str] = mapped_column(String(200), default="")
+    # Money settled (migration 0044): what the resident owes after declined substitutes, how they paid it back
+    # (``cash`` to the volunteer at the door, or ``balance``: charged to the centre's prepaid ledger), and the
+    # resident's own confirmation at the kiosk when the amount is far from the estimate.
+    amount_due_fen: Mapped[int | None] = mapped_column(Integer, default=None)
+    needs_confirmation: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    amount_confirmed_at: Mapped[datetime | None] = mapped_column(default=None)
+    amount_confirmed_by: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    amount_disputed_at: Mapped[datetime | None] = mapped_column(default=None)
+    payment_method: Mapped[str | None] = mapped_column(String(10), default=None)
+    cash_collected_fen: Mapped[int | None] = mapped_column(Integer, default=None)
 
     resident: Mapped[Resident | None] = relationship()
     claimed_by: Mapped[User | None] = relationship(foreign_keys=[claimed_by_id])
@@ -81,6 +96,12 @@ class GroceryOrderLine(Base):
     quantity: Mapped[float] = mapped_column(Float)
     unit: Mapped[str] = mapped_column(String(10))
     unit_price_fen: Mapped[int | None] = mapped_column(Integer, default=None)
+    # What the volunteer found (migration 0044): ``bought``, ``not_bought`` (没买到) or ``substitute`` (替代品,
+    # with its name and price), and the resident's answer to a substitute at the kiosk.
+    outcome: Mapped[str] = mapped_column(String(12), default="", server_default="")
+    substitute_name: Mapped[str] = mapped_column(String(50), default="", server_default="")
+    substitute_price_fen: Mapped[int | None] = mapped_column(Integer, default=None)
+    substitute_answer: Mapped[str] = mapped_column(String(10), default="", server_default="")
 
     order: Mapped[GroceryOrder] = relationship(back_populates="lines")
     item: Mapped[CatalogItem | None] = relationship()

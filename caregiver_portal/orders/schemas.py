@@ -51,12 +51,19 @@ class OrderCreate(BaseModel):
 
 
 class OrderLinePublic(BaseModel):
-    """One line of an order."""
+    """One line of an order, with what the volunteer found once bought."""
 
+    line_id: int
     item_id: int | None
     name: str
     quantity: float
     unit: str
+    outcome: Literal["bought", "not_bought", "substitute"] | None = Field(
+        default=None, description="null until bought; not_bought is 没买到")
+    substitute_name: str | None = None
+    substitute_price_fen: int | None = None
+    substitute_answer: Literal["accepted", "declined"] | None = Field(
+        default=None, description="the resident's answer to a substitute; null while waiting")
 
 
 class OrderPublic(BaseModel):
@@ -74,6 +81,13 @@ class OrderPublic(BaseModel):
     claimed_at: datetime | None
     bought_at: datetime | None
     amount_paid_fen: int | None
+    amount_due_fen: int | None = Field(default=None, description="what the resident owes: paid minus declined "
+                                       "substitutes")
+    needs_confirmation: bool = Field(default=False, description="the bill is far from the estimate: the resident "
+                                     "must agree to amount_due_fen at the kiosk")
+    amount_confirmed: bool = False
+    payment_method: Literal["cash", "balance"] | None = None
+    money_state: str = ""
     delivered_at: datetime | None
     received_at: datetime | None
     cancelled_at: datetime | None
@@ -86,3 +100,19 @@ class OrderPlaced(OrderPublic):
     duplicate: bool
 
 
+
+
+class ReceiptConfirm(BaseModel):
+    """我收到了 at the kiosk; with ``amount_accepted`` the resident agrees to (or disputes) the bill shown."""
+
+    model_config = ConfigDict(extra="forbid")
+    amount_fen: int | None = Field(default=None, ge=0, le=10_000_000, description="the amount the resident saw")
+    amount_accepted: bool | None = None
+
+
+class SubstituteAnswer(BaseModel):
+    """The resident keeps (``accept``) or declines a substitute the volunteer bought instead."""
+
+    model_config = ConfigDict(extra="forbid")
+    line_id: int = Field(ge=1, le=2**31 - 1)
+    accept: bool

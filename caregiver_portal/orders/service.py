@@ -9,17 +9,19 @@ delivered by a volunteer, and confirmed by the resident at the kiosk.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from caregiver_portal.accounts.models import Device, Site, User
 from caregiver_portal.core.db import rows_changed
 from caregiver_portal.core.errors import Forbidden, InvalidTransition, NotFound
 from caregiver_portal.core.uow import insert_once, transactional
+from caregiver_portal.offers import service as offers
 from caregiver_portal.orders.catalog import list_items, match_item
 from caregiver_portal.orders.models import GroceryOrder, GroceryOrderLine
 from caregiver_portal.queue import service as queue_service
@@ -27,6 +29,7 @@ from caregiver_portal.queue import texts as queue_texts
 from caregiver_portal.residents.models import Resident
 from caregiver_portal.residents.scope import Scope
 from caregiver_portal.residents.service import resident_of_site
+from caregiver_portal.settlement import service as money
 from caregiver_portal.timebank import service as timebank
 
 STATE_LABELS = {
@@ -126,7 +129,8 @@ def create_order_for_resident(*, session: Session, user: User, resident: Residen
 
 def announce_new(session: Session, order: GroceryOrder, *, resident: Resident | None, via_kiosk: bool,
                  now: datetime) -> None:
-    """A new order reaches someone: the live queue, and the volunteers' bots when the site wants it."""
+    """A new order reaches someone: the live queue, and the volunteers it is offered to through the bots when the
+    site wants it (:mod:`caregiver_portal.offers`)."""
     queue_service.record(session, site_id=order.site_id, subject="order", subject_id=order.id, type="placed", now=now)
     site = session.get(Site, order.site_id)
     if site is None:
@@ -135,8 +139,10 @@ def announce_new(session: Session, order: GroceryOrder, *, resident: Resident | 
     items = [f"{line.name} {format_quantity(line.quantity)} {line.unit}".strip() for line in order.lines]
     text = queue_texts.order_text(order.id, room=resident.room if resident else "", name=name, items=items,
                                   via_kiosk=via_kiosk)
-    queue_service.tell_volunteers(session, site=site, grid_id=resident.grid_id if resident else None, text=text,
-                                  title=f"代购单 #{order.id}", path=f"/orders/{order.id}", now=now)
+    offers.offer_new(session, subject="order", subject_id=order.id, site=site,
+                     grid_id=resident.grid_id if resident else None, room=resident.room if resident else "",
+                     news=offers.Announcement(text=text, title=f"代购单 #{order.id}", path=f"/orders/{order.id}"),
+                     now=now)
 
 
 def get_order(session: Session, order_id: int, *, scope: Scope | None = None) -> GroceryOrder:
@@ -191,8 +197,9 @@ def release_order(*, session: Session, order_id: int, user: User, scope: Scope) 
 
 @transactional
 def mark_bought(*, session: Session, order_id: int, user: User, amount_paid_fen: int, receipt_file: str | None,
-                now: datetime, scope: Scope) -> GroceryOrder:
-    """The volunteer has bought the goods and paid ``amount_paid_fen``."""
+                now: datetime, scope: Scope, results: Mapping[int, money.LineResult] | None = None) -> GroceryOrder:
+    """The volunteer has bought the goods and paid ``amount_paid_fen``; ``results`` says per line id what was
+    not bought (没买到) or replaced by a substitute (the other lines were bought)."""
     if not 0 <= amount_paid_fen <= 10_000_000:
         raise InvalidTransition("金额不合理")
     order = get_order(session, order_id, scope=scope)
@@ -201,15 +208,28 @@ def mark_bought(*, session: Session, order_id: int, user: User, amount_paid_fen:
     if receipt_file:
         values["receipt_file"] = receipt_file
     _move(session, order, from_states=("claimed",), values=values)
+    money.apply_results(order, results or {})
+    money.refresh_amount(session, order)
+    session.flush()
     return order
 
 
 @transactional
-def mark_delivered(*, session: Session, order_id: int, user: User, now: datetime, scope: Scope) -> GroceryOrder:
-    """The goods are at the resident's door; the volunteer earns the delivery points."""
+def mark_delivered(*, session: Session, order_id: int, user: User, now: datetime, scope: Scope,
+                   payment: str | None = None, cash_fen: int | None = None) -> GroceryOrder:
+    """The goods are at the resident's door; the volunteer earns the delivery points. ``payment`` is how the
+    resident pays back: ``cash`` (``cash_fen`` collected at the door) or ``balance`` (the prepaid ledger)."""
+    if payment not in (None, "cash", "balance"):
+        raise InvalidTransition("不认识的付款方式")
+    if payment == "cash" and (cash_fen is None or not 0 <= cash_fen <= 10_000_000):
+        raise InvalidTransition("请填写老人付的现金")
     order = get_order(session, order_id, scope=scope)
     _require_claimer(order, user)
-    _move(session, order, from_states=("bought",), values={"state": "delivered", "delivered_at": now})
+    if payment == "balance" and order.resident_id is None:
+        raise InvalidTransition("没有登记居民的订单不能从预存款扣")
+    _move(session, order, from_states=("bought",), values={
+        "state": "delivered", "delivered_at": now, "payment_method": payment,
+        "cash_collected_fen": cash_fen if payment == "cash" else None})
     if order.claimed_by_id is not None:
         timebank.award(session=session, user_id=order.claimed_by_id, site_id=order.site_id, service="delivery",
                        ref_id=order.id, now=now, note=f"代购 #{order.id} 送达")
@@ -217,17 +237,43 @@ def mark_delivered(*, session: Session, order_id: int, user: User, now: datetime
 
 
 @transactional
-def confirm_received(*, session: Session, order: GroceryOrder, now: datetime) -> GroceryOrder:
-    """The resident confirms at the kiosk that the goods arrived (idempotent)."""
-    if order.state == "received":
-        return order
-    values: dict[str, Any] = {"state": "received", "received_at": now}
-    if order.delivered_at is None:
-        values["delivered_at"] = now
-    _move(session, order, from_states=("bought", "delivered"), values=values)
-    if order.claimed_by_id is not None:
-        timebank.award(session=session, user_id=order.claimed_by_id, site_id=order.site_id, service="delivery",
-                       ref_id=order.id, now=now, note=f"代购 #{order.id} 送达")
+def confirm_received(*, session: Session, order: GroceryOrder, now: datetime, amount_fen: int | None = None,
+                     amount_accepted: bool | None = None) -> GroceryOrder:
+    """The resident confirms at the kiosk that the goods arrived (idempotent), and with ``amount_accepted``
+    agrees to the bill they were shown (``amount_fen``) or disputes it; a prepaid order is then charged."""
+    if order.state != "received":
+        values: dict[str, Any] = {"state": "received", "received_at": now}
+        if order.delivered_at is None:
+            values["delivered_at"] = now
+        _move(session, order, from_states=("bought", "delivered"), values=values)
+        if order.claimed_by_id is not None:
+            timebank.award(session=session, user_id=order.claimed_by_id, site_id=order.site_id, service="delivery",
+                           ref_id=order.id, now=now, note=f"代购 #{order.id} 送达")
+    money.confirm_amount(session, order, amount_fen=amount_fen, accepted=amount_accepted, now=now, by="resident")
+    money.charge_if_final(session, order, now=now)
+    return order
+
+
+@transactional
+def answer_substitute(*, session: Session, order: GroceryOrder, line_id: int, accept: bool,
+                      now: datetime) -> GroceryOrder:
+    """The resident keeps or declines a substitute at the kiosk; a settled prepaid order is then charged."""
+    money.answer_substitute(session, order, line_id=line_id, accept=accept)
+    money.charge_if_final(session, order, now=now)
+    return order
+
+
+@transactional
+def staff_confirm_amount(*, session: Session, order_id: int, now: datetime, scope: Scope) -> GroceryOrder:
+    """A grid worker or admin settles a bill the resident could not confirm (after phoning them)."""
+    order = get_order(session, order_id, scope=scope)
+    if order.state != "received":
+        raise InvalidTransition("老人收货后才能确认金额")
+    for line in order.lines:
+        if line.outcome == "substitute" and not line.substitute_answer:
+            money.answer_substitute(session, order, line_id=line.id, accept=True)
+    money.confirm_amount(session, order, amount_fen=None, accepted=True, now=now, by="staff")
+    money.charge_if_final(session, order, now=now)
     return order
 
 
@@ -256,10 +302,20 @@ def queue(session: Session, *, scope: Scope, states: tuple[str, ...] = ACTIVE_ST
     return list(session.scalars(query.order_by(GroceryOrder.created_at, GroceryOrder.id).limit(limit)))
 
 
-def recent_finished(session: Session, *, scope: Scope, limit: int = 20) -> list[GroceryOrder]:
-    """The latest received or cancelled orders inside ``scope``, newest first."""
-    orders = queue(session, scope=scope, states=("received", "cancelled"), limit=1000)
-    return sorted(orders, key=lambda o: o.received_at or o.cancelled_at or o.created_at, reverse=True)[:limit]
+def recent_finished(session: Session, *, scope: Scope, now: datetime, limit: int = 20,
+                    within: timedelta = timedelta(days=30)) -> list[GroceryOrder]:
+    """The latest received or cancelled orders inside ``scope`` placed ``within`` before ``now``, latest finished
+    first (sorted by the database: a site has tens of thousands of finished orders)."""
+    finished = func.coalesce(GroceryOrder.received_at, GroceryOrder.cancelled_at, GroceryOrder.created_at)
+    query = (select(GroceryOrder).outerjoin(Resident, GroceryOrder.resident_id == Resident.id)
+             .where(GroceryOrder.state.in_(("received", "cancelled")), GroceryOrder.created_at >= now - within)
+             .options(selectinload(GroceryOrder.lines).selectinload(GroceryOrderLine.item),
+                      selectinload(GroceryOrder.resident), selectinload(GroceryOrder.claimed_by)))
+    if scope.site_id is not None:
+        query = query.where(GroceryOrder.site_id == scope.site_id)
+    if scope.grid_ids is not None:
+        query = query.where(Resident.grid_id.in_(scope.grid_ids))
+    return list(session.scalars(query.order_by(finished.desc(), GroceryOrder.id.desc()).limit(limit)))
 
 
 def estimated_total_fen(order: GroceryOrder) -> int | None:
@@ -284,8 +340,10 @@ def order_public(order: GroceryOrder) -> dict[str, Any]:
         "state": order.state,
         "state_label": STATE_LABELS.get(order.state, order.state),
         "resident_id": order.resident_id,
-        "items": [{"item_id": line.item_id, "name": line.name, "quantity": line.quantity, "unit": line.unit}
-                  for line in order.lines],
+        "items": [{"line_id": line.id, "item_id": line.item_id, "name": line.name, "quantity": line.quantity,
+                   "unit": line.unit, "outcome": line.outcome or None, "substitute_name": line.substitute_name or None,
+                   "substitute_price_fen": line.substitute_price_fen,
+                   "substitute_answer": line.substitute_answer or None} for line in order.lines],
         "note": order.note,
         "estimated_total_fen": estimated_total_fen(order),
         "created_at": order.created_at,
@@ -293,6 +351,11 @@ def order_public(order: GroceryOrder) -> dict[str, Any]:
         "claimed_at": order.claimed_at,
         "bought_at": order.bought_at,
         "amount_paid_fen": order.amount_paid_fen,
+        "amount_due_fen": order.amount_due_fen,
+        "needs_confirmation": order.needs_confirmation,
+        "amount_confirmed": order.amount_confirmed_at is not None,
+        "payment_method": order.payment_method,
+        "money_state": money.money_state(order),
         "delivered_at": order.delivered_at,
         "received_at": order.received_at,
         "cancelled_at": order.cancelled_at,

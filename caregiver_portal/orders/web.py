@@ -19,11 +19,13 @@ from caregiver_portal.core.deps import SessionDep, StateDep
 from caregiver_portal.core.errors import InvalidTransition, NotFound, PortalError
 from caregiver_portal.core.schemas import PlainText
 from caregiver_portal.core.web import attempt, flash, parse_yuan, redirect, render
+from caregiver_portal.offers import service as offer_service
 from caregiver_portal.orders import service as order_service
 from caregiver_portal.orders.catalog import list_items, picture_url
 from caregiver_portal.orders.receipts import MEDIA_TYPES, delete_receipt, receipt_path, save_receipt
 from caregiver_portal.residents.models import Resident
 from caregiver_portal.residents.scope import ScopeDep, resident_in_scope
+from caregiver_portal.settlement.service import LineResult, money_state
 
 router = APIRouter(include_in_schema=False)
 CSRF = [Depends(require_csrf)]
@@ -33,6 +35,7 @@ def _common() -> dict[str, Any]:
     return {"STATE_LABELS": order_service.STATE_LABELS, "picture_url": picture_url,
             "picture_url_for": lambda line: picture_url(line.item) if line.item else None,
             "estimated_total_fen": order_service.estimated_total_fen, "qty": order_service.format_quantity,
+            "money_state": money_state,
             "now": utcnow()}
 
 
@@ -44,10 +47,11 @@ def order_queue(request: Request, user: CurrentUser, session: SessionDep, scope:
     mine = [o for o in active if o.claimed_by_id == user.id and o.state in ("claimed", "bought")]
     waiting = [o for o in active if o.state == "submitted"]
     others = [o for o in active if o not in mine and o not in waiting]
-    done = order_service.recent_finished(session, scope=scope, limit=10)
+    done = order_service.recent_finished(session, scope=scope, now=utcnow(), limit=10)
     signups = recent_kiosk_signups(session, scope=scope, now=utcnow())
+    offers = offer_service.card_lines(session, subject="order", ids=[o.id for o in waiting])
     return render(request, "orders_list.html", user, mine=mine, waiting=waiting, others=others, done=done,
-                  signups=signups, **_common())
+                  signups=signups, offers=offers, **_common())
 
 
 @router.get("/orders/new")
@@ -104,7 +108,8 @@ async def create_order(request: Request, user: StaffUser, session: SessionDep, s
 def order_detail(request: Request, order_id: int, user: CurrentUser, session: SessionDep, scope: ScopeDep) -> Response:
     """One order with its steps, who has it, and (for staff and its volunteer) the receipt."""
     order = order_service.get_order(session, order_id, scope=scope)
-    return render(request, "order_detail.html", user, order=order, **_common())
+    offers = offer_service.card_lines(session, subject="order", ids=[order.id])
+    return render(request, "order_detail.html", user, order=order, offers=offers, **_common())
 
 
 @router.post("/orders/{order_id}/claim", dependencies=CSRF)
@@ -122,10 +127,26 @@ def release(request: Request, order_id: int, user: CurrentUser, session: Session
         session=session, order_id=order_id, user=user, scope=scope), done="已放回待认领队列", then="/orders")
 
 
+def line_results(form: FormData) -> dict[int, LineResult]:
+    """Per line id: 买到了 / 没买到 / 换了别的 (with the substitute's name and price) from the bought form."""
+    results = {}
+    for key, value in form.multi_items():
+        line = key.removeprefix("outcome-")
+        if key.startswith("outcome-") and line.isdigit() and value in ("bought", "not_bought", "substitute"):
+            price = str(form.get(f"sub-price-{line}") or "").strip()
+            try:
+                fen = parse_yuan(price) if value == "substitute" and price else None
+            except ValueError as exc:
+                raise InvalidTransition(f"替代品价格“{price}”看不懂，请填数字") from exc
+            results[int(line)] = LineResult(str(value), substitute_name=str(form.get(f"sub-name-{line}") or ""),
+                                            substitute_price_fen=fen)
+    return results
+
+
 @router.post("/orders/{order_id}/bought", dependencies=CSRF)
-def bought(request: Request, order_id: int, user: CurrentUser, session: SessionDep, scope: ScopeDep, state: StateDep,
-           amount: Annotated[PlainText, Form(max_length=20)],
-           receipt: Annotated[UploadFile | None, File()] = None) -> Response:
+async def bought(request: Request, order_id: int, user: CurrentUser, session: SessionDep, scope: ScopeDep,
+                 state: StateDep, amount: Annotated[PlainText, Form(max_length=20)],
+                 receipt: Annotated[UploadFile | None, File()] = None) -> Response:
     """The volunteer bought the goods: amount paid and, optionally, a photo of the receipt.
 
     The photo is written first; if the order change is then refused or cannot be saved, the photo is removed
@@ -136,12 +157,14 @@ def bought(request: Request, order_id: int, user: CurrentUser, session: SessionD
     except ValueError:
         flash(request, "请填写实际花费的金额，例如 23.5", "error")
         return redirect(page)
-    content = receipt.file.read() if receipt is not None and receipt.filename else b""
+    form = await request.form()
+    content = await receipt.read() if receipt is not None and receipt.filename else b""
     name = None
     try:
+        results = line_results(form)
         name = save_receipt(state.settings.data_dir, content) if content else None
         order_service.mark_bought(session=session, order_id=order_id, user=user, amount_paid_fen=fen,
-                                  receipt_file=name, now=utcnow(), scope=scope)
+                                  receipt_file=name, now=utcnow(), scope=scope, results=results)
     except PortalError as exc:
         delete_receipt(state.settings.data_dir, name)
         flash(request, str(exc), "error")
@@ -154,11 +177,27 @@ def bought(request: Request, order_id: int, user: CurrentUser, session: SessionD
 
 
 @router.post("/orders/{order_id}/delivered", dependencies=CSRF)
-def delivered(request: Request, order_id: int, user: CurrentUser, session: SessionDep, scope: ScopeDep) -> Response:
-    """The goods are at the resident's door."""
-    return attempt(request, session, lambda: order_service.mark_delivered(
-        session=session, order_id=order_id, user=user, now=utcnow(), scope=scope),
-        done="已送达，谢谢您！老人在自助机上确认后订单完成", then=f"/orders/{order_id}")
+def delivered(request: Request, order_id: int, user: CurrentUser, session: SessionDep, scope: ScopeDep,
+              payment: Annotated[PlainText, Form(max_length=10)] = "",
+              cash: Annotated[PlainText, Form(max_length=20)] = "") -> Response:
+    """The goods are at the resident's door: how the resident paid back (cash collected, or the prepaid balance)."""
+    def action() -> None:
+        try:
+            cash_fen = parse_yuan(cash) if payment == "cash" and cash.strip() else None
+        except ValueError as exc:
+            raise InvalidTransition("请填写收到的现金，例如 23.5") from exc
+        order_service.mark_delivered(session=session, order_id=order_id, user=user, now=utcnow(), scope=scope,
+                                     payment=payment or None, cash_fen=cash_fen)
+
+    return attempt(request, session, action, done="已送达，谢谢您！老人在自助机上确认后订单完成",
+                   then=f"/orders/{order_id}")
+
+
+@router.post("/orders/{order_id}/confirm-amount", dependencies=CSRF)
+def confirm_amount(request: Request, order_id: int, user: StaffUser, session: SessionDep, scope: ScopeDep) -> Response:
+    """Staff settle a bill the resident could not confirm at the kiosk (after phoning them)."""
+    return attempt(request, session, lambda: order_service.staff_confirm_amount(
+        session=session, order_id=order_id, now=utcnow(), scope=scope), done="金额已确认", then=f"/orders/{order_id}")
 
 
 @router.get("/orders/{order_id}/cancel")

@@ -60,6 +60,10 @@ class QueueFeed:
         """One message per subject per poll (:func:`merge`)."""
         return merge(events)
 
+    def event_of(self, row: QueueEvent) -> QueueMessage:
+        """The message of a queue event row just flushed."""
+        return QueueMessage(row.id, row.site_id, row.subject, row.subject_id, row.type)
+
 
 QUEUE = QueueFeed()
 

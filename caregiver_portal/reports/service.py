@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, SQLColumnExpression, select
+from sqlalchemy import Select, SQLColumnExpression, func, select
 from sqlalchemy.orm import Session
 
 from caregiver_portal.activities.models import Activity, ActivitySignup
@@ -197,7 +197,8 @@ def month_report(session: Session, *, site_id: int | None, year: int, month: int
     alerts = session.execute(_site(select(Alert.occurred_at, Alert.accepted_at, Alert.resolved_at, Alert.state,
                                           Alert.emergency), Alert.site_id, site_id)
                              .where(Alert.occurred_at >= start, Alert.occurred_at < end)).all()
-    orders = session.scalars(_site(select(GroceryOrder), GroceryOrder.site_id, site_id)
+    orders = session.execute(_site(select(GroceryOrder.created_at, GroceryOrder.delivered_at, GroceryOrder.received_at),
+                                   GroceryOrder.site_id, site_id)  # three columns, not a site's orders as objects
                              .where(GroceryOrder.created_at < end)
                              .where((GroceryOrder.created_at >= start) | (GroceryOrder.delivered_at >= start))).all()
     placed = [o for o in orders if o.created_at >= start]
@@ -205,8 +206,8 @@ def month_report(session: Session, *, site_id: int | None, year: int, month: int
     activities = session.scalars(_site(select(Activity), Activity.site_id, site_id)
                                  .where(Activity.starts_at >= start, Activity.starts_at < end,
                                         Activity.cancelled_at.is_(None))).all()
-    signups = session.scalars(_site(select(ActivitySignup).join(Activity), Activity.site_id, site_id)
-                              .where(ActivitySignup.created_at >= start, ActivitySignup.created_at < end)).all()
+    signups = session.scalar(_site(select(func.count(ActivitySignup.id)).join(Activity), Activity.site_id, site_id)
+                             .where(ActivitySignup.created_at >= start, ActivitySignup.created_at < end)) or 0
     held_ids = {a.id for a in activities}
     places = session.scalars(select(ActivitySignup).where(ActivitySignup.activity_id.in_(held_ids),
                                                           ActivitySignup.state == "confirmed")).all()
@@ -225,7 +226,7 @@ def month_report(session: Session, *, site_id: int | None, year: int, month: int
         orders_confirmed=sum(1 for o in delivered if o.received_at is not None),
         median_delivery_s=statistics.median([(o.delivered_at - o.created_at).total_seconds() for o in delivered
                                              if o.delivered_at]) if delivered else None,
-        activities_held=len(activities), signups=len(signups), confirmed_places=len(places),
+        activities_held=len(activities), signups=signups, confirmed_places=len(places),
         attended=sum(1 for s in places if s.checked_in_at is not None),
         ratings=len(stars), average_stars=round(sum(stars) / len(stars), 2) if stars else None,
         satisfied_share=sum(1 for s in stars if s >= 4) / len(stars) if stars else None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, false
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caregiver_portal.accounts.models import Site, User
@@ -19,6 +19,8 @@ class Resident(Base):
     """An older person the centre cares for."""
 
     __tablename__ = "residents"
+    __table_args__ = (Index("ix_residents_site_room", "site_id", "room", "id"),  # the list's order (0049)
+                      Index("ix_residents_grid", "grid_id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"))

@@ -11,7 +11,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from caregiver_portal.accounts.deps import CurrentUser
-from caregiver_portal.accounts.models import User, UserGrid
+from caregiver_portal.accounts.models import Grid, User, UserGrid
 from caregiver_portal.core.deps import SessionDep
 from caregiver_portal.core.errors import NotFound
 from caregiver_portal.residents.models import Resident
@@ -48,6 +48,16 @@ class Scope:
         if self.grid_ids is not None:
             query = query.where(Resident.grid_id.in_(self.grid_ids))
         return query
+
+
+def visible_grids(session: Session, scope: Scope) -> list[Grid]:
+    """The grids a list inside ``scope`` can be filtered by, by site and name."""
+    query = select(Grid).order_by(Grid.site_id, Grid.name)
+    if scope.site_id is not None:
+        query = query.where(Grid.site_id == scope.site_id)
+    if scope.grid_ids is not None:
+        query = query.where(Grid.id.in_(scope.grid_ids))
+    return list(session.scalars(query))
 
 
 def member_grid_ids(session: Session, user: User) -> frozenset[int] | None:

@@ -17,6 +17,7 @@ from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.csrf import require_csrf
 from caregiver_portal.core.deps import SessionDep
 from caregiver_portal.core.errors import InvalidTransition, NotFound
+from caregiver_portal.core.pagination import list_query, paginate
 from caregiver_portal.core.schemas import PlainText
 from caregiver_portal.core.web import attempt, render
 from caregiver_portal.orders.models import GroceryOrder
@@ -35,9 +36,9 @@ MISSING = {"contact": "没有紧急联系人", "consent": "没有登记健康数
 
 @router.get("/residents")
 def resident_list(request: Request, user: StaffUser, session: SessionDep, scope: ScopeDep, q: str = "",
-                  grid: str = "", missing: str = "") -> Response:
-    """Residents of the user's grids, searchable by name, room or code; ``missing`` lists those the go-live
-    checklist points at (no emergency contact, consent not recorded)."""
+                  missing: str = "") -> Response:
+    """Residents of the user's grids, searchable by name, room or code, a page at a time (``page``); ``missing``
+    lists those the go-live checklist points at (no emergency contact, consent not recorded)."""
     query = scope.filter_residents(select(Resident))
     if missing == "contact":
         query = query.where(~select(EmergencyContact.id).where(EmergencyContact.resident_id == Resident.id).exists())
@@ -46,13 +47,14 @@ def resident_list(request: Request, user: StaffUser, session: SessionDep, scope:
     if q.strip():
         like = f"%{q.strip()[:50]}%"
         query = query.where(or_(Resident.name.like(like), Resident.room.like(like), Resident.resident_code.like(like)))
-    grid_id = int(grid) if grid.isdigit() else None
-    if grid_id is not None:
-        query = query.where(Resident.grid_id == grid_id)
-    residents = list(session.scalars(query.order_by(Resident.room, Resident.id).limit(500)))
+    lq = list_query(request.query_params, extra=("missing",))
+    if lq.grid_id is not None:
+        query = query.where(Resident.grid_id == lq.grid_id)
+    page = paginate(session, query.order_by(Resident.room, Resident.id), lq)
     grids = _grids(session, scope.site_id)
-    return render(request, "residents_list.html", user, residents=residents, q=q, grid=grid_id, grids=grids,
-                  grid_names={g.id: g.name for g in grids}, missing=MISSING.get(missing, ""))
+    return render(request, "residents_list.html", user, residents=page.items, page=page, path="/residents", q=q,
+                  grid=lq.grid_id, grids=grids, grid_names={g.id: g.name for g in grids},
+                  missing=MISSING.get(missing, ""))
 
 
 def _grids(session: SessionDep, site_id: int | None) -> list[Grid]:

@@ -56,6 +56,10 @@ class RollCallFeed:
         latest = {event.roll_call_id: event for event in sorted(events, key=lambda e: e.id)}
         return sorted(latest.values(), key=lambda e: e.id)
 
+    def event_of(self, row: RollCallEvent) -> RollCallChange:
+        """The change of an event row just flushed."""
+        return RollCallChange(row.id, row.roll_call_id, row.site_id, row.type)
+
 
 ROLL_CALLS = RollCallFeed()
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Header, Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import Response
 from sqlalchemy import select
 
 from caregiver_portal.accounts.deps import CurrentUser, StaffUser, current_user, optional_user
@@ -17,7 +18,6 @@ from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.csrf import require_csrf
 from caregiver_portal.core.deps import PortalState, SessionDep, StateDep
 from caregiver_portal.core.errors import InvalidTransition, NotFound
-from caregiver_portal.core.live import board_stream
 from caregiver_portal.core.schemas import PlainText
 from caregiver_portal.core.web import attempt, redirect, render
 from caregiver_portal.residents.scope import Scope, ScopeDep, user_scope
@@ -156,16 +156,14 @@ def _changes_after(state: PortalState, after_id: int, roll_call_id: int) -> list
 
 @router.get("/roll-calls/{roll_call_id}/events")
 async def events(request: Request, roll_call_id: int, state: StateDep,
-                 last_event_id: Annotated[str | None, Header()] = None) -> StreamingResponse:
+                 last_event_id: Annotated[str | None, Header()] = None) -> Response:
     """Server-sent events: one message whenever the roll call changes; resumes after ``Last-Event-ID``.
 
     Like the board's stream it holds no database session; the page re-fetches its list on each message.
     """
     site_id = await asyncio.to_thread(_signed_in_scope, request, state, roll_call_id)
-    missed: list[RollCallChange] = []
+    replay = None
     if last_event_id and last_event_id.isdigit():
-        missed = await asyncio.to_thread(_changes_after, state, int(last_event_id), roll_call_id)
+        replay = partial(_changes_after, state, int(last_event_id), roll_call_id)
     assert state.roll_call_hub is not None
-    return StreamingResponse(board_stream(state.roll_call_hub, site_id=site_id, missed=missed),
-                             media_type="text/event-stream",
-                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    return await state.roll_call_hub.stream(site_id=site_id, replay=replay)

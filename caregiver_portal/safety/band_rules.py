@@ -131,3 +131,14 @@ def next_battery_ref(ref: tuple[int, datetime] | None, battery: int | None,
     if ref is None or battery > ref[0] or at < ref[1]:
         return (battery, at)
     return ref
+
+
+def silence_already_raised(alerted: str, last_reading_at: datetime) -> bool:
+    """Whether a ``silent`` episode among the raised ones (``BandWatch.alerted``) began at or after the band's
+    last reading: that ``band_silent`` alert already covers this silence, so the older 4-hour ``inactivity``
+    rule does not raise a second alert for the same quiet band."""
+    for episode in alerted.split(";"):
+        reason, _, since = episode.partition(":")
+        if reason == "silent" and since and datetime.fromisoformat(since) >= last_reading_at:
+            return True
+    return False

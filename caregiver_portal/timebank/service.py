@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from caregiver_portal.accounts.models import User
@@ -106,10 +106,15 @@ def balance(session: Session, *, user_id: int) -> int:
                               .where(PointsEntry.user_id == user_id)) or 0)
 
 
+def ledger_query(*, user_id: int) -> Select[tuple[PointsEntry]]:
+    """A user's ledger lines, newest first (on ``ix_points_user_time``), for a page or the latest few."""
+    return (select(PointsEntry).where(PointsEntry.user_id == user_id)
+            .order_by(PointsEntry.created_at.desc(), PointsEntry.id.desc()))
+
+
 def ledger(session: Session, *, user_id: int, limit: int = 50) -> list[PointsEntry]:
     """A user's latest ledger lines, newest first."""
-    return list(session.scalars(select(PointsEntry).where(PointsEntry.user_id == user_id)
-                                .order_by(PointsEntry.created_at.desc(), PointsEntry.id.desc()).limit(limit)))
+    return list(session.scalars(ledger_query(user_id=user_id).limit(limit)))
 
 
 def leaderboard(session: Session, *, site_id: int | None, since: datetime | None = None,

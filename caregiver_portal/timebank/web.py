@@ -15,6 +15,7 @@ from caregiver_portal.core.clock import CHINA_TIME, utcnow
 from caregiver_portal.core.csrf import require_csrf
 from caregiver_portal.core.deps import SessionDep
 from caregiver_portal.core.errors import InvalidTransition
+from caregiver_portal.core.pagination import list_query, paginate
 from caregiver_portal.core.schemas import PlainText
 from caregiver_portal.core.web import attempt, render
 from caregiver_portal.timebank import service as timebank
@@ -32,13 +33,14 @@ def _month_start_utc() -> tuple[str, datetime]:
 
 @router.get("/timebank")
 def my_points(request: Request, user: CurrentUser, session: SessionDep) -> Response:
-    """My balance, ledger and the rewards I can redeem; this month's leaders."""
+    """My balance, my ledger a page at a time (``page``), the rewards I can redeem; this month's leaders."""
     timebank.award_resolved_alerts(session=session, site_id=user.site_id, now=utcnow())
     month, since = _month_start_utc()
     site_id = user.site_id
     rewards = timebank.list_rewards(session, site_id=site_id, include_inactive=user.role == "admin") if site_id else []
     return render(request, "timebank.html", user, balance=timebank.balance(session, user_id=user.id),
-                  ledger=timebank.ledger(session, user_id=user.id, limit=30), rewards=rewards,
+                  page=paginate(session, timebank.ledger_query(user_id=user.id), list_query(request.query_params)),
+                  path="/timebank", rewards=rewards,
                   leaders=timebank.leaderboard(session, site_id=visible_site_id(user), since=since, limit=5),
                   month=month, rules=timebank.rules_for_site(session, site_id=site_id) if site_id else {},
                   SERVICE_LABELS=timebank.SERVICE_LABELS)

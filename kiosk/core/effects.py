@@ -121,9 +121,21 @@ class FollowOrder:
 
 @dataclass(frozen=True, slots=True)
 class ConfirmReceived:
-    """我收到了 for the order with ``event_id`` (durable)."""
+    """我收到了 for the order with ``event_id`` (durable); ``amount_accepted`` is the senior's yes (True) or no
+    (False) to the bill of ``amount_fen`` they were shown, None when it needed no answer."""
 
     event_id: str
+    amount_fen: int | None = None
+    amount_accepted: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerSubstitute:
+    """The senior keeps (``accept``) or declines the substitute on ``line_id`` of an order (durable)."""
+
+    event_id: str
+    line_id: int
+    accept: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +192,7 @@ class AnswerRollCall:
 Effect = (
     Speak | StopSpeaking | ApplySpeech | Listen | StartTimer | RaiseHelpCall | CancelHelpCall | FetchCatalog
     | FetchActivities | FindNearby | LookupResident | Remember | PlaceOrder | FollowOrder | ConfirmReceived
-    | SignUp | FetchRequests | SubmitRating | CheckIn | FetchRollCalls | AnswerRollCall
+    | AnswerSubstitute    | SignUp | FetchRequests | SubmitRating | CheckIn | FetchRollCalls | AnswerRollCall
 )
 
 

@@ -138,6 +138,18 @@ def _groceries(state: KioskState) -> Iterator[tuple[str, KioskState]]:
         yield f"order_{name}", _drive(placed, OrderChanged(replace(base, order=order), NOW))
     delivered = _drive(placed, OrderChanged(replace(base, order={"id": 9, "state": "delivered"}), NOW))
     yield "order_rejected", _drive(placed, OrderChanged(replace(base, outbox="rejected"), NOW))
+    found = {"id": 9, "state": "delivered", "amount_paid_fen": 2050, "amount_due_fen": 2050,
+             "estimated_total_fen": 1200, "needs_confirmation": True,
+             "items": [{"line_id": 1, "name": "西红柿", "quantity": 2, "unit": "斤", "outcome": "bought"},
+                       {"line_id": 2, "name": "鸡蛋", "quantity": 1, "unit": "斤", "outcome": "not_bought"},
+                       {"line_id": 3, "name": "酱油", "quantity": 1, "unit": "瓶", "outcome": "substitute",
+                        "substitute_name": "生抽", "substitute_price_fen": 1250}]}
+    substitute = _drive(placed, OrderChanged(replace(base, order=found), NOW))
+    yield "order_substitute", substitute
+    declined = _drive(substitute, tap("groceries.substitute", "3:no"))
+    yield "order_substitute_declined", declined
+    yield "order_amount_question", _drive(declined, tap("groceries.received"))
+    yield "order_amount_refused", _drive(declined, tap("groceries.received"), tap("question.answer", "no"))
     rating = _drive(delivered, tap("groceries.received"))
     yield "rating", rating
     yield "rating_chosen", _drive(rating, tap("rating.star", "4"))
@@ -172,7 +184,9 @@ def _requests(state: KioskState) -> Iterator[tuple[str, KioskState]]:
     records = (RequestRecord("order", "o1", 7, "2026-12-07T08:00:00+08:00", "两斤西红柿", target_id=9,
                              state="delivered"),
                RequestRecord("signup", "s1", 7, "2026-12-06T10:00:00+08:00", "社区义诊", activity_id=11),
-               RequestRecord("help", "h1", 7, "2026-12-05T10:00:00+08:00", "", target_id=5, state="resolved"))
+               RequestRecord("help", "h1", 7, "2026-12-05T10:00:00+08:00", "", target_id=5, state="resolved"),
+               RequestRecord("help", "phone-1", 7, "2026-12-04T10:00:00+08:00", "灯泡坏了", target_id=6,
+                             state="accepted", detail="李志愿", via_phone=True))
     loaded = _drive(opened, RequestsLoaded(7, records, NOW))
     yield "my_requests", loaded
     yield "my_requests_page_2", _drive(loaded, tap("my_requests.page", "1"))

@@ -178,8 +178,13 @@ class Runtime:
         self.post(OrderChanged(snapshot, self.clock()))
 
     def _received(self, effect: fx.ConfirmReceived) -> None:
-        self.api.confirm_received(effect.event_id)
+        self.api.confirm_received(effect.event_id, amount_fen=effect.amount_fen, amount_accepted=effect.amount_accepted)
         self.requests.update(effect.event_id, state="received", detail="老人已确认收货")
+        if self.order_tracker is not None:
+            self.order_tracker.wake()
+
+    def _answer_substitute(self, effect: fx.AnswerSubstitute) -> None:
+        self.api.answer_substitute(effect.event_id, line_id=effect.line_id, accept=effect.accept)
         if self.order_tracker is not None:
             self.order_tracker.wake()
 
@@ -262,6 +267,7 @@ _HANDLERS: dict[type, Callable[[Runtime, Any], None]] = {
     fx.PlaceOrder: Runtime._place_order,
     fx.FollowOrder: Runtime._follow_order,
     fx.ConfirmReceived: Runtime._received,
+    fx.AnswerSubstitute: Runtime._answer_substitute,
     fx.SignUp: Runtime._sign_up,
     fx.SubmitRating: Runtime._rate,
     fx.CheckIn: Runtime._check_in,

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol, get_args
 
 from caregiver_portal.activities.schemas import SignupCancel, SignupCreate
 from caregiver_portal.alerts.schemas import AlertCreate
-from caregiver_portal.orders.schemas import OrderCreate, OrderLineIn
+from caregiver_portal.orders.schemas import OrderCreate, OrderLineIn, ReceiptConfirm, SubstituteAnswer
 from caregiver_portal.ratings.schemas import RatingCreate, RatingTarget
 from caregiver_portal.roll_calls.schemas import RollCallAnswer, RollCallReply
 from caregiver_portal.safety.schemas import CheckinCreate
@@ -87,8 +87,14 @@ class KioskPortal(Protocol):
     def place_order(self, order: OrderCreate) -> str:
         """Store a grocery order in the outbox; returns its event id."""
 
-    def confirm_received(self, order_event_id: str) -> str:
-        """Store "the goods arrived" for an order; returns its event id."""
+    def confirm_received(self, order_event_id: str, confirm: ReceiptConfirm | None = None) -> str:
+        """Store "the goods arrived" for an order (with the senior's answer to the bill); returns its event id."""
+
+    def answer_substitute(self, order_event_id: str, answer: SubstituteAnswer) -> str:
+        """Store the senior's answer to a substitute; returns its event id."""
+
+    def phone_requests(self, resident_id: int) -> list[Any]:
+        """What the desk recorded for the resident lately, with states; PortalUnavailable when offline."""
 
     def sign_up(self, activity_id: int, signup: SignupCreate) -> str:
         """Store a sign-up in the outbox; returns its event id."""
@@ -214,9 +220,20 @@ class CommunityApi:
             event_id=event_id or new_event_id("order"), resident_id=resident_id, note=note,
             items=[OrderLineIn.model_validate(item) for item in items]))
 
-    def confirm_received(self, order_event_id: str) -> str:
-        """Store "the goods arrived" for an order (safe to repeat)."""
-        return self.client.confirm_received(order_event_id)
+    def confirm_received(self, order_event_id: str, *, amount_fen: int | None = None,
+                         amount_accepted: bool | None = None) -> str:
+        """Store "the goods arrived" for an order (safe to repeat), with the senior's yes or no to the bill."""
+        confirm = ReceiptConfirm(amount_fen=amount_fen, amount_accepted=amount_accepted) \
+            if amount_accepted is not None else None
+        return self.client.confirm_received(order_event_id, confirm)
+
+    def answer_substitute(self, order_event_id: str, *, line_id: int, accept: bool) -> str:
+        """Store the senior's 要 / 不要 for a substitute (the first answer stands)."""
+        return self.client.answer_substitute(order_event_id, SubstituteAnswer(line_id=line_id, accept=accept))
+
+    def phone_requests(self, resident_id: int) -> list[dict[str, Any]]:
+        """The resident's requests recorded by the desk (电话代录) lately, with their states."""
+        return [dict(row) for row in self.client.phone_requests(resident_id) if isinstance(row, Mapping)]
 
     def sign_up(self, *, activity_id: int, resident_id: int, event_id: str | None = None) -> str:
         """Store a sign-up (confirmed while there is room, else waitlisted)."""

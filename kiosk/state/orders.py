@@ -54,6 +54,72 @@ class OrderSnapshot:
     receipt: str = "none"
     """``none``, ``sent`` (我收到了 stored) — shown at once, before the portal confirms."""
     rated: bool = False
+    answers: tuple[tuple[int, bool], ...] = ()
+    """Substitutes answered here (line id, kept), shown at once, before the portal confirms."""
+
+
+@dataclass(frozen=True, slots=True)
+class Substitute:
+    """A substitute the volunteer bought instead of an item, waiting for the senior's answer."""
+
+    line_id: int
+    wanted: str
+    name: str
+    price_fen: int | None
+
+    @property
+    def question(self) -> str:
+        """``酱油没有了，志愿者买了生抽，12.50 元。您要吗？``."""
+        price = f"，{yuan_text(self.price_fen)}" if self.price_fen is not None else ""
+        return f"{self.wanted}没有了，志愿者买了{self.name}{price}。您要吗？"
+
+
+def open_substitute(snap: OrderSnapshot) -> Substitute | None:
+    """The first substitute neither answered at the portal nor here."""
+    answered = {line_id for line_id, _kept in snap.answers}
+    for item in (snap.order or {}).get("items") or ():
+        line_id = item.get("line_id")
+        if (item.get("outcome") == "substitute" and not item.get("substitute_answer") and line_id is not None
+                and int(line_id) not in answered):
+            return Substitute(int(line_id), str(item.get("name") or ""), str(item.get("substitute_name") or ""),
+                              item.get("substitute_price_fen"))
+    return None
+
+
+def amount_due(snap: OrderSnapshot) -> int | None:
+    """What the senior pays, in fen: the portal's amount due (after declined substitutes), else the receipt."""
+    order = snap.order or {}
+    due = order.get("amount_due_fen", order.get("amount_paid_fen"))
+    if due is None:
+        return None
+    declined = {line_id for line_id, kept in snap.answers if not kept}
+    for item in order.get("items") or ():  # answered here, not yet at the portal
+        if item.get("line_id") in declined and not item.get("substitute_answer"):
+            due -= int(item.get("substitute_price_fen") or 0)
+    return max(0, int(due))
+
+
+def needs_amount_yes(snap: OrderSnapshot) -> bool:
+    """The bill is far from the estimate and the senior has not agreed to it yet."""
+    order = snap.order or {}
+    return bool(order.get("needs_confirmation")) and not order.get("amount_confirmed")
+
+
+def outcome_text(snap: OrderSnapshot) -> str:
+    """``鸡蛋没买到。换成了生抽。`` (empty when everything was bought)."""
+    parts = []
+    kept = dict(snap.answers)
+    for item in (snap.order or {}).get("items") or ():
+        if item.get("outcome") == "not_bought":
+            parts.append(f"{item.get('name')}没买到。")
+        elif item.get("outcome") == "substitute":
+            here = kept.get(int(item.get("line_id") or 0))
+            answer = item.get("substitute_answer") or ("" if here is None else "accepted" if here else "declined")
+            if answer == "accepted":
+                parts.append(f"{item.get('name')}换成了{item.get('substitute_name')}。")
+            elif answer == "declined":
+                parts.append(f"{item.get('name')}的替代品{item.get('substitute_name')}不要了。")
+    return "".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +180,13 @@ def order_view(snap: OrderSnapshot, *, duty_phone: str, offline_after_s: float) 
         if paid is not None:
             detail, spoken_detail = f"一共花了 {yuan_text(int(paid))}。", f"一共花了{yuan_words(int(paid))}。"
     elif stage is OrderStage.DELIVERED:
-        detail = spoken_detail = "东西收到了吗？收到了请按“我收到了”。"
+        due = amount_due(snap)
+        cost, said_cost = (f"一共 {yuan_text(due)}。", f"一共{yuan_words(due)}。") if due is not None else ("", "")
+        press = "先请说一下替代品要不要。" if open_substitute(snap) is not None else "收到了请按“我收到了”。"
+        detail, spoken_detail = f"东西收到了吗？{cost}{press}", f"东西收到了吗？{said_cost}{press}"
+    if stage in (OrderStage.BOUGHT, OrderStage.DELIVERED, OrderStage.RECEIVED):
+        found = outcome_text(snap)
+        detail, spoken_detail = found + detail, found + spoken_detail
     elif stage is OrderStage.RECEIVED and not snap.rated:
         detail = spoken_detail = "谢谢！可以给这次代购打个分。"
     step = STEP_OF.get(stage)
@@ -125,7 +197,7 @@ def order_view(snap: OrderSnapshot, *, duty_phone: str, offline_after_s: float) 
     tone = {OrderStage.OFFLINE: "warning", OrderStage.REJECTED: "warning", OrderStage.DELIVERED: "success",
             OrderStage.RECEIVED: "success"}.get(stage, "info")
     return OrderView(stage=stage, step_text=step_text, title=title, detail=detail, speech=speech, tone=tone,
-                     can_confirm_receipt=stage is OrderStage.DELIVERED,
+                     can_confirm_receipt=stage is OrderStage.DELIVERED and open_substitute(snap) is None,
                      can_rate=stage is OrderStage.RECEIVED and not snap.rated and order.get("id") is not None,
                      show_duty_phone=stage is OrderStage.REJECTED)
 

@@ -38,6 +38,8 @@ class RequestRecord:
     detail: str = ""
     """E.g. the volunteer's name, or the waitlist position."""
     rated: bool = False
+    via_phone: bool = False
+    """Recorded by the duty worker for a call or a visit to the desk (电话代录), not made at this kiosk."""
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> RequestRecord:
@@ -79,6 +81,7 @@ def row_lines(record: RequestRecord, now: datetime) -> tuple[str, str, str]:
     asked = parse_time(record.created_at)
     when = f"{day_words(asked, now)}{clock_words(asked.astimezone(now.tzinfo) if now.tzinfo else asked)}"
     label = KIND_LABELS.get(record.kind, record.kind)
+    label += "（电话代录）" if record.via_phone else ""
     title = f"{label} · {when}" if record.kind != "signup" else label
     state = record.state_text + ("，可以评价" if record.rateable else "")
     return title, record.summary or "请志愿者来帮忙", state

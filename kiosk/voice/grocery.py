@@ -16,8 +16,8 @@ from .keywords import NEGATED_ITEM, NEGATED_ITEM_AFTER, NEGATED_ITEM_AT_END
 from .numbers import QUANTITY, Quantity, implied_one, numeral_value, quantity_after, quantity_before
 
 CORRECTION = r"(?:不对|不是|不不|不|算了|改成|换成|改|还是)"
-# A correction, then an amount: 两斤，不对，三斤 / 一斤不两斤 / 两袋算了一袋吧.
-_CORRECTED = re.compile(rf"{CORRECTION}(?:的话|吧|了)?(?P<q>{QUANTITY.pattern})")
+# A correction, then an amount: 两斤，不对，三斤 / 一斤不两斤 / 两袋算了一袋吧 / 一把不对来两把.
+_CORRECTED = re.compile(rf"{CORRECTION}(?:的话|吧|了)?(?:来|要|买)?(?P<q>{QUANTITY.pattern})")
 # The text between two items that replaces the first by the second: 香蕉不对黄瓜, 香蕉换成黄瓜.
 _ITEM_CORRECTION = re.compile(r"^(?:不对|不是|不不|算了|换成|改成|还是)+(?:要|换成|改成|来)?$")
 # Declined later in its own part of the sentence: 大米家里还有先不买了.

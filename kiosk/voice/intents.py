@@ -41,6 +41,7 @@ INTENT_NAMES: tuple[str, ...] = (
     "home",
     "volume",
     "slower",
+    "report_problem",
     "unknown",
 )
 CONFIDENT = 0.6
@@ -52,7 +53,7 @@ EMERGENCY_AT = 0.45
 """A detector score from which an utterance is an emergency unless the model is sure of another intent."""
 MODEL_SURE = 0.85
 """A model probability that overrules a detector score between EMERGENCY_AT and SURE_DANGER."""
-MODEL_EMERGENCY_AT = 0.3
+MODEL_EMERGENCY_AT = 0.25
 """A model probability of an emergency from which the answer is an (unsure) emergency."""
 UNSURE = 0.55
 """The confidence given to an emergency the detector only found a symptom for."""

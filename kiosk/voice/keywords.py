@@ -64,6 +64,14 @@ FUZZY_WORDS: tuple[str, ...] = (
     "合唱",
     "电影",
     "饺子",
+    "反映",
+    "意见",
+    "建议",
+    "投诉",
+    "楼道",
+    "电梯",
+    "路灯",
+    "物业",
 )
 # Ordinary words that must not be "repaired" into a keyword (就明天 is not 救命天).
 PROTECTED_WORDS: tuple[str, ...] = (
@@ -146,6 +154,7 @@ STATUS = re.compile(
     r"|下单了?吗|买了吗|买了没|办好了|弄好了?吗|安排了?吗|办了没|办成|报成|咋样了|到哪一步|有人应"
     r"|(?:啥|什么)时候(?:到|来|送|能到|能送)|送不送|来不来|到没到|还要等|等多久|出发了|有着落|有回信"
     r"|(?:成|好|上|到|来|送)没(?:有|得)?$|了没(?:有|得)?$|查我的|我订的|我买的.*(?:到|送)"
+    r"|有人来(?:吗|没|了吗|了没)|^人呢|收到了?没|收到了?吗"
 )
 # Complaints about the loudness now decide before requests: 太小声了 is "louder" although it contains 小声.
 TOO_QUIET = re.compile(r"太(?:小|轻|低)|小了|轻了|小得|听不见|听不到|听不清|不够(?:大|响)|蚊子")
@@ -176,18 +185,19 @@ SIGNUP = re.compile(
 )
 ESCORT = re.compile(r"陪")  # 陪我去看病 is help, not an activity
 ACTIVITY_NOUN = re.compile(r"活动|讲座|课|班|比赛|演出|表演|聚会|培训")
-BUY = re.compile(r"买|要|来|订|带|捎|代购|整|称|拿|送|给我|购")
+BUY = re.compile(r"买|要|(?<![上下起过回进出])来|订|带|捎|代购|整|称|拿|送|给我|购")
 HELP = re.compile(
     r"帮忙|帮帮|帮我|帮一下|求助|求救|来个人|找个人|找人|需要人|需要帮|麻烦|陪我|陪同|陪着|换灯泡|灯泡|修|坏了"
     r"|漏水|堵了|停电|没电|快递|包裹|取件|搬|扛|打扫|叫人|有人吗|来一下|过来|帮助|照顾|求求|聊天|孤单"
     r"|迷路|找不到家|走丢|陌生人|小偷|撬门|渗水|滴水|蟑螂|蚂蚁|老鼠|不制冷|热水|跳闸|关不上|打不开|不亮|充不进电"
+    r"|下水道|马桶|水龙头|水管|有股味|反味|返味|臭味|异味|药店|买药|取药|配药"
 )
 DENY = re.compile(r"不对|不是|不要|不行|错了|算了|不用|取消|别|不买|没事|不需要|弄错|搞错|不好|否|拉倒|没有|不了")
 CONFIRM = re.compile(
     r"^(?:对|是|好|行|可以|没错|确定|确认|中|要得|得行|成|对头|没问题|就这样|提交|下单|同意|嗯|好嘞|妥|是的|对的|好的|没毛病|就这些|就这么办|ok|yes)+(?:了|的|吧|呢|吗)*$"
 )
 CONFIRM_LOOSE = re.compile(r"对|是的|好的|可以|没错|确定|确认|没问题|就这样|就这些|提交|下单")
-NEGATED_ITEM = re.compile(r"(?:不要|不买|别买|别要|不用买|不用)$")
+NEGATED_ITEM = re.compile(r"(?:不要|不买|别买|别要|不用买|不用|除了)$")
 NEGATED_ITEM_AFTER = re.compile(r"^(?:就)?(?:不要|不买|别买|不用)(?:了|啦)")
 NEGATED_ITEM_AT_END = re.compile(r"^(?:就)?(?:不要|不买|别买|算了|不用)")
 # A question about something (几点开始？要不要带…？谁教？) asks, it does not sign up.
@@ -195,3 +205,19 @@ QUESTION = re.compile(r"吗|么|几点|几号|哪里|哪儿|在哪|什么时候|
 STRONG_SIGNUP = re.compile(r"报名|报个名|参加|算我一个|加我一个|登记|预约|报上|占个位|留个位")
 NOT_FOUND_ORDER = re.compile(r"买|代购|订")
 SURE = re.compile(r"没(?:有)?问题|没错|没毛病|不错")
+# Reporting a problem or making a suggestion to the community (issue 19), not asking for help.
+REPORT = re.compile(
+    r"反映|投诉|意见|建议|提议|出个主意|想法|说个事|讲个事|说件事|摆一哈|没人管|没人修|没人收|没人扫|没人来修"
+    r"|管一管|管管|不像话"
+)
+# Shared places and community matters: a fault there is reported, not a personal help request.
+COMMUNITY_PLACE = re.compile(
+    r"楼道|楼梯|电梯|路灯|声控灯|小区|院子|院里|单元门|楼门|大门|物业|居委|社区|垃圾桶|垃圾站|楼上|隔壁|广场舞"
+    r"|井盖|健身器材|停车|门口|台阶|暖气|水压|食堂|楼顶|整栋楼|一栋楼|整个楼"
+)
+COMMUNITY_FAULT = re.compile(
+    r"坏|黑了|不亮|烂了|漏|堵|吵|臭|脏|乱|满了|没人|不热|太低|太高|太滑|松了|关不上|不好走|差劲|好几天|好久了|老是坏|有股味|臭味|异味"
+)
+SUGGESTION = re.compile(r"建议|提议|主意|点子|想法|希望|意见|就好了|能不能(?:多|在|给|装|安|搞|开|办|加)|应该|最好")
+# Errands for things a shop order cannot hold (medicine): help, not an order for nothing.
+ERRAND = re.compile(r"药店|买药|取药|配药|买点药")

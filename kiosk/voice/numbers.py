@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import cn2an
 
+from .pinyin import sound_alike
+
 UNITS: tuple[str, ...] = (
     "公斤",
     "千克",
@@ -63,6 +65,8 @@ QUANTITY = re.compile(
 )
 # A measure word right after a verb stands for one (来斤肉, 买条鱼, 来斤半鸡蛋).
 _IMPLIED_ONE = re.compile(rf"(?:来|买|要|称|割|拿|整|捎|带|给我|弄)(?P<unit>(?!两|对)(?:{_UNIT}))(?P<half>半)?$")
+_VERB_SOUNDS = "来买要称拿整捎带"
+"""Verbs before a lone measure word, also when heard as a homophone (莱条鱼 is 来条鱼)."""
 _QUANTITY_AT_END = re.compile(rf"(?:{QUANTITY.pattern})$")
 _QUANTITY_AT_START = re.compile(rf"^(?:要|来|买|称|拿|给我|各|割|整)?个?(?:{QUANTITY.pattern})")
 
@@ -75,8 +79,9 @@ AMOUNT_WORDS: tuple[str, ...] = tuple(
     for unit in _SPOKEN_UNITS
     for half in ("", "半")
     if not (number == "半" and half) and not (unit == "两" and number in "两半")
-)
-"""Amounts as spoken (两斤, 一袋, 一斤半): the homophone repair rewrites 两竞 / 要颐瓶 into them."""
+) + ("一把", "两把", "三把")
+"""Amounts as spoken (两斤, 一袋, 一斤半; 把 only after 一/两/三, as 八 sounds the same): the homophone
+repair rewrites 两竞 / 要颐瓶 / 要晾把 into them."""
 
 
 @dataclass(frozen=True)
@@ -129,7 +134,8 @@ def quantity_before(text: str, end: int, start: int = 0) -> Quantity | None:
 
 def implied_one(text: str, end: int, start: int = 0) -> Quantity | None:
     """One of a measure word said right after a verb, ending at ``end`` (来斤肉 -> 1 斤, 来斤半 -> 1.5)."""
-    match = _IMPLIED_ONE.search(text[start:end])
+    window = text[start:end]
+    match = _IMPLIED_ONE.search(window) or _IMPLIED_ONE.search(sound_alike(window, _VERB_SOUNDS))
     if match is None:
         return None
     value = 1.5 if match["half"] else 1

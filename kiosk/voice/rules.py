@@ -1,6 +1,7 @@
 """Hand-written cue rules for the non-emergency intents, and the context they look at. Pure.
 
-:func:`rule_intent` tries the rules in order (price questions, screen controls, status,
+:func:`rule_intent` tries the rules in order (price questions, reports to the community, screen
+controls, status,
 activities, grocery orders, ordinary help, yes / no) and returns the first that matches. Its
 answer is one of the intent model's features (:mod:`kiosk.voice.features`): the model learns
 how far to trust it. The slots of the final intent come from :mod:`kiosk.voice.slots`.
@@ -52,6 +53,20 @@ def _price(ctx: Context) -> str | None:
     return "unknown" if kw.PRICE.search(ctx.text) else None
 
 
+def _report(ctx: Context) -> str | None:
+    text = ctx.text
+    if kw.REPORT.search(text) or (kw.COMMUNITY_PLACE.search(text) and kw.COMMUNITY_FAULT.search(text)):
+        return "report_problem"
+    return None
+
+
+def report_kind(text: str) -> str:
+    """``suggestion`` for an idea or wish for the community (我有个建议), else ``problem`` (a fault, a complaint)."""
+    if kw.SUGGESTION.search(text) and not (kw.COMMUNITY_FAULT.search(text) or "投诉" in text):
+        return "suggestion"
+    return "problem"
+
+
 def _controls(ctx: Context) -> str | None:
     text = ctx.text
     if volume_direction(text) is not None:
@@ -83,7 +98,8 @@ def _grocery(ctx: Context) -> str | None:
     items = order_items(ctx.text, ctx.aliases)
     if items and (kw.BUY.search(ctx.text) or not kw.HELP.search(ctx.text)):
         return "grocery_order"
-    if kw.NOT_FOUND_ORDER.search(ctx.text) and not items and not kw.DENY.search(ctx.text):
+    if kw.NOT_FOUND_ORDER.search(ctx.text) and not items and not kw.DENY.search(ctx.text) \
+            and not kw.ERRAND.search(ctx.text):
         return "unknown"  # an order for something the shop does not carry
     return None
 
@@ -103,7 +119,9 @@ def _yes_no(ctx: Context) -> str | None:
     return None
 
 
-RULES: tuple[Callable[[Context], str | None], ...] = (_price, _controls, _status, _activity, _grocery, _help, _yes_no)
+RULES: tuple[Callable[[Context], str | None], ...] = (
+    _price, _report, _controls, _status, _activity, _grocery, _help, _yes_no,
+)
 
 
 def volume_direction(text: str) -> str | None:

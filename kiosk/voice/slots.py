@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .activities import match_activity
 from .grocery import order_items
-from .rules import Context, volume_direction
+from .rules import Context, report_kind, volume_direction
 
 
 def slots_for(name: str, ctx: Context) -> tuple[str, dict] | None:
@@ -18,4 +18,6 @@ def slots_for(name: str, ctx: Context) -> tuple[str, dict] | None:
         return ("grocery_order", {"items": items}) if items else ("unknown", {})
     if name in ("activity_signup", "activity_cancel"):
         return name, {"activity_id": match_activity(ctx.text, ctx.activities, ctx.now)}
+    if name == "report_problem":
+        return name, {"kind": report_kind(ctx.text)}
     return name, {}

@@ -64,6 +64,7 @@ class FakeCommunity:
         self.signups: dict[int, list[dict[str, Any]]] = {}
         self.ratings: list[dict[str, Any]] = []
         self.static_fetches = 0
+        self.phone_requests_rows: list[dict[str, Any]] = []  # what the desk recorded (电话代录)
 
     # ---- the client surface the kiosk uses --------------------------------------------------------
     def get_json(self, path: str) -> Any:
@@ -125,6 +126,8 @@ class FakeCommunity:
             return self.residents.get(match.group(1))
         if match := re.fullmatch(r"/api/v1/residents/(\d+)/activities", path):
             return [dict(s) for s in self.signups.get(int(match.group(1)), []) if s["state"] != "cancelled"]
+        if match := re.fullmatch(r"/api/v1/residents/(\d+)/phone-requests", path):
+            return {"requests": [dict(r) for r in self.phone_requests_rows if r["resident"] == int(match.group(1))]}
         if match := re.fullmatch(r"/api/v1/residents/(\d+)", path):
             found = [r for r in self.residents.values() if r["id"] == int(match.group(1))]
             return dict(found[0]) if found and self.greet_by_id else None
@@ -144,8 +147,20 @@ class FakeCommunity:
             self.orders[body["event_id"]] = order
             return dict(order)
         if match := re.fullmatch(r"/api/v1/orders/by-event/([\w.:-]+)/confirm-received", path):
-            self.orders[match.group(1)].update(state="received", state_label=ORDER_LABELS["received"])
-            return dict(self.orders[match.group(1)])
+            order = self.orders[match.group(1)]
+            order.update(state="received", state_label=ORDER_LABELS["received"])
+            if body.get("amount_accepted"):
+                order["amount_confirmed"] = True
+            order["amount_answer"] = body.get("amount_accepted")
+            return dict(order)
+        if match := re.fullmatch(r"/api/v1/orders/by-event/([\w.:-]+)/substitutes", path):
+            order = self.orders[match.group(1)]
+            for item in order["items"]:
+                if item.get("line_id") == body["line_id"] and not item.get("substitute_answer"):
+                    item["substitute_answer"] = "accepted" if body["accept"] else "declined"
+                    if not body["accept"]:
+                        order["amount_due_fen"] -= item.get("substitute_price_fen") or 0
+            return dict(order)
         if match := re.fullmatch(r"/api/v1/activities/(\d+)/signups(/cancel)?", path):
             return self._signup(int(match.group(1)), body["resident_id"], cancel=bool(match.group(2)))
         if path == "/api/v1/ratings":

@@ -154,3 +154,36 @@ def test_network_calls_never_run_on_the_ui_thread(make_harness, fake_portal):
     h.tap("活动报名")
     h.tap("activities.detail_of.1")
     assert seen == []
+
+
+def test_substitute_is_asked_about_and_a_far_off_bill_needs_the_seniors_yes(make_harness, fake_portal):
+    h = make_harness(client=fake_portal)
+    assert h.wait_until(lambda: h.app.state.data.catalog, 30)
+    h.tap("买菜代购")
+    h.tap("粮油")
+    h.tap("groceries.add.8")  # 大米
+    h.tap("groceries.cart")
+    h.tap("下单")
+    _keypad(h, "0201")
+    h.tap("是，下单")
+    assert h.wait_for_text("已下单，等志愿者认领", 30)
+    event_id = h.app.state.data.order.event_id
+    fake_portal.set_order(event_id, "delivered", amount_paid_fen=7250, amount_due_fen=7250, estimated_total_fen=3500,
+                          needs_confirmation=True, items=[
+                              {"line_id": 1, "name": "大米", "quantity": 1, "unit": "袋", "outcome": "bought"},
+                              {"line_id": 2, "name": "酱油", "quantity": 1, "unit": "瓶", "outcome": "substitute",
+                               "substitute_name": "生抽", "substitute_price_fen": 1250}])
+    assert h.wait_for_text("酱油没有了，志愿者买了生抽，12.50 元。您要吗？", 30), h.texts()
+    assert not h.has_text("我收到了"), "the substitute is answered first"
+    h.tap("不要")
+    assert h.wait_for_text("一共 60 元", 30), h.texts()
+    substitute = next(p for p in fake_portal.posts if p["path"].endswith("/substitutes"))
+    assert substitute["body"] == {"line_id": 2, "accept": False}
+    h.tap("我收到了")
+    assert h.screen == "confirm_amount" and h.has_text("这次一共 60 元，您同意吗？")
+    assert h.has_text("比参考价多 25 元。不同意的话，东西照样收下，工作人员会打电话和您核对。")
+    assert "这次一共六十元，您同意吗？" in h.spoken[-1]
+    h.tap("同意")
+    assert h.wait_until(lambda: h.screen == "rating", 30)
+    received = next(p for p in fake_portal.posts if p["path"].endswith("/confirm-received"))
+    assert received["body"] == {"amount_fen": 6000, "amount_accepted": True}

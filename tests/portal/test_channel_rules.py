@@ -55,14 +55,34 @@ def test_channel_rules(kind: str, name: str, url: str, secret: str | None, audie
     assert channel_problem(kind=kind, name=name, url=url, secret=secret, audience=audience) == problem
 
 
-@pytest.mark.parametrize(("kind", "name", "url", "key_id", "key_secret", "problem"), [
-    ("aliyun_sms", "短信", "https://dysmsapi.aliyuncs.com/", "id", "secret", None),
-    ("aliyun_voice", "语音电话", "http://127.0.0.1:9/aliyun", "id", "secret", None),
-    ("dingtalk_ding", "钉钉电话", "http://api.dingtalk.com/v1.0/robot/ding/send", "k", "s", URL_RULE),
-    ("fax", "传真", "https://example.com", "id", "secret", "紧急呼叫服务类型不正确"),
-    ("aliyun_sms", "", "https://dysmsapi.aliyuncs.com/", "id", "secret", "请填写渠道名称"),
-    ("aliyun_sms", "短信", "https://dysmsapi.aliyuncs.com/", "id", "", "请填写服务的 AccessKey（或 AppKey）和密钥"),
+SMS = {"sign_name": "安心", "template_code": "SMS_1"}
+VOICE = {"tts_code": "TTS_1"}
+
+
+@pytest.mark.parametrize(("kind", "name", "url", "key_id", "key_secret", "options", "problem"), [
+    ("aliyun_sms", "短信", "https://dysmsapi.aliyuncs.com/", "id", "secret", SMS, None),
+    ("aliyun_voice", "语音电话", "http://127.0.0.1:9/aliyun", "id", "secret", VOICE | {"show_number": "0571"}, None),
+    ("dingtalk_ding", "钉钉电话", "https://api.dingtalk.com/v1.0/robot/ding/send", "k", "s", {}, None),
+    ("dingtalk_ding", "钉钉电话", "https://api.dingtalk.com/", "k", "s", {"remind": "sms", "robot_code": "r"}, None),
+    ("dingtalk_ding", "钉钉电话", "http://api.dingtalk.com/v1.0/robot/ding/send", "k", "s", {}, URL_RULE),
+    ("fax", "传真", "https://example.com", "id", "secret", {}, "紧急呼叫服务类型不正确"),
+    ("aliyun_sms", "", "https://dysmsapi.aliyuncs.com/", "id", "secret", SMS, "请填写渠道名称"),
+    ("aliyun_sms", "短信", "https://dysmsapi.aliyuncs.com/", "id", "", SMS,
+     "请填写服务的 AccessKey（或 AppKey）和密钥"),
+    ("aliyun_sms", "短信", "https://dysmsapi.aliyuncs.com/", "id", "secret", {},
+     "这种服务要填写选项：sign_name=…、template_code=…"),
+    ("aliyun_sms", "短信", "https://dysmsapi.aliyuncs.com/", "id", "secret", SMS | {"template_code": " "},
+     "这种服务要填写选项：template_code=…"),
+    ("aliyun_voice", "语音电话", "https://dyvmsapi.aliyuncs.com/", "id", "secret", SMS,
+     "这种服务要填写选项：tts_code=…"),
+    ("aliyun_voice", "语音电话", "https://dyvmsapi.aliyuncs.com/", "id", "secret", VOICE | {"show_nmuber": "0571"},
+     "这种服务没有这些选项：show_nmuber（可用：tts_code、show_number、region）"),
+    ("dingtalk_ding", "钉钉电话", "https://api.dingtalk.com/", "k", "s", {"remind": "call"},
+     "remind 只能是 app、sms 或 phone"),
+    ("dingtalk_ding", "钉钉电话", "https://api.dingtalk.com/", "k", "s", {"oapi_url": "http://oapi.dingtalk.com"},
+     URL_RULE),
 ])
 def test_urgent_channel_rules(kind: str, name: str, url: str, key_id: str, key_secret: str,
-                              problem: str | None) -> None:
-    assert urgent_channel_problem(kind=kind, name=name, url=url, key_id=key_id, key_secret=key_secret) == problem
+                              options: dict[str, str], problem: str | None) -> None:
+    assert urgent_channel_problem(kind=kind, name=name, url=url, key_id=key_id, key_secret=key_secret,
+                                  options=options) == problem

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -14,7 +15,7 @@ from caregiver_portal.alerts.live import TIMELINE, BoardEvent, coalesce, enable_
 from caregiver_portal.alerts.models import Alert
 from caregiver_portal.core.db import create_db_engine, create_session_factory, transaction
 from caregiver_portal.core.errors import InvalidTransition
-from caregiver_portal.core.live import EventHub, board_stream, listen_url
+from caregiver_portal.core.live import EventHub, listen_url
 from caregiver_portal.notifications.models import Notification
 from caregiver_portal.notifications.outbox import enqueue
 from caregiver_portal.notifications.sender import Sender
@@ -93,14 +94,14 @@ async def test_notify_wakes_the_hub_of_another_instance_at_once(world: World) ->
         while not hub.listening:
             await asyncio.sleep(0.02)
         await asyncio.sleep(0.2)  # let the catch-up poll finish
-        queue = hub.subscribe()
+        mailbox = hub.subscribe(None)
         alert_id = await asyncio.to_thread(world.raise_alert, at(0), "notify-1")
-        event = await asyncio.wait_for(queue.get(), timeout=60)
+        chunk = await asyncio.wait_for(mailbox.take(), timeout=60)
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
         engine.dispose()
-    assert (event.alert_id, event.type) == (alert_id, "raised")  # within a minute of an hour-long poll: NOTIFY
+    assert f'"alert_id":{alert_id},"type":"raised"'.encode() in chunk  # within a minute of an hour-long poll: NOTIFY
 
 
 @postgres_only
@@ -134,16 +135,38 @@ def test_rows_of_one_alert_in_one_poll_become_one_message() -> None:
         BoardEvent(21, 3, 1, "delivery")]
 
 
-async def test_board_stream_replays_filters_by_site_pings_and_unsubscribes(world: World) -> None:
-    hub = EventHub(world.factory, feed=TIMELINE)
-    stream = board_stream(hub, site_id=1, missed=[BoardEvent(5, 1, 1, "raised"), BoardEvent(6, 2, 2, "raised")],
-                          keepalive_s=0.05)
-    assert await anext(stream) == b'id: 5\nevent: alert\ndata: {"alert_id":1,"type":"raised"}\n\n'
-    assert (await anext(stream)).startswith(b"event: ready\ndata: ")
-    hub._broadcast(BoardEvent(7, 3, 2, "raised"))  # another site's alert is not shown
-    hub._broadcast(BoardEvent(8, 4, 1, "accepted"))
-    assert await anext(stream) == b'id: 8\nevent: alert\ndata: {"alert_id":4,"type":"accepted"}\n\n'
-    assert await anext(stream) == b": ping\n\n"
-    assert hub.subscriber_count == 1
-    await stream.aclose()
+async def test_a_board_stream_replays_its_site_then_streams_live_events_and_pings(world: World) -> None:
+    hub = EventHub(world.factory, feed=TIMELINE, keepalive_s=0.05)
+    stream = await hub.stream(site_id=1, replay=lambda: [BoardEvent(5, 1, 1, "raised"), BoardEvent(6, 2, 2, "raised")])
+    sent: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    disconnected = asyncio.Event()
+
+    async def receive() -> dict[str, Any]:
+        await disconnected.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        await sent.put(message)
+
+    async def next_body() -> bytes:
+        return (await asyncio.wait_for(sent.get(), timeout=60))["body"]
+
+    response = asyncio.create_task(stream({"type": "http"}, receive, send))
+    pump = None
+    try:
+        start = await asyncio.wait_for(sent.get(), timeout=60)
+        assert (start["status"], dict(start["headers"])[b"content-type"]) == (200, b"text/event-stream; charset=utf-8")
+        first = await next_body()
+        assert first.startswith(b'id: 5\nevent: alert\ndata: {"alert_id":1,"type":"raised"}\n\nevent: ready\ndata: ')
+        hub.deliver([BoardEvent(7, 3, 2, "raised"), BoardEvent(8, 4, 1, "accepted")])  # site 2's is not shown
+        assert await next_body() == b'id: 8\nevent: alert\ndata: {"alert_id":4,"type":"accepted"}\n\n'
+        pump = asyncio.create_task(hub.run())  # its keep-alive timer pings every board
+        assert await next_body() == b": ping\n\n"
+        assert hub.subscriber_count == 1
+        disconnected.set()
+        await asyncio.wait_for(response, timeout=60)
+    finally:
+        if pump is not None:
+            pump.cancel()
+            await asyncio.gather(pump, return_exceptions=True)
     assert hub.subscriber_count == 0

@@ -21,7 +21,14 @@ from caregiver_portal.escalation.policy import (
 )
 from caregiver_portal.reports.stages import response_stages, stage_rows
 from caregiver_portal.residents.care import escalation_factor, level_label, roll_call_order
-from caregiver_portal.safety.band_rules import BandFacts, WearSchedule, battery_dies_at, evaluate_band, next_battery_ref
+from caregiver_portal.safety.band_rules import (
+    BandFacts,
+    WearSchedule,
+    battery_dies_at,
+    evaluate_band,
+    next_battery_ref,
+    silence_already_raised,
+)
 from caregiver_portal.safety.checkin_rules import CheckinDue, deadline_minute, missed, worn_checkin
 
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -195,3 +202,14 @@ def test_report_stages_share_within_target_and_median() -> None:
     assert (resolve.within, resolve.median_s) == (pytest.approx(1 / 3), 3600)
     assert response_stages([])[0].within is None
     assert ("紧急呼叫 15 分钟内到达比例", "33.3%") in stage_rows((accept, arrive, resolve))
+
+
+@pytest.mark.parametrize(("alerted", "last_reading", "covered"), [
+    ("", datetime(2026, 5, 1, 6, tzinfo=UTC), False),
+    ("silent:2026-05-01T06:00:00+00:00", datetime(2026, 5, 1, 6, tzinfo=UTC), True),
+    ("battery:2026-05-01T01:00:00+00:00;silent:2026-05-01T06:30:00+00:00", datetime(2026, 5, 1, 6, tzinfo=UTC), True),
+    ("silent:2026-05-01T06:00:00+00:00", datetime(2026, 5, 2, 0, tzinfo=UTC), False),  # heard since: a new silence
+    ("never_worn:2026-05-01T06:00:00+00:00", datetime(2026, 5, 1, 6, tzinfo=UTC), False),
+])
+def test_inactivity_defers_to_a_raised_silent_band(alerted: str, last_reading: datetime, covered: bool) -> None:
+    assert silence_already_raised(alerted, last_reading) is covered

@@ -15,6 +15,7 @@ from caregiver_portal.accounts.models import Device, User
 from caregiver_portal.alerts.models import Alert
 from caregiver_portal.bands.models import Wristband
 from caregiver_portal.core.db import create_db_engine, create_session_factory, transaction
+from caregiver_portal.health.service import sweep_periodic_rules
 from caregiver_portal.residents.models import Resident
 from caregiver_portal.residents.scope import user_scope
 from caregiver_portal.roll_calls.models import RollCallEntry
@@ -135,6 +136,28 @@ def test_silent_band_re_escalates_when_the_acceptor_does_not_arrive(world: World
     escalated, notified = world.timeline(alert.id, "escalated", "notified")[-2:]
     assert escalated == ("escalated", "第1级：接单 30 分钟仍未到达，通知下一级并提醒接单人")
     assert "李一" in notified[1] and "赵二" in notified[1]  # the acceptor, and the site's volunteers (step 2)
+
+
+def test_a_band_silent_alert_is_not_doubled_by_the_inactivity_rule(world: World) -> None:
+    """The older 4-hour ``inactivity`` rule stays quiet about a silence the safety net already raised as
+    ``band_silent``; a new silence after the band was heard again is judged afresh by both."""
+    with transaction(world.factory) as session:
+        plan = session.get(SafetyPlan, world.resident_id)
+        assert plan is not None
+        plan.checkin = False
+        band = session.scalar(select(Wristband).where(Wristband.address == BAND))
+        assert band is not None
+        band.last_seen_at = T0  # 14:00 local, within wearing hours and the 07:00-22:00 day
+    sweep_safety(factory=world.factory, now=T0 - timedelta(minutes=1))
+    assert sweep_safety(factory=world.factory, now=T0 + timedelta(hours=2)).silent_bands == 1
+    assert sweep_periodic_rules(factory=world.factory, now=T0 + timedelta(hours=4)) == 0
+    assert alerts_of(world, "inactivity") == []
+    with transaction(world.factory) as session:  # heard again, then quiet; the safety net sweep not run
+        band = session.scalar(select(Wristband).where(Wristband.address == BAND))
+        assert band is not None
+        band.last_seen_at = T0 + timedelta(hours=18)  # 08:00 the next day
+    assert sweep_periodic_rules(factory=world.factory, now=T0 + timedelta(hours=22)) == 1
+    assert len(alerts_of(world, "inactivity")) == 1
 
 
 def test_arrival_in_time_stops_the_re_escalation(world: World) -> None:

@@ -114,3 +114,109 @@ def test_kiosk_order_and_signup_appear_live_in_the_volunteers_queue_on_a_phone(w
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert page.csp.violations == []
     page.context.close()
+
+
+def test_volunteer_sees_whom_an_order_is_offered_to_and_pauses_offers_on_a_phone(web_portal: LivePortal,
+                                                                                chromium: Any) -> None:
+    order = place_order(web_portal, "web-offer-1")
+    page = open_page(chromium, web_portal, "volunteer1", "anxin-demo", PHONE)
+    page.goto(f"{web_portal.url}/orders")
+    offer = page.locator(f'#waiting [data-order-id="{order["id"]}"] .offer-line')
+    assert "李志愿" in offer.inner_text() and "推送全站" in offer.inner_text()
+    page.click("#offer-settings-link")
+    page.select_option("#paused", "1")
+    page.fill("#daily_limit", "3")
+    page.fill("#building", "3")
+    page.click("#offer-form button[type=submit]")
+    assert "已暂停" in page.inner_text(".flash") and "已暂停" in page.inner_text("#offer-status")
+    assert page.input_value("#building") == "3号楼" and page.input_value("#daily_limit") == "3"
+    shoot(page, web_portal, "offer-settings")
+
+    paused_order = place_order(web_portal, "web-offer-2")
+    page.goto(f"{web_portal.url}/orders/{paused_order['id']}")
+    assert "李志愿" not in page.inner_text(".offer-line")  # everyone sees it; the paused volunteer is not told
+
+    page.goto(f"{web_portal.url}/me/offers")
+    page.select_option("#paused", "0")
+    page.click("#offer-form button[type=submit]")
+    assert "会推送给您" in page.inner_text("#offer-status")
+    assert page.csp.violations == []
+    page.context.close()
+
+
+def test_volunteer_marks_missing_item_and_substitute_and_the_kiosk_settles_it_on_a_phone(web_portal: LivePortal,
+                                                                                         chromium: Any) -> None:
+    order = place_order(web_portal, "web-order-settle")
+    eggs, soy = order["items"][1]["line_id"], order["items"][2]["line_id"]
+    page = open_page(chromium, web_portal, "volunteer1", "anxin-demo", PHONE)
+    page.goto(f"{web_portal.url}/orders/{order['id']}")
+    page.click("button.claim")
+    page.wait_for_selector('.order-detail[data-state="claimed"]')
+    page.check(f'input[name="outcome-{eggs}"][value="not_bought"]')
+    page.check(f'input[name="outcome-{soy}"][value="substitute"]')
+    page.fill(f"#sub-name-{soy}", "生抽")
+    page.fill(f"#sub-price-{soy}", "12.5")
+    page.fill("#amount", "20.5")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.click("button.bought")
+    page.wait_for_selector('.order-detail[data-state="bought"]')
+    items = page.inner_text(".order-detail .items")
+    assert "没买到" in items and "替代品：生抽 12.50 元 · 等老人答复" in items
+    assert page.input_value("#cash") == "20.50"
+    page.fill("#cash", "8")
+    page.click("button.delivered")
+    page.wait_for_selector('.order-detail[data-state="delivered"]')
+
+    kiosk = device_api(web_portal, "GET", "/orders/by-event/web-order-settle").json()
+    substitute = next(i for i in kiosk["items"] if i["outcome"] == "substitute")
+    assert (substitute["substitute_name"], substitute["substitute_price_fen"]) == ("生抽", 1250)
+    answered = device_api(web_portal, "POST", "/orders/by-event/web-order-settle/substitutes",
+                          json={"line_id": soy, "accept": False}).json()
+    assert answered["amount_due_fen"] == 800
+    confirmed = device_api(web_portal, "POST", "/orders/by-event/web-order-settle/confirm-received",
+                           json={"amount_fen": 800, "amount_accepted": True}).json()
+    assert confirmed["state"] == "received" and confirmed["money_state"] == "已结清"
+    page.goto(f"{web_portal.url}/settlement")
+    row = page.locator(f'#settle-orders [data-order-id="{order["id"]}"]')
+    assert "已结清" in row.inner_text() and "中心应付 0.00 元" in row.inner_text()
+    shoot(page, web_portal, "settlement")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.csp.violations == []
+    page.context.close()
+
+
+def test_duty_worker_records_a_phone_request_in_a_few_taps_and_the_kiosk_sees_it(web_portal: LivePortal,
+                                                                               chromium: Any) -> None:
+    page = open_page(chromium, web_portal, "caregiver1", "anxin-demo", PHONE)
+    page.goto(f"{web_portal.url}/phone")
+    page.fill("#q", "3号楼")
+    page.click("#phone-search button")
+    page.locator("#pick a.pick", has_text="王秀英").click()
+    page.fill("#help-note", "灯泡坏了，想请人来换")
+    page.click("#phone-help button[type=submit]")
+    assert "已记录求助（电话代录）" in page.inner_text(".flash")
+    assert "王秀英" in page.locator("#pick a.pick").first.inner_text()  # recent callers first
+    assert "电话代录：" in page.inner_text("#recent-phone")
+    page.locator("#pick a.pick", has_text="王秀英").click()
+    page.fill("#phone-order input[aria-label^='鸡蛋']", "2")
+    form = {name: page.input_value(f"#phone-order input[name={name}]") for name in ("token", "csrf_token")}
+    action = page.get_attribute("#phone-order", "action")
+    page.click("#phone-order button[type=submit]")
+    assert "已记录代购（电话代录）" in page.inner_text(".flash")
+    # the same form sent again (a double tap, a re-sent page) stores nothing new
+    again = page.request.post(f"{web_portal.url}{action}", form={**form, "channel": "phone", "note": ""})
+    assert "已经提交过了" in again.text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shoot(page, web_portal, "phone")
+
+    wang = device_api(web_portal, "GET", "/residents/lookup?code=0201").json()
+    recorded = device_api(web_portal, "GET", f"/residents/{wang['id']}/phone-requests").json()["requests"]
+    assert [(r["kind"], r["state"]) for r in recorded[:2]] == [("order", "submitted"), ("help", "open")]
+    order = device_api(web_portal, "GET", f"/orders/by-event/{recorded[0]['event_id']}").json()
+    assert order["items"][0]["name"] == "鸡蛋" and order["state_label"] == "待认领"
+    board = page.context.new_page()
+    board.goto(f"{web_portal.url}/board")
+    card = board.locator(f'[data-alert-id="{recorded[1]["target_id"]}"]').first
+    assert "电话代录（王网格）：灯泡坏了，想请人来换" in card.inner_text()
+    assert page.csp.violations == []
+    page.context.close()

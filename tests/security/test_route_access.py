@@ -44,6 +44,7 @@ RULES: list[tuple[str, str, frozenset[str]]] = [
     ("*", r"^/(board|alerts)(/|$)", USERS),
     ("*", r"^/orders/new$", STAFF),
     ("*", r"^/orders/\{order_id\}/cancel$", STAFF),
+    ("*", r"^/orders/\{order_id\}/confirm-amount$", STAFF),  # settling a bill the resident disputed
     ("*", r"^/orders", USERS),
     ("*", r"^/queue/events$", USERS),
     ("*", r"^/activities/new$", STAFF),
@@ -59,6 +60,9 @@ RULES: list[tuple[str, str, frozenset[str]]] = [
     ("*", r"^/roll-calls/\{roll_call_id\}/(close|report)$", STAFF),
     ("*", r"^/roll-calls", USERS),  # volunteers answer for the residents they visit
     ("*", r"^/(reports|reports\.csv)$", ADMIN),
+    ("*", r"^/settlement(\.csv|/payouts|/percent)$", ADMIN),
+    ("*", r"^/settlement$", USERS),  # a volunteer sees their own month
+    ("*", r"^/phone", STAFF),  # 电话代录 at the desk
     ("*", r"^/admin", ADMIN),
     ("*", r"^/catalog", ADMIN),
 ]

@@ -3,7 +3,8 @@
 Every set is a TSV file ``text<TAB>intent<TAB>slots`` (``#`` starts a comment line) in the
 notation of ``corpus.tsv``: help -> ``1`` (emergency) / ``0``; grocery_order ->
 ``名称*数量单位; ...`` (a bare name = no amount); activity_* -> an activity id or ``-``;
-volume -> ``up`` / ``down``; others empty. All sets share the context in ``conftest.py``.
+volume -> ``up`` / ``down``; report_problem -> ``problem`` /
+``suggestion``; others empty. All sets share the context in ``conftest.py``.
 
 - ``corpus.tsv``: the parser's original corpus (training data from issue 14 on);
 - ``train.tsv``: fresh sentences the intent model is trained on;
@@ -70,6 +71,8 @@ def expected_intent(name: str, spec: str) -> Intent:
         return Intent(name, {"activity_id": None if spec in ("-", "") else spec})
     if name == "volume":
         return Intent(name, {"direction": spec})
+    if name == "report_problem":
+        return Intent(name, {"kind": spec or "problem"})
     return Intent(name, {})
 
 

@@ -101,3 +101,17 @@ def test_colloquial_numbers(text: str, value: float, unit: str) -> None:
 @pytest.mark.parametrize("text", ["五六个", "两三斤", "几个"])
 def test_ranges_and_vague_amounts_are_no_amount(text: str) -> None:
     assert first_quantity(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        pytest.param("我要反映个问题", Intent("report_problem", {"kind": "problem"}), id="report"),
+        pytest.param("我想给社区提个建议", Intent("report_problem", {"kind": "suggestion"}), id="suggestion"),
+        pytest.param("楼道灯坏了好几天了没人管", Intent("report_problem", {"kind": "problem"}), id="shared-place"),
+        pytest.param("我家灯泡坏了帮我换一个", Intent("help", {"emergency": False}), id="own-home-is-help"),
+        pytest.param("我被困在电梯里了", Intent("help", {"emergency": True}), id="danger-first"),
+    ],
+)
+def test_reports_to_the_community_and_help_at_home(text: str, want: Intent, context: dict) -> None:
+    assert parse(text, **context) == want

@@ -8,14 +8,22 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from kiosk.core.effects import ConfirmReceived, FetchCatalog, PlaceOrder
+from kiosk.core.effects import AnswerSubstitute, ConfirmReceived, FetchCatalog, PlaceOrder
 from kiosk.core.events import CatalogLoaded, OrderChanged, Tapped
 from kiosk.core.flows.common import Outcome, bar, caption, cart_tool, duty_phone, page, paging_choice, turn_page
 from kiosk.core.flows.visitor import require
 from kiosk.core.state import KioskState, Question, Rating, ask, go, say, with_data, with_visit
 from kiosk.core.view import Choice, Piece, View
 from kiosk.state.cart import CartLine, categories, yuan_text
-from kiosk.state.orders import OrderSnapshot, items_text, order_view
+from kiosk.state.orders import (
+    OrderSnapshot,
+    OrderStage,
+    amount_due,
+    items_text,
+    needs_amount_yes,
+    open_substitute,
+    order_view,
+)
 
 CATEGORIES, ITEMS, CART, LINE, STATUS = "grocery_categories", "grocery_items", "cart", "cart_line", "order_status"
 TILES_PER_PAGE = 2
@@ -138,15 +146,63 @@ def order_changed(state: KioskState, event: OrderChanged) -> Outcome:
 
 
 def received(state: KioskState, tap: Tapped) -> Outcome:
-    """我收到了: stored durably, then the rating."""
+    """我收到了: a bill far from the estimate is asked about first; then stored durably, then the rating."""
     snap = state.data.order
     if snap is None or not snap.event_id:
         return state, ()
+    due = amount_due(snap)
+    if due is not None and needs_amount_yes(snap):
+        question = Question("confirm_amount", f"这次一共 {yuan_text(due)}，您同意吗？", on_yes="groceries.amount_yes",
+                            on_no="groceries.amount_no", yes="同意", no="不同意", arg=str(due),
+                            detail=f"{_difference(snap, due)}不同意的话，东西照样收下，工作人员会打电话和您核对。")
+        return ask(state, question), ()
+    return _receipt(state, snap, ConfirmReceived(snap.event_id))
+
+
+def amount_yes(state: KioskState, tap: Tapped) -> Outcome:
+    """同意 the bill shown: received and agreed, then the rating."""
+    snap = state.data.order
+    if snap is None or not snap.event_id or not tap.arg.isdigit():
+        return state, ()
+    return _receipt(state, snap, ConfirmReceived(snap.event_id, amount_fen=int(tap.arg), amount_accepted=True))
+
+
+def amount_no(state: KioskState, tap: Tapped) -> Outcome:
+    """不同意 the bill: the goods are received; the money waits for staff to check with the senior."""
+    snap = state.data.order
+    if snap is None or not snap.event_id or not tap.arg.isdigit():
+        return state, ()
+    state, effects = _receipt(state, snap, ConfirmReceived(snap.event_id, amount_fen=int(tap.arg),
+                                                           amount_accepted=False))
+    return say(go(state, STATUS), "好的，东西算您收到了。金额的事，工作人员会打电话和您核对。"), effects
+
+
+def _receipt(state: KioskState, snap: OrderSnapshot, effect: ConfirmReceived) -> Outcome:
     state = with_data(state, order=replace(snap, receipt="sent"))
     order_id = (snap.order or {}).get("id")
     if order_id is not None:
         state = go(with_visit(state, rating=Rating("order", int(order_id), snap.event_id)), "rating")
-    return state, (ConfirmReceived(snap.event_id),)
+    return state, (effect,)
+
+
+def _difference(snap: OrderSnapshot, due: int) -> str:
+    estimate = (snap.order or {}).get("estimated_total_fen")
+    if estimate is None:
+        return "有的东西没有参考价。"
+    gap = due - int(estimate)
+    return f"比参考价{'多' if gap > 0 else '少'} {yuan_text(abs(gap))}。" if gap else ""
+
+
+def answer_substitute(state: KioskState, tap: Tapped) -> Outcome:
+    """要 / 不要 a substitute: shown at once, stored durably."""
+    snap = state.data.order
+    line_id, _, answer = tap.arg.partition(":")
+    if snap is None or not snap.event_id or not line_id.isdigit():
+        return state, ()
+    keep = answer == "yes"
+    snap = replace(snap, answers=(*snap.answers, (int(line_id), keep)))
+    state = say(with_data(state, order=snap), "好的，留下了。" if keep else "好的，不要了，志愿者会拿回去退掉。")
+    return state, (AnswerSubstitute(snap.event_id, int(line_id), keep),)
 
 
 def rate(state: KioskState, tap: Tapped) -> Outcome:
@@ -252,6 +308,11 @@ def status_view(state: KioskState) -> View:
     if view.show_duty_phone:
         pieces += duty_phone(state, STATUS)
     choices = []
+    substitute = open_substitute(snap) if view.stage in (OrderStage.BOUGHT, OrderStage.DELIVERED) else None
+    if substitute is not None:
+        pieces += (Piece("order.substitute", substitute.question, style="panel-warning"),)
+        choices += [Choice("groceries.substitute", "不要", style="neutral", arg=f"{substitute.line_id}:no"),
+                    Choice("groceries.substitute", "要", style="confirm", arg=f"{substitute.line_id}:yes")]
     if view.can_confirm_receipt:
         choices.append(Choice("groceries.received", "我收到了", style="confirm"))
     if view.can_rate:
@@ -263,6 +324,8 @@ TAPS = {"home.groceries": open_shop, "groceries.open": open_shop, "groceries.cat
         "groceries.add": add, "groceries.cart": show_cart, "groceries.line": open_line,
         "groceries.change": change_line, "groceries.ask_delete": ask_delete, "groceries.delete": delete,
         "groceries.checkout": checkout, "groceries.confirm": confirm, "groceries.place": place,
-        "groceries.received": received, "groceries.rate": rate, f"{CATEGORIES}.page": turn_page,
+        "groceries.received": received, "groceries.rate": rate, "groceries.amount_yes": amount_yes,
+        "groceries.amount_no": amount_no,
+        "groceries.substitute": answer_substitute, f"{CATEGORIES}.page": turn_page,
         f"{ITEMS}.page": turn_page, f"{CART}.page": turn_page}
 VIEWS = {CATEGORIES: categories_view, ITEMS: items_view, CART: cart_view, LINE: line_view, STATUS: status_view}
