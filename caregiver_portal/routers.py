@@ -19,6 +19,8 @@ from caregiver_portal.bands import pair_web as bands_pair_web
 from caregiver_portal.bands import web as bands_web
 from caregiver_portal.dead_letters import api as dead_letters_api
 from caregiver_portal.dead_letters import web as dead_letters_web
+from caregiver_portal.feedback import api as feedback_api
+from caregiver_portal.feedback import web as feedback_web
 from caregiver_portal.golive import web as golive_web
 from caregiver_portal.health import api as health_api
 from caregiver_portal.health import web as health_web
@@ -43,6 +45,8 @@ from caregiver_portal.roster import web as roster_web
 from caregiver_portal.safety import api as safety_api
 from caregiver_portal.safety import web as safety_web
 from caregiver_portal.settlement import web as settlement_web
+from caregiver_portal.timebank import api as timebank_api
+from caregiver_portal.timebank import office_web as timebank_office_web
 from caregiver_portal.timebank import web as timebank_web
 from caregiver_portal.visits import web as visits_web
 
@@ -61,6 +65,8 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(roll_calls_api.router)
     app.include_router(safety_api.router)
     app.include_router(phone_api.router)
+    app.include_router(feedback_api.router)
+    app.include_router(timebank_api.router)
     app.include_router(accounts_web.router)
     app.include_router(alerts_web.router)
     app.include_router(orders_history_web.router)
@@ -87,3 +93,5 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(offers_web.router)
     app.include_router(settlement_web.router)
     app.include_router(phone_web.router)
+    app.include_router(timebank_office_web.router)
+    app.include_router(feedback_web.router)

@@ -9,6 +9,7 @@ from caregiver_portal.core import idempotency  # noqa: F401
 from caregiver_portal.core.models import Base
 from caregiver_portal.dead_letters import models as dead_letters  # noqa: F401
 from caregiver_portal.escalation import models as escalation  # noqa: F401
+from caregiver_portal.feedback import models as feedback  # noqa: F401
 from caregiver_portal.health import models as health  # noqa: F401
 from caregiver_portal.imports import models as imports  # noqa: F401
 from caregiver_portal.notifications import models as notifications  # noqa: F401

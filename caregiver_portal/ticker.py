@@ -36,6 +36,7 @@ from caregiver_portal.offers import service as offers
 from caregiver_portal.reviews.service import open_due_reviews
 from caregiver_portal.roll_calls.service import sweep_roll_calls
 from caregiver_portal.safety.sweep import sweep_safety
+from caregiver_portal.timebank.ledger import expire_every_site
 
 log = logging.getLogger(__name__)
 HEALTH_SWEEP_S = 30.0
@@ -81,6 +82,7 @@ class Ticker:
             (self.run_reviews, max(REVIEW_SWEEP_S, self.tick_interval_s), "reviews", 2),
             (self.run_roll_calls, max(ROLL_CALL_SWEEP_S, self.tick_interval_s), "roll-calls", 1),
             (self.run_offers, max(OFFER_SWEEP_S, self.tick_interval_s), "offers", 3),
+            (self.run_timebank_expiry, max(RETENTION_SWEEP_S, self.tick_interval_s), "timebank-expiry", 20),
         ]
         for func, seconds, job_id, delay_s in jobs:
             self._scheduler.add_job(func, "interval", seconds=seconds, id=job_id,
@@ -177,6 +179,13 @@ class Ticker:
                 offers.widen_due_offers(factory=self.factory, now=now)
         except Exception:
             log.exception("offer sweep failed")
+
+    def run_timebank_expiry(self) -> None:
+        """Job: write the expiry lines of sites whose time-bank scheme has an expiry (idempotent)."""
+        try:
+            expire_every_site(factory=self.factory, now=self._clock())
+        except Exception:
+            log.exception("time-bank expiry failed")
 
     def run_retention(self) -> None:
         """Job: roll old readings up into hourly summaries."""

@@ -1,8 +1,8 @@
 """The community paths of the device API as typed calls (kiosks): the catalog and orders, activities and
-sign-ups, residents, roll calls, ratings.
+sign-ups, residents, roll calls, ratings, residents' voice (反映问题) and the time bank.
 
 Request bodies are the API's own models (``orders.schemas``, ``activities.schemas``, ``roll_calls.schemas``,
-``ratings.schemas``);
+``ratings.schemas``, ``feedback.schemas``, ``timebank.schemas``);
 answers are the JSON of the response model each method names. Reads raise PortalUnavailable when the portal
 cannot be reached; writes go to the durable outbox first and return their event id at once.
 """
@@ -14,9 +14,11 @@ from urllib.parse import quote
 
 from caregiver_portal.activities.schemas import SignupCancel, SignupCreate
 from caregiver_portal.client.calls import DeviceCalls
+from caregiver_portal.feedback.schemas import FeedbackCreate, ReplyHeard
 from caregiver_portal.orders.schemas import OrderCreate, ReceiptConfirm, SubstituteAnswer
 from caregiver_portal.ratings.schemas import RatingCreate
 from caregiver_portal.roll_calls.schemas import RollCallAnswer
+from caregiver_portal.timebank.schemas import RedemptionCreate
 
 ORDERS = "/api/v1/orders"
 ACTIVITIES = "/api/v1/activities"
@@ -117,3 +119,33 @@ class CommunityCalls(DeviceCalls):
         event id. Answer: ``RatingStored``."""
         return self.submit("/api/v1/ratings", rating.model_dump(mode="json", exclude_none=True),
                            event_id=rating.event_id)
+
+    # ----- residents' voice (反映问题) ---------------------------------------------------------
+
+    def report_feedback(self, report: FeedbackCreate) -> str:
+        """``POST /api/v1/feedback`` through the outbox: a problem or suggestion; returns its event id.
+        Answer: ``FeedbackStored``."""
+        return self.submit("/api/v1/feedback", report.model_dump(mode="json"), event_id=report.event_id)
+
+    def feedback_replies(self, resident_id: int) -> list[Any]:
+        """``GET /api/v1/feedback/replies?resident_id=``: replies the resident has not heard (``FeedbackReply``)."""
+        return list(self.get_json(f"/api/v1/feedback/replies?resident_id={int(resident_id)}") or [])
+
+    def reply_heard(self, feedback_id: int) -> str:
+        """``POST /api/v1/feedback/{id}/heard`` through the outbox (safe to repeat); returns its event id."""
+        heard = ReplyHeard(event_id=f"heard-{int(feedback_id)}")
+        return self.submit(f"/api/v1/feedback/{int(feedback_id)}/heard", heard.model_dump(mode="json"),
+                           event_id=heard.event_id)
+
+    # ----- time bank (时间银行) -----------------------------------------------------------------
+
+    def resident_points(self, resident_id: int) -> dict[str, Any] | None:
+        """``GET /api/v1/timebank/residents/{id}``: balance, rewards, rewards waiting (``ResidentPoints``)."""
+        answer = self.get_json(f"/api/v1/timebank/residents/{int(resident_id)}")
+        return dict(answer) if isinstance(answer, dict) else None
+
+    def redeem(self, redemption: RedemptionCreate) -> str:
+        """``POST /api/v1/timebank/redemptions`` through the outbox; returns its event id. Answer:
+        ``RedemptionStored``."""
+        return self.submit("/api/v1/timebank/redemptions", redemption.model_dump(mode="json"),
+                           event_id=redemption.event_id)

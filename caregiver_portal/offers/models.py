@@ -39,6 +39,8 @@ class VolunteerOfferPrefs(Base):
     __tablename__ = "volunteer_offer_prefs"
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    paused_until: Mapped[datetime | None] = mapped_column(default=None)
+    """Paused for today only: offered again from this moment (the next local midnight, migration 0050)."""
     daily_limit: Mapped[int | None] = mapped_column(Integer, default=None)
     building: Mapped[str] = mapped_column(String(20), default="", server_default="")
     updated_at: Mapped[datetime]

@@ -116,9 +116,16 @@ def candidates(session: Session, *, site: Site, now: datetime) -> tuple[list[Can
         pref = prefs.get(user.id)
         result.append(Candidate(user_id=user.id, grid_ids=frozenset(grids[user.id]),
                                 building=building_of(pref.building) if pref else None, on_call=user.id in on_call,
-                                paused=bool(pref and pref.paused), taken_today=taken.get(user.id, 0),
+                                paused=is_paused(pref, now), taken_today=taken.get(user.id, 0),
                                 daily_limit=pref.daily_limit if pref else None))
     return result, {user.id: user for user in users}
+
+
+def is_paused(pref: VolunteerOfferPrefs | None, now: datetime) -> bool:
+    """Paused until they resume, or paused for today and today is not over."""
+    if pref is None:
+        return False
+    return pref.paused or (pref.paused_until is not None and now < pref.paused_until)
 
 
 def _tell(session: Session, *, site: Site, grid_id: int | None, users: list[User], news: Announcement, note: str,
@@ -230,15 +237,17 @@ def prefs_of(session: Session, user_id: int) -> VolunteerOfferPrefs | None:
 
 @transactional
 def set_prefs(*, session: Session, user: User, paused: bool, daily_limit: int | None, building: str,
-              now: datetime) -> VolunteerOfferPrefs:
-    """Store what a volunteer set: pause, a daily limit (None: no limit), the building they live in."""
+              now: datetime, paused_until: datetime | None = None) -> VolunteerOfferPrefs:
+    """Store what a volunteer set: pause (until they resume, or until ``paused_until``), a daily limit (None: no
+    limit), the building they live in."""
     if daily_limit is not None and not 1 <= daily_limit <= MAX_DAILY_LIMIT:
         raise InvalidTransition(f"每天最多接单数请填 1 到 {MAX_DAILY_LIMIT}，不限就留空")
     row = session.get(VolunteerOfferPrefs, user.id)
     if row is None:
         row = VolunteerOfferPrefs(user_id=user.id, updated_at=now)
         session.add(row)
-    row.paused, row.daily_limit, row.building, row.updated_at = paused, daily_limit, building.strip()[:20], now
+    row.paused, row.paused_until, row.updated_at = paused, paused_until, now
+    row.daily_limit, row.building = daily_limit, building.strip()[:20]
     return row
 
 

@@ -3,17 +3,18 @@ sets the site's rule (how many nearest volunteers first, after how many minutes 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
-from caregiver_portal.accounts.deps import CurrentUser
+from caregiver_portal.accounts.deps import AdminUser, CurrentUser
 from caregiver_portal.accounts.models import Site
 from caregiver_portal.core.clock import utcnow
 from caregiver_portal.core.csrf import require_csrf
 from caregiver_portal.core.deps import SessionDep
-from caregiver_portal.core.errors import Forbidden, InvalidTransition
+from caregiver_portal.core.errors import InvalidTransition
 from caregiver_portal.core.schemas import PlainText
 from caregiver_portal.core.web import attempt, render
 from caregiver_portal.offers import service
@@ -43,7 +44,9 @@ def my_offers(request: Request, user: CurrentUser, session: SessionDep) -> Respo
         people, _ = service.candidates(session, site=site, now=now)
         me = next((c for c in people if c.user_id == user.id), None)
     settings = service.site_settings(session, site.id) if site else None
-    return render(request, "offer_settings.html", user, prefs=service.prefs_of(session, user.id), me=me,
+    prefs = service.prefs_of(session, user.id)
+    paused_today = prefs is not None and not prefs.paused and service.is_paused(prefs, now)
+    return render(request, "offer_settings.html", user, prefs=prefs, me=me, paused_today=paused_today,
                   offered=me is not None and can_take(me), settings=settings, site=site,
                   building_known=me is not None and me.building is not None)
 
@@ -51,28 +54,32 @@ def my_offers(request: Request, user: CurrentUser, session: SessionDep) -> Respo
 @router.post("/me/offers", dependencies=CSRF)
 def save_my_offers(request: Request, user: CurrentUser, session: SessionDep, daily_limit: Short = "",
                    building: Short = "", paused: Short = "") -> Response:
-    """Store pause, daily limit and building."""
+    """Store pause (``paused`` 1: until resumed, today: until midnight), daily limit and building."""
 
     home = f"{building.strip()}号楼" if building.strip().isdigit() else building.strip()
 
     def action() -> None:
         if home and building_of(home) is None:
             raise InvalidTransition("楼号请写成“3号楼”或“3”")
-        service.set_prefs(session=session, user=user, paused=paused == "1",
-                          daily_limit=_whole_number(daily_limit, "每天最多接单数"), building=home, now=utcnow())
+        now = utcnow()
+        site = session.get(Site, user.site_id) if user.site_id else None
+        until = service.local_midnight(site, now) + timedelta(days=1) if paused == "today" else None
+        service.set_prefs(session=session, user=user, paused=paused == "1", paused_until=until,
+                          daily_limit=_whole_number(daily_limit, "每天最多接单数"), building=home, now=now)
 
-    done = "已暂停：新的代购和求助不再推送给您" if paused == "1" else "已保存：新的代购和求助会推送给您"
+    done = {"1": "已暂停：新的代购和求助不再推送给您", "today": "今天已暂停：明天起会再推送给您"}.get(
+        paused, "已保存：新的代购和求助会推送给您")
     return attempt(request, session, action, done=done, then="/me/offers")
 
 
 @router.post("/me/offers/site", dependencies=CSRF)
-def save_site_rule(request: Request, user: CurrentUser, session: SessionDep, nearest_n: Short,
+def save_site_rule(request: Request, user: AdminUser, session: SessionDep, nearest_n: Short,
                    widen_minutes: Short) -> Response:
-    """An admin sets the site's offer rule."""
+    """An admin of a site sets its offer rule."""
 
     def action() -> None:
-        if user.role != "admin" or user.site_id is None:
-            raise Forbidden("只有站点管理员可以修改推送规则")
+        if user.site_id is None:
+            raise InvalidTransition("请用站点管理员账号修改推送规则")
         service.set_site_settings(session=session, site_id=user.site_id,
                                   nearest_n=_whole_number(nearest_n, "优先推送人数") or 0,
                                   widen_minutes=_whole_number(widen_minutes, "扩大到全站的时间") or 0)

@@ -11,7 +11,8 @@ from caregiver_portal.accounts.models import Site
 from caregiver_portal.core.clock import CHINA_TIME, utcnow
 from caregiver_portal.core.deps import SessionDep
 from caregiver_portal.core.web import render
-from caregiver_portal.reports.service import month_report, report_csv, report_rows
+from caregiver_portal.feedback.service import month_report as feedback_month
+from caregiver_portal.reports.service import month_bounds, month_report, report_csv, report_rows
 
 router = APIRouter(include_in_schema=False)
 
@@ -40,8 +41,9 @@ def report_page(request: Request, user: AdminUser, session: SessionDep, month: s
     site = _site_id(user, site_id)
     report = month_report(session, site_id=site, year=year, month=number)
     sites = list(session.scalars(select(Site).order_by(Site.name))) if user.site_id is None else []
+    start, end = month_bounds(year, number)
     return render(request, "reports.html", user, report=report, rows=report_rows(report), month=f"{year}-{number:02d}",
-                  sites=sites, site_id=site)
+                  sites=sites, site_id=site, feedback=feedback_month(session, site_id=site, start=start, end=end))
 
 
 @router.get("/reports.csv")

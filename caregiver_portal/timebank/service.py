@@ -1,4 +1,7 @@
-"""The volunteers' time bank (时间银行): a ledger of points earned per completed service and redeemed.
+"""The time bank (时间银行): points earned per completed service, rewards redeemed and handed over, the leaderboard.
+
+Lines are written by :mod:`caregiver_portal.timebank.ledger` under the site's scheme (the cap, expiry);
+volunteers hold points for their services, residents for useful suggestions and donations.
 
 Points for a service are written once (``UNIQUE(user, service, ref)``), so awarding is safe to
 repeat: help calls resolved on the alert board are picked up by :func:`award_resolved_alerts`,
@@ -17,11 +20,15 @@ from caregiver_portal.accounts.models import User
 from caregiver_portal.alerts.models import Alert
 from caregiver_portal.core.errors import InvalidTransition, NotFound
 from caregiver_portal.core.uow import insert_once, transactional
-from caregiver_portal.timebank.models import PointsEntry, PointsRule, Reward
+from caregiver_portal.timebank import rules as scheme_rules
+from caregiver_portal.timebank.ledger import Holder, balance_of, credit, debit, earned_by, scheme_for
+from caregiver_portal.timebank.models import PointsEntry, PointsRule, Redemption, Reward
 
 # Points per completed service unless a site sets its own (the 积分 examples of many community schemes).
-DEFAULT_POINTS = {"help": 10, "emergency": 15, "delivery": 10}
-SERVICE_LABELS = {"help": "处理求助", "emergency": "处理紧急呼叫", "delivery": "代购送达", "redeem": "兑换"}
+DEFAULT_POINTS = {"help": 10, "emergency": 15, "delivery": 10, "suggestion": 5, "volunteer": 10}
+SERVICE_LABELS = {"help": "处理求助", "emergency": "处理紧急呼叫", "delivery": "代购送达", "redeem": "兑换",
+                  "suggestion": "建议被采纳", "volunteer": "志愿服务", "paper": "纸质凭证", "donate_out": "捐出",
+                  "donate_in": "受赠", "expire": "过期", "import": "转入"}
 DEMO_REWARDS = (("一袋大米（5 公斤）", 100), ("一桶食用油", 150), ("免费理发一次", 60), ("家政服务 1 小时", 200))
 
 
@@ -33,6 +40,8 @@ class LeaderRow:
     display_name: str
     points: int
     services: int
+    badge: str = ""
+    """Star level by all hours earned (★★ 二星), empty below the first level."""
 
 
 def points_for(session: Session, *, site_id: int, service: str) -> int:
@@ -66,20 +75,23 @@ def set_rule(*, session: Session, site_id: int, service: str, points: int) -> No
 @transactional
 def award(*, session: Session, user_id: int, site_id: int, service: str, ref_id: int, now: datetime,
           note: str = "") -> PointsEntry | None:
-    """Credit ``service`` number ``ref_id`` to a user once; None when it was credited before or earns nothing."""
-    def credited() -> PointsEntry | None:
-        return session.scalar(select(PointsEntry).where(PointsEntry.user_id == user_id, PointsEntry.service == service,
-                                                        PointsEntry.ref_id == ref_id))
-
-    if credited() is not None:
-        return None
+    """Credit ``service`` number ``ref_id`` to a user once (cut at the cap); None when credited before or worth 0."""
     points = points_for(session, site_id=site_id, service=service)
     if points <= 0:
         return None
-    entry = PointsEntry(user_id=user_id, site_id=site_id, points=points, service=service, ref_id=ref_id,
-                        note=note[:200], created_at=now)
-    entry, created = insert_once(session, entry, credited)
-    return entry if created else None  # not created: a concurrent award of the same service won
+    return credit(session=session, holder=Holder("user", user_id), site_id=site_id, points=points, service=service,
+                  ref_id=ref_id, now=now, note=note)
+
+
+@transactional
+def award_resident(*, session: Session, resident_id: int, site_id: int, service: str, ref_id: int, now: datetime,
+                   note: str = "", by: User | None = None) -> PointsEntry | None:
+    """Credit a resident once for ``service`` number ``ref_id`` (a useful suggestion: 5 points by default)."""
+    points = points_for(session, site_id=site_id, service=service)
+    if points <= 0:
+        return None
+    return credit(session=session, holder=Holder("resident", resident_id), site_id=site_id, points=points,
+                  service=service, ref_id=ref_id, now=now, note=note, created_by_id=by.id if by else None)
 
 
 @transactional
@@ -102,8 +114,7 @@ def award_resolved_alerts(*, session: Session, site_id: int | None, now: datetim
 
 def balance(session: Session, *, user_id: int) -> int:
     """A user's current points."""
-    return int(session.scalar(select(func.coalesce(func.sum(PointsEntry.points), 0))
-                              .where(PointsEntry.user_id == user_id)) or 0)
+    return balance_of(session, Holder("user", user_id))
 
 
 def ledger_query(*, user_id: int) -> Select[tuple[PointsEntry]]:
@@ -131,7 +142,14 @@ def leaderboard(session: Session, *, site_id: int | None, since: datetime | None
         query = query.where(PointsEntry.site_id == site_id)
     if since is not None:
         query = query.where(PointsEntry.created_at >= since)
-    return [LeaderRow(uid, name, int(points), int(count)) for uid, name, points, count in session.execute(query)]
+    rows = session.execute(query).all()
+    badges: dict[int, str] = {}
+    for uid, *_ in rows:
+        user = session.get(User, uid)
+        scheme = scheme_for(session, site_id=user.site_id) if user and user.site_id else scheme_rules.Scheme()
+        level = scheme_rules.star_level(earned_points=earned_by(session, Holder("user", uid)), scheme=scheme)
+        badges[uid] = scheme_rules.star_badge(level)
+    return [LeaderRow(uid, name, int(points), int(count), badges[uid]) for uid, name, points, count in rows]
 
 
 def list_rewards(session: Session, *, site_id: int, include_inactive: bool = False) -> list[Reward]:
@@ -164,20 +182,67 @@ def toggle_reward(*, session: Session, reward_id: int, site_id: int | None) -> R
 
 @transactional
 def redeem(*, session: Session, user: User, reward_id: int, now: datetime) -> PointsEntry:
-    """Spend a user's points on a reward; refused when the balance is too low."""
+    """Spend a user's points on a reward; refused when the balance is too low. The centre hands it over."""
     reward = session.get(Reward, reward_id)
     if reward is None or not reward.active or reward.site_id != user.site_id:
         raise NotFound("找不到这个兑换项目")
-    # Lock the user's row so two redemptions at once cannot both spend the same points.
-    session.scalar(select(User.id).where(User.id == user.id).with_for_update())
-    have = balance(session, user_id=user.id)
-    if have < reward.points:
-        raise InvalidTransition(f"积分不足：需要 {reward.points} 分，现有 {have} 分")
-    entry = PointsEntry(user_id=user.id, site_id=reward.site_id, points=-reward.points, service="redeem",
-                        ref_id=None, note=f"兑换：{reward.name}", created_at=now, created_by_id=user.id)
-    session.add(entry)
+    entry = debit(session=session, holder=Holder("user", user.id), site_id=reward.site_id, points=reward.points,
+                  service="redeem", now=now, note=f"兑换：{reward.name}", created_by_id=user.id)
+    session.add(Redemption(site_id=reward.site_id, entry_id=entry.id, reward_name=reward.name, points=reward.points,
+                           user_id=user.id, created_at=now))
     session.flush()
     return entry
+
+
+@dataclass(frozen=True)
+class RedemptionResult:
+    """A resident's redemption and whether its device event was stored before."""
+
+    redemption: Redemption
+    duplicate: bool
+
+
+@transactional
+def redeem_for_resident(*, session: Session, site_id: int, resident_id: int, reward_id: int, device_id: int,
+                        client_event_id: str, now: datetime) -> RedemptionResult:
+    """A resident spends points on a reward at the kiosk, once per (device, event id)."""
+    def stored() -> Redemption | None:
+        return session.scalar(select(Redemption).where(Redemption.source_device_id == device_id,
+                                                       Redemption.client_event_id == client_event_id))
+
+    earlier = stored()
+    if earlier is not None:
+        return RedemptionResult(earlier, duplicate=True)
+    reward = session.get(Reward, reward_id)
+    if reward is None or not reward.active or reward.site_id != site_id:
+        raise NotFound("找不到这个兑换项目")
+    entry = debit(session=session, holder=Holder("resident", resident_id), site_id=site_id, points=reward.points,
+                  service="redeem", now=now, note=f"兑换：{reward.name}（自助机）")
+    row = Redemption(site_id=site_id, entry_id=entry.id, reward_name=reward.name, points=reward.points,
+                     resident_id=resident_id, source_device_id=device_id, client_event_id=client_event_id,
+                     created_at=now)
+    row, created = insert_once(session, row, stored)
+    return RedemptionResult(row, duplicate=not created)
+
+
+def waiting_redemptions(session: Session, *, site_id: int | None, limit: int = 100) -> list[Redemption]:
+    """Rewards redeemed but not handed over yet, oldest first."""
+    query = select(Redemption).where(Redemption.given_at.is_(None))
+    if site_id is not None:
+        query = query.where(Redemption.site_id == site_id)
+    return list(session.scalars(query.order_by(Redemption.created_at, Redemption.id).limit(limit)))
+
+
+@transactional
+def hand_over(*, session: Session, redemption_id: int, site_id: int | None, by: User, now: datetime) -> Redemption:
+    """Staff hand the reward over and mark it given (once)."""
+    row = session.get(Redemption, redemption_id)
+    if row is None or (site_id is not None and row.site_id != site_id):
+        raise NotFound("找不到这条兑换记录")
+    if row.given_at is not None:
+        raise InvalidTransition("这份奖品已经发放过了")
+    row.given_at, row.given_by_id = now, by.id
+    return row
 
 
 def seed_demo_rewards(*, session: Session, site_id: int) -> int:

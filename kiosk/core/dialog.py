@@ -24,6 +24,7 @@ from kiosk.core.idle import speech_seconds
 from kiosk.core.prompts import default_unit, order_summary, prompt
 from kiosk.core.state import Dialog, KioskState, Question, ask, go, say, with_data, with_visit
 from kiosk.state.cart import CatalogItem
+from kiosk.state.feedback import Report
 from kiosk.voice.activities import match_activity
 from kiosk.voice.intents import CONFIDENT, Intent
 from kiosk.voice.normalise import normalise
@@ -33,6 +34,8 @@ EMERGENCY_QUESTION = "您是要紧急呼叫吗？"
 EMERGENCY_SILENCE_S = 10.0
 _ABANDON = re.compile(r"算了|不要了|不买了|不用了|取消|不需要|拉倒")
 _ANSWERS = ("confirm", "deny", "unknown")
+# "我要反映个问题" says nothing about the problem itself: such words are not kept as the report's text.
+_ONLY_ASKING = re.compile(r"[我想要跟和给你们您说个一下反映提点儿问题意见建议事情有个啊吧呢嗯呀，。！、 ]*")
 
 
 def heard(state: KioskState, event: Heard) -> Outcome:
@@ -64,6 +67,7 @@ def _act(state: KioskState, event: Heard) -> Outcome:
     starters = {"grocery_order": _order, "activity_signup": _activity, "activity_cancel": _activity,
                 "help": lambda s, e: (s, (Then("home.help", "voice"),)),
                 "status": lambda s, e: (s, (Then("home.requests"),)),
+                "report_problem": _report,
                 "confirm": lambda s, e: (say(s, prompt("listening")), ()),
                 "deny": lambda s, e: (say(s, prompt("goodbye")), ())}
     starter = starters.get(intent.name)
@@ -110,7 +114,16 @@ def understood(intent: Intent, state: KioskState) -> str:
         activity = state.data.activity(_int(intent.slots.get("activity_id")))
         title = f"“{activity.title}”" if activity else "活动"
         return f"报名{title}" if intent.name == "activity_signup" else f"取消{title}的报名"
+    if intent.name == "report_problem":
+        return "提建议" if intent.slots.get("kind") == "suggestion" else "反映问题"
     return {"help": "找志愿者来帮忙", "status": "看看我的请求"}.get(intent.name, "这个")
+
+
+def _report(state: KioskState, event: Heard) -> Outcome:
+    """我要反映个问题 / 楼道灯坏了好几天了: a report with what was said as its text (unless it only asked to report)."""
+    kind = "suggestion" if event.intent.slots.get("kind") == "suggestion" else "problem"
+    text = "" if _ONLY_ASKING.fullmatch(event.text.strip()) else event.text.strip()[:500]
+    return with_visit(state, report=Report(kind, text=text)), (Then("voice.report", kind),)
 
 
 def _clarify(state: KioskState, event: Heard) -> Outcome:

@@ -189,10 +189,50 @@ class AnswerRollCall:
     answer: str
 
 
+@dataclass(frozen=True, slots=True)
+class ReportFeedback:
+    """Store a problem or suggestion (反映问题, durable) of the identified person."""
+
+    resident_id: int
+    kind: str
+    category: str
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FetchReplies:
+    """Ask the portal for replies to the person's reports that they have not heard yet."""
+
+    resident_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class MarkReplyHeard:
+    """The person heard the reply and pressed 知道了 (durable, safe to repeat)."""
+
+    feedback_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class FetchPoints:
+    """Ask the portal for the person's time-bank points and the rewards on offer."""
+
+    resident_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Redeem:
+    """Spend the person's points on a reward (durable); the centre hands it over."""
+
+    resident_id: int
+    reward_id: int
+
+
 Effect = (
     Speak | StopSpeaking | ApplySpeech | Listen | StartTimer | RaiseHelpCall | CancelHelpCall | FetchCatalog
     | FetchActivities | FindNearby | LookupResident | Remember | PlaceOrder | FollowOrder | ConfirmReceived
-    | AnswerSubstitute    | SignUp | FetchRequests | SubmitRating | CheckIn | FetchRollCalls | AnswerRollCall
+    | AnswerSubstitute | SignUp | FetchRequests | SubmitRating | CheckIn | FetchRollCalls | AnswerRollCall
+    | ReportFeedback | FetchReplies | MarkReplyHeard | FetchPoints | Redeem
 )
 
 

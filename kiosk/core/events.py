@@ -14,6 +14,7 @@ from typing import Any
 
 from kiosk.state.activities import Activity, Signup
 from kiosk.state.cart import CatalogItem
+from kiosk.state.feedback import Points, Reply
 from kiosk.state.help_call import HelpCallSnapshot
 from kiosk.state.orders import OrderSnapshot
 from kiosk.state.requests import RequestRecord
@@ -184,8 +185,26 @@ class RollCallsLoaded:
     now: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class RepliesLoaded:
+    """Replies to a resident's reports that they have not heard (none when offline: they hear them next time)."""
+
+    resident_id: int
+    replies: tuple[Reply, ...]
+    now: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PointsLoaded:
+    """A resident's time-bank points and the rewards on offer; ``points`` None: the portal cannot be reached."""
+
+    resident_id: int
+    points: Points | None
+    now: datetime
+
+
 Event = (
     Tapped | Touched | Heard | Listening | Tick | TimerFired | VoiceReady | CatalogLoaded | ActivitiesLoaded
     | SiteAlertsLoaded | NearbyAnswered | LookupAnswered | HelpCallChanged | OrderChanged | SignupAnswered
-    | RequestsLoaded | Restored | RollCallsLoaded
+    | RequestsLoaded | Restored | RollCallsLoaded | RepliesLoaded | PointsLoaded
 )

@@ -26,6 +26,8 @@ from kiosk.core.events import (
     LookupAnswered,
     NearbyAnswered,
     OrderChanged,
+    PointsLoaded,
+    RepliesLoaded,
     RequestsLoaded,
     Restored,
     RollCallsLoaded,
@@ -40,10 +42,12 @@ from kiosk.core.events import (
 from kiosk.core.flows import (
     activities,
     checkin,
+    feedback,
     groceries,
     help_call,
     home,
     idle,
+    points,
     question,
     rating,
     requests,
@@ -59,7 +63,7 @@ from kiosk.core.view import View, changed_speech
 from kiosk.state.help_call import HelpCallSnapshot
 
 FLOWS: tuple[ModuleType, ...] = (home, help_call, groceries, activities, visitor, requests, rating, settings,
-                                 checkin, roll_call, idle, question, dialog)
+                                 checkin, roll_call, feedback, points, idle, question, dialog)
 """Every flow: a module with ``TAPS`` and / or ``VIEWS``. A new flow is one module and one entry here."""
 
 NO_VOICE = "语音功能暂时不能用。请用手点屏幕上的按钮。"
@@ -109,6 +113,8 @@ RESULTS: dict[type, Callable[[KioskState, Any], Outcome]] = {
     SignupAnswered: activities.answered,
     RequestsLoaded: requests.loaded,
     RollCallsLoaded: roll_call.loaded,
+    RepliesLoaded: feedback.replies_loaded,
+    PointsLoaded: points.loaded,
 }
 
 

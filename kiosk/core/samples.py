@@ -20,6 +20,8 @@ from kiosk.core.events import (
     LookupAnswered,
     NearbyAnswered,
     OrderChanged,
+    PointsLoaded,
+    RepliesLoaded,
     RequestsLoaded,
     RollCallsLoaded,
     SignupAnswered,
@@ -34,6 +36,7 @@ from kiosk.core.state import KioskState, Site, initial_state
 from kiosk.core.view import View
 from kiosk.state.activities import Activity, Signup
 from kiosk.state.cart import CatalogItem
+from kiosk.state.feedback import Points, Reply, RewardOffer
 from kiosk.state.help_call import HelpCallSnapshot
 from kiosk.state.orders import OrderSnapshot
 from kiosk.state.requests import RequestRecord
@@ -198,6 +201,42 @@ def _requests(state: KioskState) -> Iterator[tuple[str, KioskState]]:
     yield "roll_call_help", _drive(asked, tap("question.answer", "no"))
 
 
+REPLIES = (Reply(21, "problem", "设施维修", "楼道灯已经换好了，谢谢您告诉我们。", NOW - timedelta(days=2)),
+           Reply(22, "suggestion", "服务和活动", "读报小组下周一开始，每周一上午九点在活动室。",
+                 NOW - timedelta(days=9)))
+POINTS = Points(115, (RewardOffer(31, "免费理发一次", 60), RewardOffer(32, "一袋大米", 100),
+                      RewardOffer(33, "家政服务一次", 200)), waiting=("一桶食用油",))
+
+
+def _voice(state: KioskState) -> Iterator[tuple[str, KioskState]]:
+    person = known(state)
+    menu = _drive(person, tap("requests.voice"))
+    yield "voice_menu", menu
+    problem = _drive(menu, tap("voice.report", "problem"))
+    yield "report_category", problem
+    yield "report_category_suggestion", _drive(menu, tap("voice.report", "suggestion"))
+    asked = _drive(problem, tap("voice.category", "facilities"))
+    yield "report_confirm", asked
+    yield "report_sent", _drive(asked, tap("question.answer", "yes"))
+    replies = _drive(person, tap("home.checkin"), RepliesLoaded(WANG.resident_id, REPLIES, NOW))
+    yield "reply", replies
+    waiting = _drive(person, RepliesLoaded(WANG.resident_id, REPLIES[:1], NOW))
+    yield "my_requests_reply_waiting", waiting
+    yield "voice_menu_reply_waiting", _drive(waiting, tap("reply.show"), tap("reply.ok"), tap("requests.voice"),
+                                             RepliesLoaded(WANG.resident_id, REPLIES[1:], NOW))
+    yield "reply_last", _drive(replies, tap("reply.ok"))
+    points = _drive(menu, tap("voice.points"))
+    yield "my_points_loading", points
+    yield "my_points_offline", _drive(points, PointsLoaded(WANG.resident_id, None, NOW))
+    loaded = _drive(points, PointsLoaded(WANG.resident_id, POINTS, NOW))
+    yield "my_points", loaded
+    yield "my_points_page_2", _drive(loaded, tap("my_points.page", "1"))
+    yield "my_points_short", _drive(loaded, tap("my_points.page", "1"), tap("points.pick", "33"))
+    confirm = _drive(loaded, tap("points.pick", "32"))
+    yield "redeem_confirm", confirm
+    yield "redeemed", _drive(confirm, tap("question.answer", "yes"))
+
+
 def _other(state: KioskState) -> Iterator[tuple[str, KioskState]]:
     yield "home", state
     yield "home_no_alerts", _drive(state, SiteAlertsLoaded((), True, NOW))
@@ -212,7 +251,7 @@ def _other(state: KioskState) -> Iterator[tuple[str, KioskState]]:
 def sample_states(site: Site = SITE) -> Iterator[tuple[str, KioskState]]:
     """(label, state) for every screen and state worth checking."""
     state = started(site)
-    for part in (_other, _help, _groceries, _activities, _requests):
+    for part in (_other, _help, _groceries, _activities, _requests, _voice):
         yield from part(state)
 
 

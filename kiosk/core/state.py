@@ -16,6 +16,7 @@ from kiosk.core.idle import HOME, IdleClock
 from kiosk.core.settings import SpeechSettings
 from kiosk.state.activities import Activity, Signup
 from kiosk.state.cart import Cart, CatalogItem
+from kiosk.state.feedback import Points, Replies, Report
 from kiosk.state.help_call import HelpCallSnapshot
 from kiosk.state.keypad import KeypadEntry
 from kiosk.state.orders import OrderSnapshot
@@ -133,11 +134,18 @@ class Visit:
     said_serial: int = 0
     task_done: bool = False
     resume: str = HOME
+    report: Report | None = None
+    """A problem or suggestion being made (反映问题)."""
+    replies: Replies = ()
+    """Replies to the person's reports not heard yet, the one shown first."""
+    points: Points | None = None
+    """The person's time-bank points as last fetched (None: not yet)."""
+    points_offline: bool = False
 
     @property
     def task_open(self) -> bool:
         """Something not finished: a cart, a question about who is there, a rating."""
-        return not self.cart.empty or bool(self.pending) or self.rating is not None
+        return not self.cart.empty or bool(self.pending) or self.rating is not None or self.report is not None
 
     def personal(self, site: Site) -> bool:
         """The visit holds something personal (the idle timer must clear it, even at home)."""

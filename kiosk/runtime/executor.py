@@ -222,6 +222,16 @@ class Runtime:
     def _answer_roll_call(self, effect: fx.AnswerRollCall) -> None:
         self.api.answer_roll_call(resident_id=effect.resident_id, answer=effect.answer)
 
+    def _report(self, effect: fx.ReportFeedback) -> None:
+        self.api.report_feedback(resident_id=effect.resident_id, kind=effect.kind, category=effect.category,
+                                 text=effect.text)
+
+    def _reply_heard(self, effect: fx.MarkReplyHeard) -> None:
+        self.api.reply_heard(effect.feedback_id)
+
+    def _redeem(self, effect: fx.Redeem) -> None:
+        self.api.redeem(resident_id=effect.resident_id, reward_id=effect.reward_id)
+
     def _remember(self, effect: fx.Remember) -> None:
         self.residents.remember(effect.visitor)
         self._resident = effect.visitor.resident_id
@@ -253,6 +263,10 @@ def _jobs(runtime: Runtime, effect: fx.Effect) -> None:
                                                                          clock))
     elif isinstance(effect, fx.FetchRollCalls):
         runtime._background("kiosk-roll-calls", lambda: jobs.roll_calls(api, effect.resident_id, clock))
+    elif isinstance(effect, fx.FetchReplies):
+        runtime._background("kiosk-replies", lambda: jobs.replies(api, effect.resident_id, clock))
+    elif isinstance(effect, fx.FetchPoints):
+        runtime._background("kiosk-points", lambda: jobs.points(api, effect.resident_id, clock))
 
 
 _HANDLERS: dict[type, Callable[[Runtime, Any], None]] = {
@@ -272,6 +286,9 @@ _HANDLERS: dict[type, Callable[[Runtime, Any], None]] = {
     fx.SubmitRating: Runtime._rate,
     fx.CheckIn: Runtime._check_in,
     fx.AnswerRollCall: Runtime._answer_roll_call,
+    fx.ReportFeedback: Runtime._report,
+    fx.MarkReplyHeard: Runtime._reply_heard,
+    fx.Redeem: Runtime._redeem,
     **{kind: _jobs for kind in (fx.FetchCatalog, fx.FetchActivities, fx.FindNearby, fx.LookupResident,
-                                fx.FetchRequests, fx.FetchRollCalls)},
+                                fx.FetchRequests, fx.FetchRollCalls, fx.FetchReplies, fx.FetchPoints)},
 }

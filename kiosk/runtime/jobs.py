@@ -16,6 +16,8 @@ from kiosk.core.events import (
     CatalogLoaded,
     LookupAnswered,
     NearbyAnswered,
+    PointsLoaded,
+    RepliesLoaded,
     RequestsLoaded,
     RollCallsLoaded,
 )
@@ -25,6 +27,7 @@ from kiosk.runtime.records import Residents
 from kiosk.runtime.store import JsonStore
 from kiosk.state.activities import Activity, Signup, parse_rows
 from kiosk.state.cart import parse_catalog
+from kiosk.state.feedback import Points, parse_replies
 from kiosk.state.requests import RequestRecord
 from kiosk.state.visitor import Visitor, nearby_candidates
 from kiosk.state.when import parse_time
@@ -119,23 +122,14 @@ def requests(api: CommunityApi, residents: Residents, visitor: Visitor, records:
     try:
         mine = signups(api, residents, visitor)
         fresh = [_refreshed(api, record, mine) for record in records]
-        recorded = [phone_record(row, visitor.resident_id) for row in api.phone_requests(visitor.resident_id)]
+        recorded = [RequestRecord.recorded_by_desk(row, visitor.resident_id)
+                    for row in api.phone_requests(visitor.resident_id)]
     except Exception as exc:
         _offline(exc, "refreshing 我的请求")
         return RequestsLoaded(visitor.resident_id, tuple(records), now(), None, reachable=False)
     merged = sorted([*fresh, *recorded], key=lambda r: parse_time(r.created_at), reverse=True)
     return RequestsLoaded(visitor.resident_id, tuple(merged), now(), mine)
 
-
-def phone_record(row: dict[str, Any], resident_id: int) -> RequestRecord:
-    """A request the desk recorded for the resident (电话代录) as a 我的请求 card."""
-    created = row.get("created_at")
-    when = created.isoformat() if isinstance(created, datetime) else str(created or "")
-    detail = str(row.get("detail") or "") if row.get("kind") == "help" else str(row.get("state_label") or "")
-    return RequestRecord(kind=str(row.get("kind") or "help"), event_id=str(row.get("event_id") or ""),
-                         resident_id=resident_id, created_at=when, summary=str(row.get("summary") or ""),
-                         activity_id=row.get("activity_id"), target_id=row.get("target_id"),
-                         state=str(row.get("state") or "pending"), detail=detail, via_phone=True)
 
 
 def _refreshed(api: CommunityApi, record: RequestRecord, mine: tuple[Signup, ...]) -> RequestRecord:
@@ -168,3 +162,23 @@ def roll_calls(api: CommunityApi, resident_id: int, now: Clock) -> RollCallsLoad
         return RollCallsLoaded(resident_id, (), now())
     return RollCallsLoaded(resident_id, tuple(str(c.get("reason_label", "")) for c in calls
                                               if c.get("state") == "waiting"), now())
+
+
+def replies(api: CommunityApi, resident_id: int, now: Clock) -> RepliesLoaded:
+    """Replies to the resident's reports not heard yet (none when offline: they hear them next time)."""
+    try:
+        rows = api.feedback_replies(resident_id)
+    except Exception as exc:
+        _offline(exc, "feedback replies")
+        return RepliesLoaded(resident_id, (), now())
+    return RepliesLoaded(resident_id, parse_replies(rows), now())
+
+
+def points(api: CommunityApi, resident_id: int, now: Clock) -> PointsLoaded:
+    """The resident's points and the rewards (None when offline: the screen says so)."""
+    try:
+        answer = api.resident_points(resident_id)
+    except Exception as exc:
+        _offline(exc, "points")
+        return PointsLoaded(resident_id, None, now())
+    return PointsLoaded(resident_id, Points.from_json(answer) if answer else None, now())

@@ -21,10 +21,12 @@ from typing import TYPE_CHECKING, Any, Protocol, get_args
 
 from caregiver_portal.activities.schemas import SignupCancel, SignupCreate
 from caregiver_portal.alerts.schemas import AlertCreate
+from caregiver_portal.feedback.schemas import FeedbackCreate, FeedbackKind
 from caregiver_portal.orders.schemas import OrderCreate, OrderLineIn, ReceiptConfirm, SubstituteAnswer
 from caregiver_portal.ratings.schemas import RatingCreate, RatingTarget
 from caregiver_portal.roll_calls.schemas import RollCallAnswer, RollCallReply
 from caregiver_portal.safety.schemas import CheckinCreate
+from caregiver_portal.timebank.schemas import RedemptionCreate
 from kiosk.errors import CancelNotAvailable
 
 if TYPE_CHECKING:
@@ -114,6 +116,21 @@ class KioskPortal(Protocol):
     def answer_roll_call(self, answer: RollCallAnswer) -> str:
         """Store an answer to the open roll calls in the outbox; returns its event id."""
 
+    def report_feedback(self, report: FeedbackCreate) -> str:
+        """Store a problem or suggestion (反映问题) in the outbox; returns its event id."""
+
+    def feedback_replies(self, resident_id: int) -> list[Any]:
+        """Replies to the resident's reports not heard yet; PortalUnavailable when offline."""
+
+    def reply_heard(self, feedback_id: int) -> str:
+        """Store "the reply was heard" in the outbox; returns its event id."""
+
+    def resident_points(self, resident_id: int) -> dict[str, Any] | None:
+        """The resident's points and the rewards on offer; PortalUnavailable when offline."""
+
+    def redeem(self, redemption: RedemptionCreate) -> str:
+        """Store a redemption of points in the outbox; returns its event id."""
+
 
 def make_portal_client(config: KioskConfig) -> KioskPortal:
     """Build the real PortalClient from the kiosk configuration (imported lazily)."""
@@ -154,6 +171,8 @@ RATING_TARGETS: dict[str, RatingTarget] = {kind: kind for kind in get_args(Ratin
 """What a kiosk may rate, by the name its screens use (the API's own list)."""
 ROLL_CALL_REPLIES: dict[str, RollCallReply] = {reply: reply for reply in get_args(RollCallReply)}
 """What a resident may answer to a roll call (the API's own list)."""
+FEEDBACK_KINDS: dict[str, FeedbackKind] = {kind: kind for kind in get_args(FeedbackKind)}
+"""What a resident may report: a problem or a suggestion (the API's own list)."""
 
 
 def new_event_id(kind: str) -> str:
@@ -267,6 +286,30 @@ class CommunityApi:
         """Store the resident's answer to the open roll calls: ``safe`` or ``help``."""
         return self.client.answer_roll_call(RollCallAnswer(event_id=event_id or new_event_id("rollcall"),
                                                            resident_id=resident_id, answer=ROLL_CALL_REPLIES[answer]))
+
+    def report_feedback(self, *, resident_id: int, kind: str, category: str, text: str = "",
+                        event_id: str | None = None) -> str:
+        """Store a problem or suggestion (反映问题) of an identified resident."""
+        return self.client.report_feedback(FeedbackCreate.model_validate({
+            "event_id": event_id or new_event_id("feedback"), "resident_id": resident_id,
+            "kind": FEEDBACK_KINDS[kind], "category": category, "text": text[:500]}))
+
+    def feedback_replies(self, resident_id: int) -> list[Any]:
+        """Replies to the resident's reports not heard yet (``FeedbackReply`` rows)."""
+        return self.client.feedback_replies(resident_id)
+
+    def reply_heard(self, feedback_id: int) -> str:
+        """Store that the resident heard a reply (safe to repeat)."""
+        return self.client.reply_heard(feedback_id)
+
+    def resident_points(self, resident_id: int) -> dict[str, Any] | None:
+        """The resident's points, the rewards on offer and those waiting to be handed over."""
+        return self.client.resident_points(resident_id)
+
+    def redeem(self, *, resident_id: int, reward_id: int, event_id: str | None = None) -> str:
+        """Store the resident's redemption of a reward."""
+        return self.client.redeem(RedemptionCreate(event_id=event_id or new_event_id("redeem"),
+                                                   resident_id=resident_id, reward_id=reward_id))
 
     def outcome(self, event_id: str) -> Outcome:
         """Whether the portal has taken a durable request yet (local; never blocks on the network)."""

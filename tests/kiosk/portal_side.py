@@ -133,3 +133,54 @@ def kiosk_signs_up(portal: LivePortal, activity_id: int, resident: int, event_id
                              headers={"Authorization": f"Bearer {portal.kiosk_token}"})
     response.raise_for_status()
     return dict(response.json())
+
+
+def grid_worker_replies(portal: LivePortal, resident: int, reply: str) -> int:
+    """The grid worker closes the resident's open report with ``reply``; returns its id (waits for it first)."""
+    from caregiver_portal.feedback import service as feedback_service
+    from caregiver_portal.feedback.models import Feedback
+
+    with db(portal) as session:
+        row = session.scalar(select(Feedback).where(Feedback.resident_id == resident, Feedback.closed_at.is_(None)))
+        assert row is not None, "the kiosk's report is not on the portal"
+        worker = session.scalar(select(User).where(User.role == "admin"))
+        assert worker is not None
+        feedback_service.close(session=session, scope=Scope(site_id=row.site_id), feedback_id=row.id, user=worker,
+                               reply=reply, now=utcnow())
+        return row.id
+
+
+def open_reports(portal: LivePortal, resident: int) -> int:
+    """How many of the resident's reports are open."""
+    from caregiver_portal.feedback.models import Feedback
+
+    with db(portal) as session:
+        return len(session.scalars(select(Feedback.id).where(Feedback.resident_id == resident,
+                                                             Feedback.closed_at.is_(None))).all())
+
+
+def feedback_row(portal: LivePortal, feedback_id: int) -> Any:
+    """A report as stored (detached)."""
+    from caregiver_portal.feedback.models import Feedback
+
+    with db(portal) as session:
+        return session.get(Feedback, feedback_id)
+
+
+def office_credits(portal: LivePortal, resident: int, points: int) -> None:
+    """The office enters a paper record worth ``points`` for the resident."""
+    from caregiver_portal.timebank import ledger
+
+    with db(portal) as session:
+        site_id = session.scalar(select(Resident.site_id).where(Resident.id == resident))
+        assert site_id is not None
+        ledger.credit(session=session, holder=ledger.Holder("resident", resident), site_id=site_id, points=points,
+                      service="paper", now=utcnow(), note="纸质凭证 K-1")
+
+
+def waiting_redemptions(portal: LivePortal) -> list[tuple[str, int | None]]:
+    """Rewards redeemed and not handed over: (name, resident id)."""
+    from caregiver_portal.timebank import service as timebank
+
+    with db(portal) as session:
+        return [(row.reward_name, row.resident_id) for row in timebank.waiting_redemptions(session, site_id=None)]

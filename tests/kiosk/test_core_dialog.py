@@ -10,7 +10,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.core.effects import ApplySpeech, FetchRequests, PlaceOrder, RaiseHelpCall, SignUp, StartTimer
+from kiosk.core.effects import (
+    ApplySpeech,
+    FetchRequests,
+    PlaceOrder,
+    RaiseHelpCall,
+    ReportFeedback,
+    SignUp,
+    StartTimer,
+)
 from kiosk.core.events import CatalogLoaded, Listening, LookupAnswered, TimerFired
 from kiosk.core.handle import handle, view_of
 from kiosk.core.idle import speech_seconds
@@ -225,3 +233,23 @@ def test_any_conversation_keeps_a_valid_state(script: list[str]) -> None:
     for effect in effects:
         if isinstance(effect, PlaceOrder):
             assert effect.items and all(i["quantity"] > 0 for i in effect.items)
+
+
+@pytest.mark.parametrize(("text", "kind", "draft"), [
+    pytest.param("我要反映个问题", "problem", "", id="asking-only-keeps-no-text"),
+    pytest.param("楼道灯坏了好几天了没人管", "problem", "楼道灯坏了好几天了没人管", id="the-problem-is-the-text"),
+    pytest.param("我想提个建议", "suggestion", "", id="a-suggestion"),
+])
+def test_a_spoken_report_asks_the_category_then_sends_what_was_said(text: str, kind: str, draft: str) -> None:
+    state, _spoken, _effects = talk(kiosk(), text)
+    assert state.screen == "report_category" and state.visit.report is not None
+    assert (state.visit.report.kind, state.visit.report.text) == (kind, draft)
+    state, turns = run(state, tap("voice.category", "other"), tap("question.answer", "yes"))
+    sent = [e for e in turns[-1] if isinstance(e, ReportFeedback)]
+    assert sent == [ReportFeedback(WANG.resident_id, kind, "other", draft)] and state.screen == "notice"
+
+
+def test_a_spoken_report_of_someone_unknown_asks_who_first_and_keeps_the_words() -> None:
+    state, _spoken, _effects = talk(kiosk(identified=False), "电梯又坏了")
+    assert state.screen != "report_category" and state.visit.report is not None
+    assert state.visit.report.text == "电梯又坏了"

@@ -224,3 +224,40 @@ def test_portal_cut_off_mid_flow_loses_nothing(portal: LivePortal, live_config: 
         assert [(line.name, line.quantity) for line in order.lines] == [("鸡蛋", 0.5)]
     clinic = next(a.id for a in h.app.state.data.activities if a.title == "社区义诊")
     assert side.signups(portal, clinic) == [(zhao, "confirmed")]
+
+
+def test_a_report_is_answered_at_the_next_visit_and_points_buy_rice(portal: LivePortal, live_config: KioskConfig):
+    wang = side.resident_id(portal, "0201")
+    with KioskHarness(live_config) as h:
+        h.tap("我的请求")
+        identify_by_keypad(h, "0201")
+        assert h.wait_for_text("王阿姨的请求", WAIT), h.texts()
+        h.tap("反映问题 · 我的积分")
+        h.tap("反映问题")
+        h.tap("设施维修")
+        assert h.has_text("确定要反映设施维修方面的问题吗？")
+        h.tap("是，告诉社区")
+        assert h.wait_for_text("已经告诉社区了", WAIT)
+        assert h.wait_until(lambda: side.open_reports(portal, wang) == 1, WAIT), "the report reached the portal"
+        feedback_id = side.grid_worker_replies(portal, wang, "楼道灯已经换好了")
+        side.office_credits(portal, wang, 105)
+        h.tap("返回首页")  # the visit ends; the next one hears the reply once identified
+        h.tap("我今天很好")
+        identify_by_keypad(h, "0201")
+        assert h.wait_until(lambda: h.screen == "reply", WAIT), h.texts()
+        assert h.wait_until(lambda: any("楼道灯已经换好了" in text for text in h.spoken), WAIT)
+        h.tap("知道了")
+        assert h.wait_until(lambda: side.feedback_row(portal, feedback_id).reply_heard_at is not None, WAIT)
+        h.tap("返回首页")
+        h.tap("我的请求")
+        identify_by_keypad(h, "0201")
+        assert h.wait_for_text("王阿姨的请求", WAIT)
+        h.tap("反映问题 · 我的积分")
+        h.tap("我的积分")
+        assert h.wait_for_text("王阿姨的积分：105 分", WAIT), h.texts()
+        rice = next(w.kiosk_id for w in h.widgets() if "一袋大米" in getattr(w, "text", "")
+                    and getattr(w, "kiosk_id", "").startswith("points.pick"))
+        h.tap(rice)
+        h.tap("是，兑换")
+        assert h.wait_for_text("请到服务台领取，工作人员会交给您。您还有 5 分。", WAIT)
+        assert h.wait_until(lambda: ("一袋大米（5 公斤）", wang) in side.waiting_redemptions(portal), WAIT)

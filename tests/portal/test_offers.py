@@ -89,7 +89,7 @@ def test_new_order_is_offered_to_the_grids_on_call_volunteer_and_the_ticker_wide
 
 
 def test_paused_and_at_limit_volunteers_are_not_offered(world: World) -> None:
-    set_prefs(world, "li1", paused=True)
+    set_prefs(world, "li1", paused_until=T0 + timedelta(hours=10))  # paused for today (midnight in Shanghai)
     set_prefs(world, "zhao2", daily_limit=1, building="3号楼")
     first = offer_of(world, place(world, "o-3"))
     assert (first.stage, first.user_ids) == ("near", [world.users["zhao2"]])  # nearest: 李一 paused
@@ -101,3 +101,5 @@ def test_paused_and_at_limit_volunteers_are_not_offered(world: World) -> None:
     second = offer_of(world, place(world, "o-4", minutes=2))
     # 赵二 reached the limit of 1 today, 李一 paused: nobody able is on call, so the nearest of all (周休)
     assert (second.stage, second.user_ids) == ("near", [world.users["zhou"]])
+    tomorrow = offer_of(world, place(world, "o-5", minutes=10 * 60))  # 李一's pause is over, 赵二's count is new
+    assert (tomorrow.stage, tomorrow.user_ids) == ("near", [world.users["li1"]])

@@ -22,15 +22,15 @@ web_portal = shared_live_portal()
 PAGES = {
     ("volunteer1", "anxin-demo"): ["/board", "/orders", "/orders/{order}", "/activities", "/activities/{activity}",
                                    "/activities/{activity}/checkin", "/timebank", "/timebank/leaderboard", "/checkins",
-                                   "/settlement"],
+                                   "/timebank/donate", "/settlement"],
     ("caregiver1", "anxin-demo"): ["/residents", "/residents/{resident}", "/residents/{resident}/health",
                                    "/visits", "/visits/new", "/orders/new", "/activities/new",
                                    "/activities/{activity}/edit", "/activities/{activity}/roster",
                                    "/checkins", "/checkins/{resident}/plan", "/phone", "/phone/{resident}",
-                                   "/residents/{resident}/balance"],
+                                   "/residents/{resident}/balance", "/feedback", "/feedback/new", "/timebank/office"],
     ("admin", "anxin-admin"): ["/reports", "/admin", "/admin/users", "/admin/devices", "/admin/channels",
                                "/catalog", "/timebank", "/admin/checklist", "/admin/roster", "/admin/imports",
-                               "/admin/users/2/roster", "/admin/devices/1/revoke", "/settlement"],
+                               "/admin/users/2/roster", "/admin/devices/1/revoke", "/settlement", "/timebank/office"],
 }
 
 

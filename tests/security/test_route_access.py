@@ -41,11 +41,14 @@ RULES: list[tuple[str, str, frozenset[str]]] = [
     ("*", r"^/api/v1/(readings|wristbands|bands/status|bands/keys|bands/unknown)$", BRIDGE),  # health data, keys
     ("*", r"^/api/v1/(catalog|orders|activities|residents|ratings|site/nearby)", KIOSK),  # no orders from bridges
     ("*", r"^/api/v1/roll-calls/", KIOSK),  # a band answers a roll call through the alerts API
+    ("*", r"^/api/v1/(feedback|timebank)(/|$)", KIOSK),  # 反映问题, a resident's points and redemptions
     ("*", r"^/(board|alerts)(/|$)", USERS),
     ("*", r"^/orders/new$", STAFF),
     ("*", r"^/orders/\{order_id\}/cancel$", STAFF),
     ("*", r"^/orders/\{order_id\}/confirm-amount$", STAFF),  # settling a bill the resident disputed
     ("*", r"^/orders", USERS),
+    ("POST", r"^/me/offers/site$", ADMIN),  # a site's offer rule
+    ("*", r"^/me/offers$", USERS),  # a volunteer's pause, daily limit, building
     ("*", r"^/queue/events$", USERS),
     ("*", r"^/activities/new$", STAFF),
     ("*", r"^/activities/\{activity_id\}/(edit|cancel)$", STAFF),
@@ -54,8 +57,12 @@ RULES: list[tuple[str, str, frozenset[str]]] = [
     ("*", r"^/checkins/\{resident_id\}/plan$", STAFF),
     ("*", r"^/checkins", USERS),
     ("POST", r"^/timebank/(rules|rewards)", ADMIN),
+    ("*", r"^/timebank/export\.", ADMIN),  # the whole site's ledger
+    ("POST", r"^/timebank/office/(scheme|import)$", ADMIN),
+    ("*", r"^/timebank/office", STAFF),  # paper records, hand-overs
     ("*", r"^/timebank", USERS),
     ("*", r"^/visits", STAFF),
+    ("*", r"^/feedback", STAFF),  # residents' reports: grid workers and admins
     ("POST", r"^/roll-calls$", STAFF),  # start one
     ("*", r"^/roll-calls/\{roll_call_id\}/(close|report)$", STAFF),
     ("*", r"^/roll-calls", USERS),  # volunteers answer for the residents they visit

@@ -11,6 +11,7 @@ from dataclasses import replace
 from kiosk.core.effects import FetchRequests, FollowOrder
 from kiosk.core.events import RequestsLoaded, Tapped
 from kiosk.core.flows.common import Outcome, bar, caption, page, paging_choice, turn_page
+from kiosk.core.flows.feedback import replies_choice
 from kiosk.core.flows.visitor import require
 from kiosk.core.state import KioskState, Rating, go, with_data, with_visit
 from kiosk.core.view import Choice, Piece, View
@@ -88,7 +89,8 @@ def view(state: KioskState) -> View:
         pieces.append(Piece("requests.note", "在这台自助机上还没有请求。", style="note"))
     cards = tuple(Choice("requests.open", r.summary or r.kind, kind="card", arg=r.event_id,
                          lines=row_lines(r, state.now)) for r in shown.items)
-    return View(SCREEN, tuple(pieces), (*cards, *paging_choice(SCREEN, shown)), bar=bar(state))
+    voice = replies_choice(state) or (Choice("requests.voice", "反映问题 · 我的积分", style="neutral"),)
+    return View(SCREEN, tuple(pieces), (*cards, *paging_choice(SCREEN, shown), *voice), bar=bar(state))
 
 
 TAPS = {"home.requests": open_requests, "requests.known": show, "requests.open": open_record,

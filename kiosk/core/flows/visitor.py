@@ -10,7 +10,16 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from kiosk.core.effects import FetchRollCalls, FindNearby, LookupResident, Remember, StartTimer, Step, Then
+from kiosk.core.effects import (
+    FetchReplies,
+    FetchRollCalls,
+    FindNearby,
+    LookupResident,
+    Remember,
+    StartTimer,
+    Step,
+    Then,
+)
 from kiosk.core.events import LookupAnswered, NearbyAnswered, Tapped, TimerFired
 from kiosk.core.flows.common import Outcome, bar, caption
 from kiosk.core.flows.visit import end_visit
@@ -117,7 +126,7 @@ def identified(state: KioskState, visitor: Visitor, signups: tuple[Signup, ...])
         steps.extend(ended)
     state = with_visit(state, person=visitor, signups=signups, pending="", pending_arg="", purpose="",
                        candidate=None, keypad=replace(state.visit.keypad, digits=""), keypad_note="")
-    steps.extend((Remember(visitor), FetchRollCalls(visitor.resident_id)))
+    steps.extend((Remember(visitor), FetchRollCalls(visitor.resident_id), FetchReplies(visitor.resident_id)))
     if target:
         steps.append(Then(target, arg))
     hello = f"{visitor.hello}{reminders(signups, state.now)}"
