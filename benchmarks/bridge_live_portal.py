@@ -60,8 +60,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_portal(work_dir: Path, bands: int) -> Iterator[Portal]:
-    """Seed a SQLite portal with ``bands`` wristbands at the simulated addresses and serve it."""
+def live_portal(work_dir: Path, bands: int, timings: Path | None = None) -> Iterator[Portal]:
+    """Seed a SQLite portal with ``bands`` wristbands at the simulated addresses and serve it (``timings``: through
+    ``timed_portal.py``, which notes the moments of each device request in that file)."""
     database = work_dir / "portal" / "anxin.sqlite3"
     database.parent.mkdir(parents=True)
     url_db = f"sqlite:///{database}"
@@ -70,8 +71,12 @@ def live_portal(work_dir: Path, bands: int) -> Iterator[Portal]:
     url = f"http://127.0.0.1:{port}"
     env = dict(os.environ, ANXIN_DATABASE_URL=url_db, ANXIN_SECRET_KEY="benchmark-secret-key-0123456789")
     log = (work_dir / "portal.log").open("wb")
-    process = subprocess.Popen([sys.executable, "-m", "anxin", "portal", "--data-dir", str(database.parent),
-                                "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+    entry = ["-m", "anxin", "portal"]
+    if timings is not None:
+        env["ANXIN_BENCH_TIMINGS"] = str(timings)
+        entry = [str(Path(__file__).with_name("timed_portal.py"))]
+    process = subprocess.Popen([sys.executable, *entry, "--data-dir", str(database.parent), "--port", str(port)],
+                               stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
     try:
         wait_healthy(url, process)
         yield Portal(url, bridge_token, database, process)

@@ -175,11 +175,13 @@ def start_generator(args: argparse.Namespace, pressed: Path) -> tuple[subprocess
 async def run(args: argparse.Namespace) -> None:
     """Portal, generator and bridge; print the figures."""
     print(f"machine: {machine()}")
-    with tempfile.TemporaryDirectory() as tmp, live_portal(Path(tmp), args.bands) as portal:
+    with tempfile.TemporaryDirectory() as tmp, \
+            live_portal(Path(tmp), args.bands, timings=Path(tmp) / "portal-timings.jsonl") as portal:
         acked: dict[str, float] = {}
         client = bridge_client(portal, Path(tmp) / "bridge",
                                on_delivered=lambda event_id, _answer: acked.setdefault(event_id, time.time()))
         timed = TimedClient(client)
+        sender_hops = probe_sender(client)
         pressed_log = Path(tmp) / "pressed.jsonl"
         generator, ports = start_generator(args, pressed_log)
         proxies = [ProxyConfig("127.0.0.1", port, f"home-{i:02d}") for i, port in enumerate(ports)]
@@ -207,11 +209,79 @@ async def run(args: argparse.Namespace) -> None:
         client.close()
         state.close()
         stored = portal.count("SELECT COUNT(*) FROM alerts WHERE kind = 'sos'")
+        timings = (Path(tmp) / "portal-timings.jsonl").read_text()
+        if args.keep_timings:
+            Path(args.keep_timings).write_text(timings)
+        portal_requests = [json.loads(line) for line in timings.splitlines()]
     report(args, pressed, acked, timed.queued, elapsed, sent, refused, stored,
            cpu={"bridge": cpu1 - cpu0, "generator": gen_cpu, "portal": portal1 - portal0})
     print(f"  press -> heard by the bridge  (ms): {percentiles(_part(pressed, received))}")
     print(f"  heard -> decoded              (ms): {percentiles(_part(received, handled))}")
     print(f"  decoded -> in outbox          (ms): {percentiles(_part(handled, timed.queued))}")
+    hops(pressed, timed.queued, sender_hops, portal_requests, acked)
+
+
+HOPS = ("pressed", "queued", "woke", "sent", "portal_start", "lock_wait", "locked", "commit", "portal_end", "answered",
+        "acked")
+"""The moments of an SOS, in order: press (generator), in the outbox, the emergency sender's pass began, its HTTP
+request began, the portal's handler stack took it, asked for / got SQLite's write lock, began its commit, sent
+the response, the sender had the answer, the delivery callback ran."""
+
+
+def probe_sender(client: Any) -> dict[str, dict[str, float]]:
+    """Note, per alert event id, when the emergency sender's pass began (``woke``), when its request went out
+    (``sent``) and when the answer came (``answered``)."""
+    sender = client._senders["emergency"]  # noqa: SLF001 (benchmark probe)
+    moments: dict[str, dict[str, float]] = {}
+    pass_started = [0.0]
+    deliver_due, send = sender.deliver_due, sender.send
+
+    def timed_deliver_due(**kwargs: Any) -> int:
+        pass_started[0] = time.time()
+        return int(deliver_due(**kwargs))
+
+    def timed_send(item: Any) -> int:
+        noted = moments.setdefault(item.event_id, {"woke": pass_started[0], "sent": time.time()})
+        settled = int(send(item))
+        noted.setdefault("answered", time.time())
+        return settled
+
+    sender.deliver_due, sender.send = timed_deliver_due, timed_send
+    return moments
+
+
+def hops(pressed: dict[str, float], queued: dict[str, float], sender: dict[str, dict[str, float]],
+         portal: list[dict[str, Any]], acked: dict[str, float]) -> None:
+    """Per-hop percentiles of the SOS path, and the slowest presses hop by hop with what the portal was doing."""
+    by_event = {r["event_id"]: r for r in portal if r.get("event_id")}
+    rows: dict[str, dict[str, float]] = {}
+    for event_id, at in pressed.items():
+        row = {"pressed": at, "queued": queued.get(event_id), "acked": acked.get(event_id),
+               **sender.get(event_id, {})}
+        request = by_event.get(event_id, {})
+        row |= {"portal_start": request.get("start"), "lock_wait": request.get("lock_wait"),
+                "locked": request.get("locked"), "commit": request.get("commit"), "portal_end": request.get("end")}
+        rows[event_id] = {k: v for k, v in row.items() if v is not None}
+    print("per hop (ms):")
+    for first, second in zip(HOPS, HOPS[1:], strict=False):
+        values = [(r[second] - r[first]) * 1000 for r in rows.values() if first in r and second in r]
+        if values:
+            print(f"  {first:>12} -> {second:<12} {percentiles(values)}")
+    for first, second in (("queued", "acked"), ("sent", "answered"), ("portal_start", "portal_end")):
+        values = [(r[second] - r[first]) * 1000 for r in rows.values() if first in r and second in r]
+        if values:
+            print(f"  {first:>12} => {second:<12} {percentiles(values)}")
+    slowest = sorted((r for r in rows.values() if "acked" in r), key=lambda r: r["acked"] - r["pressed"])[-4:]
+    for row in slowest:
+        steps = [f"{b}+{(row[b] - row[a]) * 1000:.0f}" for a, b in zip(HOPS, HOPS[1:], strict=False)
+                 if a in row and b in row]
+        print(f"slow press: total {(row['acked'] - row['pressed']) * 1000:.0f} ms; " + ", ".join(steps))
+        for other in portal:
+            if other.get("event_id") is None and other.get("start", 0) < row.get("portal_end", 0) \
+                    and other.get("end", 0) > row.get("sent", 0):
+                moments = [f"{k} {(other[k] - row['sent']) * 1000:+.0f}"
+                           for k in ("start", "lock_wait", "locked", "commit", "end") if k in other]
+                print(f"    overlapping {other['path']}: " + ", ".join(moments))
 
 
 def probe(bridge: WristbandBridge) -> tuple[dict[str, float], dict[str, float]]:
@@ -274,6 +344,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=10.0)
     parser.add_argument("--presses", type=float, default=2.0, help="SOS presses per second (random bands)")
     parser.add_argument("--status-every", type=float, default=10.0, help="seconds between a band's status frames")
+    parser.add_argument("--keep-timings", help="write the portal's per-request moments (JSON lines) to this file")
     parser.add_argument("--generator", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--pressed", help=argparse.SUPPRESS)
     args = parser.parse_args()

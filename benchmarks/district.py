@@ -50,6 +50,7 @@ from benchmarks.portal_common import ROOT, database
 from tests.portal.sse_client import signed_in
 
 BATCH_EVERY_S = 10
+DRAIN_S = 60  # after the load, what devices still hold may take this long to deliver; the rest counts as pending
 READ_EVERY_S = 60
 KILLED = 1  # the instance killed in the second phase
 
@@ -84,6 +85,8 @@ class Sent:
     sos_failed: int = 0
     retries: int = 0
     killed_at: float | None = None
+    give_up_at: float = float("inf")
+    """No re-sending after this (the end of the load plus DRAIN_S)."""
 
 
 class Control:
@@ -98,7 +101,7 @@ async def post_until_stored(client: httpx.AsyncClient, path: str, body: dict[str
                             give_up_at: float) -> httpx.Response | None:
     """POST until a 2xx (the same body: the portal stores it once), backing off like the device outbox."""
     delay = 0.25
-    while time.monotonic() < give_up_at:
+    while time.monotonic() < min(give_up_at, sent.give_up_at):
         try:
             answer = await client.post(path, json=body, headers={"Authorization": f"Bearer {token}"})
             if answer.is_success:
@@ -127,9 +130,10 @@ async def bridge(client: httpx.AsyncClient, token: str, bands: list[str], sent: 
         sent.pending_batches += 1
         while queue:
             body = queue[0]
-            if await post_until_stored(client, "/api/v1/readings", body, token, sent, time.monotonic() + 120):
-                sent.delivered += len(body["readings"])
-                sent.pending_batches -= 1
+            if not await post_until_stored(client, "/api/v1/readings", body, token, sent, time.monotonic() + 120):
+                return  # the rest stays pending
+            sent.delivered += len(body["readings"])
+            sent.pending_batches -= 1
             queue.popleft()
         tick += 1
 
@@ -159,6 +163,7 @@ async def drive(cluster: Cluster, sites: list[SiteSeed], load: Load, sent: Sent,
     limits = httpx.Limits(max_connections=300, max_keepalive_connections=200)
     async with httpx.AsyncClient(base_url=cluster.url, verify=context, limits=limits, timeout=10) as client:
         start, wall = time.monotonic(), datetime.now(UTC)
+        sent.give_up_at = start + load.seconds + DRAIN_S
         tasks = []
         for site in sites:
             share = len(site.bands) // len(site.bridge_tokens)
@@ -244,7 +249,7 @@ def run_phase(server_url: str, load: Load, tag: str) -> Outcome:
                              fetch_cards=load.fetch_cards)
             mp = multiprocessing.get_context("spawn")
             control, results = Control(mp), mp.Queue()
-            fleet = mp.Process(target=fleet_main, args=(spec, control, results), name="district-boards")
+            fleet = mp.Process(target=fleet_main, args=(spec, control, results), name="district-boards", daemon=True)
             fleet.start()
             deadline = time.monotonic() + 300
             while control.ready.value < spec.boards_per_site * load.sites and time.monotonic() < deadline:
@@ -273,11 +278,11 @@ def run_phase(server_url: str, load: Load, tag: str) -> Outcome:
             me_after = resource.getrusage(resource.RUSAGE_SELF)
             portal_cpu = sum(last_cpu[pid] - cpu_before[pid] for pid in pids)
             stored, distinct, alert_sites = stored_readings(database_url)
-            late, steps = escalation_lateness(database_url)
+            late, steps, twice = escalation_lateness(database_url)
             nginx_errors = cluster_errors(cluster)
         return Outcome(load=load, sent=sent, fleet=fleet_result, boards_ready=boards_ready, start=start,
                        stored=stored, distinct=distinct, alert_sites=alert_sites, site_ids=[s.id for s in sites],
-                       late_steps=late, steps=steps,
+                       late_steps=late, steps=steps, steps_twice=twice,
                        memory=samples, portal_cpu_s=portal_cpu,
                        generator_cpu_s=(me_after.ru_utime + me_after.ru_stime - me_before.ru_utime
                                         - me_before.ru_stime),

@@ -37,6 +37,7 @@ class Outcome:
     site_ids: list[int]
     late_steps: int
     steps: int
+    steps_twice: int
     memory: list[dict[str, float]]
     portal_cpu_s: float
     generator_cpu_s: float
@@ -66,8 +67,8 @@ def due_after(message: str, repeats_before: int) -> float | None:
     return None
 
 
-def escalation_lateness(database_url: str) -> tuple[int, int]:
-    """(steps fired more than 2 s after due, steps fired) over every SOS."""
+def escalation_lateness(database_url: str) -> tuple[int, int, int]:
+    """(steps fired more than 2 s after due, steps fired, ladder steps fired twice) over every SOS."""
     engine = create_db_engine(database_url)
     try:
         with engine.connect() as db:
@@ -78,14 +79,18 @@ def escalation_lateness(database_url: str) -> tuple[int, int]:
     finally:
         engine.dispose()
     repeats: dict[int, int] = defaultdict(int)
-    late = 0
+    late = twice = 0
+    levels: set[tuple[int, str]] = set()
     for alert_id, at, message, occurred in rows:
+        if match := LEVEL.match(message):
+            twice += (alert_id, match.group(1)) in levels
+            levels.add((alert_id, match.group(1)))
         due = due_after(message, repeats[alert_id])
         if message.startswith("再次"):
             repeats[alert_id] += 1
         if due is not None and (_aware(at) - _aware(occurred) - timedelta(seconds=due)).total_seconds() > LATE_S:
             late += 1
-    return late, len(rows)
+    return late, len(rows), twice
 
 
 def _aware(moment: datetime) -> datetime:
@@ -133,8 +138,8 @@ def render(outcome: Outcome, phase: str, *, load_before: tuple[float, ...], load
                     and not kill_window[0] <= posted < kill_window[1]]
     after_kill = [ms for posted, _s, ms in pairs if kill_window[0] <= posted < kill_window[1]]
     reconnects = [r for *_rest, board_reconnects in outcome.fleet["boards"] for r in board_reconnects]
-    pending = sent.readings - sent.delivered
-    lost = sent.readings - outcome.distinct - pending
+    pending = sent.readings - sent.delivered  # not answered 2xx yet: the device still holds them
+    not_stored = sent.readings - outcome.distinct
     seconds = load.seconds
     memory = _memory_rows(outcome.memory)
     kill_line = ""
@@ -159,8 +164,10 @@ boards connected through nginx (TLS) before the load began; nginx {load.nginx_wo
 
 | measure | value |
 | --- | --- |
-| readings sent / stored / still pending | {sent.readings:,} / {outcome.stored:,} / {pending:,} |
-| readings lost / duplicated | {lost:,} / {outcome.stored - outcome.distinct:,} |
+| readings sent / stored (distinct) / duplicated | {sent.readings:,} / {outcome.distinct:,} / \
+{outcome.stored - outcome.distinct:,} |
+| readings not stored / still held by their bridge (lost: not stored and not held) | {not_stored:,} / \
+{pending:,} ({max(0, not_stored - pending):,} lost) |
 | SOS sent / failed for good | {len(sent.sos) + sent.sos_failed} / {sent.sos_failed} |
 | alert -> board through nginx, every (alert, board of its site) | p50 {pct(all_ms, 0.5):.0f} ms, p99 \
 {pct(all_ms, 0.99):.0f} ms, max {max(all_ms, default=float("nan")):.0f} ms over {len(all_ms):,} |
@@ -168,7 +175,8 @@ boards connected through nginx (TLS) before the load began; nginx {load.nginx_wo
 | alerts of another site heard by a board | {isolation_violations(outcome)} |
 | other sites during site 1's burst, p99 vs the rest | {pct(others_burst, 0.99):.0f} ms vs \
 {pct(others_quiet, 0.99):.0f} ms ({pct(others_burst, 0.99) - pct(others_quiet, 0.99):+.0f} ms; goal <= +100 ms) |
-| escalation steps fired more than 2 s late | {outcome.late_steps} of {outcome.steps} |
+| escalation steps fired more than 2 s late / ladder steps fired twice | {outcome.late_steps} of \
+{outcome.steps} / {outcome.steps_twice} |
 {kill_line}| CPU, 4 portal instances | {outcome.portal_cpu_s:.0f} s ({outcome.portal_cpu_s / seconds:.2f} cores) |
 | CPU, load generator (devices / boards process) | {outcome.generator_cpu_s:.0f} s / \
 {outcome.fleet["cpu_s"]:.0f} s ({(outcome.generator_cpu_s + outcome.fleet["cpu_s"]) / seconds:.2f} cores) |

@@ -23,7 +23,11 @@ from caregiver_portal.core.db import create_db_engine, create_session_factory
 from caregiver_portal.core.deps import PortalState
 from caregiver_portal.core.error_pages import install_error_handlers
 from caregiver_portal.core.live import EventHub, listen_url, reader_engine
-from caregiver_portal.core.middleware import BodySizeLimitMiddleware, SecurityHeadersMiddleware
+from caregiver_portal.core.middleware import (
+    BodySizeLimitMiddleware,
+    ConcurrencyLimitMiddleware,
+    SecurityHeadersMiddleware,
+)
 from caregiver_portal.core.security import password_hasher
 from caregiver_portal.core.settings import PortalSettings
 from caregiver_portal.escalation.config import policies_for
@@ -37,6 +41,8 @@ from caregiver_portal.routers import include_routers
 from caregiver_portal.ticker import Ticker
 
 log = logging.getLogger(__name__)
+# Connections of the pool kept for the ticker's jobs and the live hubs' polls, not for requests.
+RESERVED_CONNECTIONS = 4
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
@@ -98,6 +104,8 @@ def create_app(settings: PortalSettings, *, migrate: bool = True, clock: Callabl
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes,
                        path_limits={UPLOAD_PREFIX: settings.max_upload_bytes})
+    if engine.dialect.name == "postgresql":  # several instances share the server's connections: pools are small
+        app.add_middleware(ConcurrencyLimitMiddleware, limit=request_limit(settings))
     # alert.wav and catalog/*.svg live in the top-level assets package (sounds/, pictures/)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, packages=[("assets", "sounds"), ("assets", "pictures")]),
               name="static")
@@ -105,6 +113,12 @@ def create_app(settings: PortalSettings, *, migrate: bool = True, clock: Callabl
     _add_health(app, state)
     _add_error_handlers(app)
     return app
+
+
+def request_limit(settings: PortalSettings) -> int:
+    """How many requests (event streams aside) may be inside the app at once: the pool's connections, less
+    those the ticker and the live hubs use (:class:`~caregiver_portal.core.middleware.ConcurrencyLimitMiddleware`)."""
+    return max(2, settings.database_pool_size + settings.database_max_overflow - RESERVED_CONNECTIONS)
 
 
 def _add_health(app: FastAPI, state: PortalState) -> None:

@@ -12,8 +12,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from caregiver_portal.accounts.models import Device
@@ -60,49 +62,101 @@ class Nearby:
 
 @transactional
 def record_statuses(*, session: Session, device: Device, reports: Sequence[BandReport], now: datetime) -> RecordResult:
-    """Upsert the latest state of each reported wristband of the bridge's site."""
+    """Upsert the latest state of each reported wristband of the bridge's site.
+
+    Set-based (a few statements for a whole report, no ORM object per band): a bridge reports
+    up to 2,000 bands every 10 s, and on SQLite the write lock is held for the whole
+    transaction, so every millisecond here is one an SOS arriving meanwhile waits
+    (docs/benchmarks.md, "50 ESPHome proxies").
+    """
     latest = {report.address.upper(): report for report in reports}  # a repeated address: the last one wins
-    bands = {
-        band.address.upper(): band
-        for band in session.scalars(
-            select(Wristband).where(Wristband.site_id == device.site_id, func.upper(Wristband.address).in_(latest))
-        )
-    }
-    rows = {
-        row.wristband_id: row
-        for row in session.scalars(
-            select(BandStatus).where(BandStatus.wristband_id.in_([b.id for b in bands.values()])).with_for_update()
-        )
-    }
+    bands = {address.upper(): (band_id, site_id) for band_id, address, site_id in session.execute(
+        select(Wristband.id, Wristband.address, Wristband.site_id)
+        .where(Wristband.site_id == device.site_id, func.upper(Wristband.address).in_(latest)))}
+    rows = _current_rows(session, [band_id for band_id, _site in bands.values()])
+    _insert_first_rows(session, device, [bands[a] for a in latest if a in bands and bands[a][0] not in rows], now,
+                       rows)
     stored = stale = 0
     rejected = Counter[str]()
+    changes = []
     for address, report in latest.items():
-        band = bands.get(address)
-        if band is None:
+        if address not in bands:
             continue
         if wrong := implausible_fields(report, now):
             rejected[wrong[0]] += 1
             continue
-        seen = min(report.last_seen_at, now) if report.last_seen_at is not None else None
-        row = rows.get(band.id) or _first_row(session, band, device, now)
-        _note_suspicious(row, report, now)
-        if row.device_id != device.id and not _newer(seen, row.last_seen_at):
-            stale += 1
-            continue
-        _apply(row, report, seen=seen, device=device, site_id=band.site_id, now=now)
-        stored += 1
-    session.flush()
+        band_id, site_id = bands[address]
+        change, taken = next_state(rows[band_id], report, device_id=device.id, site_id=site_id, now=now)
+        stored, stale = stored + taken, stale + (not taken)
+        if change:
+            changes.append({"wristband_id": band_id, **change})
+    for keys in {tuple(sorted(change)) for change in changes}:  # one executemany per set of changed columns
+        session.execute(update(BandStatus), [c for c in changes if tuple(sorted(c)) == keys])
     unknown = tuple(sorted(a for a in latest if a not in bands))
     return RecordResult(stored, stale, rejected.total(), unknown, dict(sorted(rejected.items())))
 
 
-def _first_row(session: Session, band: Wristband, device: Device, now: datetime) -> BandStatus:
-    """The band's status row, inserted now, or locked as another bridge inserted it a moment ago."""
-    row, _created = insert_once(
-        session, BandStatus(wristband_id=band.id, site_id=band.site_id, device_id=device.id, reported_at=now,
+STATE = ("device_id", "last_seen_at", "radio", "battery_percent", "suspicious_total")
+"""What :func:`next_state` reads of a stored status row."""
+
+
+def _current_rows(session: Session, band_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The stored state of these bands' status rows (locked on PostgreSQL until the report commits)."""
+    columns = [getattr(BandStatus, name) for name in STATE]
+    found = session.execute(select(BandStatus.wristband_id, *columns)
+                            .where(BandStatus.wristband_id.in_(band_ids)).with_for_update())
+    return {row[0]: dict(zip(STATE, row[1:], strict=True)) for row in found}
+
+
+def _insert_first_rows(session: Session, device: Device, bands: list[tuple[int, int]], now: datetime,
+                       rows: dict[int, dict[str, Any]]) -> None:
+    """Insert the status rows these bands do not have yet into ``rows`` (the first report after enrolment): all
+    at once, or one by one when another bridge inserted some of them a moment ago."""
+    if not bands:
+        return
+    fresh = [{"wristband_id": band_id, "site_id": site_id, "device_id": device.id, "reported_at": now,
+              "suspicious_total": 0} for band_id, site_id in bands]
+    try:
+        with session.begin_nested():
+            session.execute(insert(BandStatus), fresh)
+    except IntegrityError:
+        for band_id, site_id in bands:
+            _first_row(session, band_id, site_id, device, now)
+        rows.update(_current_rows(session, [band_id for band_id, _site in bands]))
+        return
+    rows.update({band_id: {"device_id": device.id, "last_seen_at": None, "radio": None, "battery_percent": None,
+                           "suspicious_total": 0} for band_id, _site in bands})
+
+
+def _first_row(session: Session, band_id: int, site_id: int, device: Device, now: datetime) -> None:
+    """Insert the band's status row, or lock it as another bridge inserted it a moment ago."""
+    insert_once(
+        session, BandStatus(wristband_id=band_id, site_id=site_id, device_id=device.id, reported_at=now,
                             suspicious_total=0),
-        lambda: session.scalar(select(BandStatus).where(BandStatus.wristband_id == band.id).with_for_update()))
-    return row
+        lambda: session.scalar(select(BandStatus).where(BandStatus.wristband_id == band_id).with_for_update()))
+
+
+def next_state(row: dict[str, Any], report: BandReport, *, device_id: int, site_id: int,
+               now: datetime) -> tuple[dict[str, Any], bool]:
+    """What a plausible report changes in a stored status row (:data:`STATE`), and whether it is taken.
+
+    Suspicious frames are increments from each bridge: added whatever report wins the row. A report
+    from another bridge than the one stored replaces the row only when it heard the band later.
+    """
+    change: dict[str, Any] = {}
+    if report.suspicious > 0:
+        change |= {"suspicious_total": (row["suspicious_total"] or 0) + report.suspicious,
+                   "suspicious_radio": report.suspicious_radio, "suspicious_at": now}
+    seen = min(report.last_seen_at, now) if report.last_seen_at is not None else None
+    if row["device_id"] != device_id and not _newer(seen, row["last_seen_at"]):
+        return change, False
+    change |= {"site_id": site_id, "device_id": device_id, "reported_at": now, "connected": report.connected,
+               "rssi": report.rssi}
+    if _newer(seen, row["last_seen_at"]):
+        change |= {"last_seen_at": seen, "radio": report.radio or row["radio"]}
+    if report.battery_percent is not None:
+        change["battery_percent"] = report.battery_percent
+    return change, True
 
 
 STATUS_RANGES = {"rssi": (-127, 20), "battery_percent": (0, 100)}
@@ -119,27 +173,8 @@ def implausible_fields(report: BandReport, now: datetime) -> list[str]:
     return wrong
 
 
-def _note_suspicious(row: BandStatus, report: BandReport, now: datetime) -> None:
-    """Suspicious frames are increments from each bridge: added whatever report wins the row."""
-    if report.suspicious > 0:
-        row.suspicious_total = (row.suspicious_total or 0) + report.suspicious
-        row.suspicious_radio, row.suspicious_at = report.suspicious_radio, now
-
-
 def _newer(seen: datetime | None, stored: datetime | None) -> bool:
     return seen is not None and (stored is None or seen > stored)
-
-
-def _apply(row: BandStatus, report: BandReport, *, seen: datetime | None, device: Device, site_id: int,
-           now: datetime) -> None:
-    row.site_id, row.device_id, row.reported_at = site_id, device.id, now
-    row.connected = report.connected
-    row.rssi = report.rssi
-    if _newer(seen, row.last_seen_at):
-        row.last_seen_at = seen
-        row.radio = report.radio or row.radio
-    if report.battery_percent is not None:
-        row.battery_percent = report.battery_percent
 
 
 def nearby_bands(*, session: Session, site_id: int, now: datetime, within: timedelta, limit: int) -> list[Nearby]:

@@ -1,7 +1,8 @@
-"""ASGI middleware: security headers on every answer, and a cap on request body size."""
+"""ASGI middleware: security headers on every answer, a cap on request body size, and on requests at once."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Mapping
 
@@ -109,3 +110,36 @@ class BodyTooLarge(HTTPException):
 
     def __init__(self, max_body_bytes: int) -> None:
         super().__init__(413, f"请求体超过 {max_body_bytes} 字节")
+
+
+class ConcurrencyLimitMiddleware:
+    """Lets at most ``limit`` requests into the app at a time; the others wait at the door, in order.
+
+    Server-sent event streams (paths ending in ``exempt_suffix``) are not counted: they live for hours and
+    hold no database connection. Why a limit: a route's database session is opened by a dependency in one
+    worker-thread hop and used by the route in the next, so with more requests inside than the connection
+    pool holds, threads wait for connections held by requests that wait for a thread, until the pool's
+    30 s timeout fails them all (seen with 4 instances on one PostgreSQL under a district's load,
+    docs/benchmarks.md). Admitting no more requests than there are connections keeps each one able to
+    get its own.
+    """
+
+    def __init__(self, app: ASGIApp, *, limit: int, exempt_suffix: str = "/events") -> None:
+        self.app = app
+        self.limit = limit
+        self.exempt_suffix = exempt_suffix
+        self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
+
+    def _semaphore(self) -> asyncio.Semaphore:
+        """The semaphore of the running loop (tests run one app on several loops, one after another)."""
+        loop = asyncio.get_running_loop()
+        if self._slots is None or self._slots[0] is not loop:
+            self._slots = (loop, asyncio.Semaphore(self.limit))
+        return self._slots[1]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("path", "").endswith(self.exempt_suffix):
+            await self.app(scope, receive, send)
+            return
+        async with self._semaphore():
+            await self.app(scope, receive, send)

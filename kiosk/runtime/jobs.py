@@ -122,23 +122,14 @@ def requests(api: CommunityApi, residents: Residents, visitor: Visitor, records:
     try:
         mine = signups(api, residents, visitor)
         fresh = [_refreshed(api, record, mine) for record in records]
-        recorded = [phone_record(row, visitor.resident_id) for row in api.phone_requests(visitor.resident_id)]
+        recorded = [RequestRecord.recorded_by_desk(row, visitor.resident_id)
+                    for row in api.phone_requests(visitor.resident_id)]
     except Exception as exc:
         _offline(exc, "refreshing 我的请求")
         return RequestsLoaded(visitor.resident_id, tuple(records), now(), None, reachable=False)
     merged = sorted([*fresh, *recorded], key=lambda r: parse_time(r.created_at), reverse=True)
     return RequestsLoaded(visitor.resident_id, tuple(merged), now(), mine)
 
-
-def phone_record(row: dict[str, Any], resident_id: int) -> RequestRecord:
-    """A request the desk recorded for the resident (电话代录) as a 我的请求 card."""
-    created = row.get("created_at")
-    when = created.isoformat() if isinstance(created, datetime) else str(created or "")
-    detail = str(row.get("detail") or "") if row.get("kind") == "help" else str(row.get("state_label") or "")
-    return RequestRecord(kind=str(row.get("kind") or "help"), event_id=str(row.get("event_id") or ""),
-                         resident_id=resident_id, created_at=when, summary=str(row.get("summary") or ""),
-                         activity_id=row.get("activity_id"), target_id=row.get("target_id"),
-                         state=str(row.get("state") or "pending"), detail=detail, via_phone=True)
 
 
 def _refreshed(api: CommunityApi, record: RequestRecord, mine: tuple[Signup, ...]) -> RequestRecord:

@@ -47,6 +47,18 @@ class RequestRecord:
         fields = set(cls.__dataclass_fields__)
         return cls(**{key: value for key, value in data.items() if key in fields})
 
+    @classmethod
+    def recorded_by_desk(cls, row: Mapping[str, Any], resident_id: int) -> RequestRecord:
+        """A request the desk recorded for the resident (电话代录, ``RecordedRequest`` JSON) as a card."""
+        created = row.get("created_at")
+        detail = row.get("detail") if row.get("kind") == "help" else row.get("state_label")
+        return cls(kind=str(row.get("kind") or "help"), event_id=str(row.get("event_id") or ""),
+                   resident_id=resident_id,
+                   created_at=created.isoformat() if isinstance(created, datetime) else str(created or ""),
+                   summary=str(row.get("summary") or ""), activity_id=row.get("activity_id"),
+                   target_id=row.get("target_id"), state=str(row.get("state") or "pending"),
+                   detail=str(detail or ""), via_phone=True)
+
     def to_json(self) -> dict[str, Any]:
         """For the local file."""
         return asdict(self)

@@ -199,3 +199,21 @@ def test_caption_keeps_the_latest_words():
 def test_reminder_window_is_two_days():
     far = Signup(activity_id=1, title="x", place="y", starts_at=NOW + timedelta(hours=49), state="confirmed")
     assert reminders([far], NOW) == ""
+
+
+@pytest.mark.parametrize(("row", "title", "state"), [
+    pytest.param({"kind": "help", "event_id": "phone-a-h", "state": "accepted", "state_label": "已接单",
+                  "detail": "李志愿", "summary": "灯泡坏了", "created_at": "2026-12-07T01:00:00+00:00"},
+                 "呼叫帮助（电话代录） · 今天上午九点", "志愿者已接单：李志愿", id="help-accepted"),
+    pytest.param({"kind": "order", "event_id": "phone-a-o", "state": "bought", "state_label": "已买好，配送中",
+                  "summary": "鸡蛋2斤", "target_id": 9, "created_at": "2026-12-07T01:00:00+00:00"},
+                 "买菜代购（电话代录） · 今天上午九点", "已买好，正在送来", id="order-bought"),
+    pytest.param({"kind": "signup", "event_id": "phone-a-s", "state": "waitlisted", "summary": "书法班",
+                  "activity_id": 3, "created_at": "2026-12-07T01:00:00+00:00"},
+                 "活动报名（电话代录）", "候补", id="signup-waitlisted"),
+])
+def test_what_the_desk_recorded_shows_in_my_requests(row: dict[str, object], title: str, state: str) -> None:
+    record = RequestRecord.recorded_by_desk(row, 7)
+    now = datetime(2026, 12, 7, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert record.via_phone and record.event_id == row["event_id"]
+    assert row_lines(record, now)[0] == title and row_lines(record, now)[2].startswith(state)

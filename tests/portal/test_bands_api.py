@@ -6,8 +6,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy.orm import Session
 
 from caregiver_portal.accounts.models import Site
+from caregiver_portal.bands import service
 from caregiver_portal.bands.models import Wristband
 from caregiver_portal.core.db import create_db_engine, create_session_factory, transaction
 from caregiver_portal.core.settings import PortalSettings
@@ -155,3 +157,23 @@ def test_impossible_rssi_or_battery_is_counted_per_kind_and_the_other_bands_are_
     assert (answer["stored"], answer["rejected"]) == (1, 2)
     assert answer["rejected_by_kind"] == {"battery_percent": 1, "rssi": 1}
     assert [(band["address"], band["battery_percent"]) for band in nearby(seeded_portal)] == [(BAND3, 64)]
+
+
+def test_first_row_inserted_by_another_bridge_meanwhile_is_kept_when_it_heard_the_band_later(
+    seeded_portal: SeededPortal, portal_settings: PortalSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    [other_bridge] = create_test_devices(portal_settings.database_url, count=1, kind="bridge")
+    report(seeded_portal, [status(BAND1, seen_ago_s=1, rssi=-50)], token=other_bridge)
+    stored_state = service._current_rows
+    raced: list[list[int]] = []
+
+    def before_the_other_bridge_committed(session: Session, band_ids: list[int]) -> dict[int, dict[str, Any]]:
+        if not raced:  # the first look finds no row: the other bridge's insert commits right after it
+            raced.append(band_ids)
+            return {}
+        return stored_state(session, band_ids)
+
+    monkeypatch.setattr(service, "_current_rows", before_the_other_bridge_committed)
+    answer = report(seeded_portal, [status(BAND1, seen_ago_s=20, rssi=-80), status(BAND2, rssi=-70)])
+    assert raced and (answer["stored"], answer["stale"]) == (1, 1)
+    assert {b["address"]: b["rssi"] for b in nearby(seeded_portal)} == {BAND1: -50, BAND2: -70}

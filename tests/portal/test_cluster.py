@@ -3,6 +3,7 @@ headers, and an instance killed under boards and devices losing nothing (issue 2
 
 from __future__ import annotations
 
+import asyncio
 import http.client
 import json
 import os
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -24,8 +26,10 @@ from anxin.nginx import NginxLayout, render_config
 from caregiver_portal.accounts.models import User
 from caregiver_portal.alerts.models import Alert, AlertEvent
 from caregiver_portal.alerts.service import accept_alert
+from caregiver_portal.app import request_limit
 from caregiver_portal.client import AlertCreate, PortalClient, ReadingIn
 from caregiver_portal.core.db import create_db_engine, create_session_factory, transaction
+from caregiver_portal.core.middleware import ConcurrencyLimitMiddleware
 from caregiver_portal.core.settings import parse_pool, settings_for_data_dir
 from caregiver_portal.escalation.models import Escalation
 from caregiver_portal.health.models import Reading
@@ -145,8 +149,9 @@ def cluster(postgres_url: str, bridge_token: str, tmp_path: Path, monkeypatch: p
     """Four instances behind nginx on the seeded database, with the quick escalation policy."""
     policy = tmp_path / "policy.json"
     policy.write_text(json.dumps(POLICY), encoding="utf-8")
+    # Small pools: 4 instances x (2 + 3 + 3 listening) connections leave the shared server room for other tests.
     with Cluster(ClusterOptions(database_url=postgres_url, data_dir=tmp_path / "data", instances=4,
-                                env={"ANXIN_ESCALATION_POLICY": str(policy)})) as running:
+                                database_pool=(2, 3), env={"ANXIN_ESCALATION_POLICY": str(policy)})) as running:
         monkeypatch.setenv("REQUESTS_CA_BUNDLE", running.ca_file)  # requests (and PortalClient) trust it
         yield running
 
@@ -264,3 +269,31 @@ def test_database_pool_is_size_plus_overflow(text: str, pool: tuple[int, int]) -
 def test_database_pool_refuses_what_is_not_two_numbers(text: str) -> None:
     with pytest.raises(SystemExit):
         build_parser().parse_args(["portal", "--database-pool", text])
+
+
+async def test_requests_past_the_limit_wait_at_the_door_but_event_streams_do_not() -> None:
+    inside, most = 0, 0
+    release = asyncio.Event()
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        nonlocal inside, most
+        inside += 1
+        most = max(most, inside)
+        await release.wait()
+        inside -= 1
+
+    limited = ConcurrencyLimitMiddleware(app, limit=2)
+    calls = [asyncio.create_task(limited({"type": "http", "path": path}, None, None))
+             for path in ["/api/v1/alerts"] * 5 + ["/board/events"] * 3]
+    while inside < 5:  # two requests and the three streams
+        await asyncio.sleep(0.01)
+    assert most == 5 and inside == 5
+    release.set()
+    await asyncio.gather(*calls)
+    assert most == 5  # never more than 2 requests besides the 3 streams
+
+
+def test_request_limit_leaves_connections_for_the_ticker_and_hubs(tmp_path: Path) -> None:
+    settings = settings_for_data_dir(tmp_path, public_url="http://x", database_pool=(5, 10))
+    assert request_limit(settings) == 11
+    assert request_limit(settings.with_overrides(database_pool_size=1, database_max_overflow=0)) == 2

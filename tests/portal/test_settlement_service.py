@@ -4,6 +4,8 @@ board with its escalation; a form sent twice stores one request; the kiosk's vie
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -25,6 +27,7 @@ from caregiver_portal.phone.lookup import recorded_order
 from caregiver_portal.residents.models import Resident
 from caregiver_portal.residents.scope import Scope
 from caregiver_portal.settlement import service as money
+from caregiver_portal.settlement.sheet import sheet_csv
 from tests.support.seeding import seed_for_tests
 
 NOW = datetime(2026, 12, 3, 2, 0, tzinfo=UTC)  # 10:00 in Beijing
@@ -97,6 +100,9 @@ def test_phone_order_with_missing_item_and_declined_substitute_is_charged_once_t
                         now=NOW)
     sheet = money.month_sheet(session, volunteer=volunteer, month="2026-12", site_id=wang.site_id)
     assert sheet.totals.outstanding_fen == 0
+    rows = list(csv.reader(io.StringIO(sheet_csv(sheet).removeprefix("\ufeff"))))
+    assert rows[2][:5] == [str(order.id), "2026-12-03 10:00", "王秀英", "64.50", "60.00"]
+    assert rows[2][5:] == ["预存款", "0.00", "60.00", "60.00", "已结清"] and rows[-1][-1] == "0.00"
     seen = phone.resident_requests(session, resident_id=wang.id, site_id=wang.site_id, now=NOW)
     assert seen[0]["state"] == "received" and seen[0]["event_id"] == token
 
