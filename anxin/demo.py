@@ -122,7 +122,7 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout_s: float = 
         if process.poll() is not None:
             raise RuntimeError(f"门户进程已退出（代码 {process.returncode}）")
         try:
-            if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
+            if requests.get(f"{url}/healthz", timeout=10).status_code == 200:
                 return
         except requests.RequestException:
             pass

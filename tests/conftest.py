@@ -15,15 +15,55 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.databases import DATABASE_BACKENDS, fresh_database_url
+from tests.support.databases import DATABASE_BACKENDS, drop_templates, fresh_database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+SHARED_SCOPES = ("package", "module", "class")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep a file's tests in one test process when they share something expensive; spread the rest.
+
+    scripts/test.sh runs ``pytest -n N --dist loadgroup``: tests with the same ``xdist_group`` run in one
+    process, every other test goes to whichever process is free. A file whose tests use a module- or
+    class-scoped fixture (one live portal, one browser for the file) or a Kivy window gets its file as
+    its group, so that fixture is set up once, as under ``--dist loadfile``. Nothing to do in new files:
+    use a module-scoped fixture for anything expensive and the file stays together by itself.
+    """
+    shared_files = {item.path for item in items if item.get_closest_marker("kivy") or _uses_shared_fixture(item)}
+    for item in items:
+        if item.path in shared_files and item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(item.path.relative_to(ROOT).as_posix()))
+
+
+def _uses_shared_fixture(item: pytest.Item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    return any(definitions[-1].scope in SHARED_SCOPES for definitions in info.name2fixturedefs.values())
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _database_templates() -> Iterator[None]:
+    """Drop the per-process template databases (tests/support/databases.py) when the session ends."""
+    yield
+    drop_templates()
+
+
 @pytest.fixture(params=DATABASE_BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A URL of an empty database: SQLite in tmp_path, or a fresh PostgreSQL database."""
+    """A URL of a new database at the newest schema with no rows: SQLite in tmp_path, or a fresh
+    PostgreSQL database (both copied from a template migrated once per test process)."""
     with fresh_database_url(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture(params=DATABASE_BACKENDS)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL of a new database with no tables at all (for tests of the migrations themselves)."""
+    with fresh_database_url(request.param, tmp_path, schema=False) as url:
         yield url
 
 
@@ -75,7 +115,12 @@ def start_portal_process(url: str, database_url: str, data_dir: Path) -> subproc
     env = dict(os.environ, ANXIN_DATABASE_URL=database_url, ANXIN_SECRET_KEY="test-secret-key-0123456789abcdef")
     process = subprocess.Popen([sys.executable, "-m", "anxin", "portal", "--data-dir", str(data_dir), "--port", port],
                                stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
-    wait_healthy(url, process)
+    try:
+        wait_healthy(url, process)
+    except BaseException:
+        process.kill()  # a portal that never answered must not outlive its test (and its dropped database)
+        process.wait()
+        raise
     return process
 
 

