@@ -59,8 +59,9 @@ def test_locked_database_answers_503_with_a_clear_reason(database_url: str) -> N
 
 @pytest.fixture
 def tiny_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 2 MiB tmpfs (needs root, as CI has): the portal's disk fills up for real."""
-    with tmpfs(tmp_path / "tiny-disk", "2m") as mount_point:
+    """A 4 MiB tmpfs (needs root, as CI has): the portal's disk fills up for real. The migrated, seeded
+    database takes most of 2 MiB now, so 4 MiB leaves room for the alerts that must be confirmed first."""
+    with tmpfs(tmp_path / "tiny-disk", "4m") as mount_point:
         yield mount_point
 
 
