@@ -19,7 +19,8 @@ from functools import lru_cache, partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from caregiver_portal.accounts.models import Device, Site
@@ -160,7 +161,7 @@ def _sweep_bands(session: Session, sites: dict[int, _Site], now: datetime) -> tu
         actions.append(partial(_raise_silent, session, band_id, finding, now=now))
         episodes[band_id] = _episodes(alerted or "", finding)
     if new_watches:
-        session.execute(insert(BandWatch), new_watches)
+        _start_watching(session, new_watches)
     if new_refs:
         session.execute(update(BandWatch), new_refs)
     loaded = _load_bands(session, [action.args[1] for action in actions])
@@ -170,6 +171,14 @@ def _sweep_bands(session: Session, sites: dict[int, _Site], now: datetime) -> tu
         session.execute(update(BandWatch), [{"wristband_id": a.args[1], "alerted": episodes[a.args[1]]}
                                             for a in raised])
     return len(raised), len(actions) - len(raised)
+
+
+def _start_watching(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert the new bands' ``band_watch`` rows; a row another portal instance inserted meanwhile (two
+    instances sweeping a newly paired band at once) is kept as it is instead of failing the whole sweep."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(BandWatch).on_conflict_do_nothing(index_elements=[BandWatch.wristband_id])
+    session.execute(statement, rows)
 
 
 def _episodes(alerted: str, finding: band_rules.BandFinding) -> str:

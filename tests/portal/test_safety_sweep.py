@@ -21,8 +21,8 @@ from caregiver_portal.residents.scope import user_scope
 from caregiver_portal.roll_calls.models import RollCallEntry
 from caregiver_portal.roll_calls.service import start_roll_call
 from caregiver_portal.safety.checkins import record_device_checkin
-from caregiver_portal.safety.models import Checkin, SafetyPlan
-from caregiver_portal.safety.sweep import _raise_all, sweep_safety
+from caregiver_portal.safety.models import BandWatch, Checkin, SafetyPlan
+from caregiver_portal.safety.sweep import _raise_all, _start_watching, sweep_safety
 from caregiver_portal.ticker import Ticker
 from tests.portal.conftest import SeededPortal
 from tests.portal.escalation_world import BAND, T0, World, build_world
@@ -158,6 +158,21 @@ def test_a_band_silent_alert_is_not_doubled_by_the_inactivity_rule(world: World)
         band.last_seen_at = T0 + timedelta(hours=18)  # 08:00 the next day
     assert sweep_periodic_rules(factory=world.factory, now=T0 + timedelta(hours=22)) == 1
     assert len(alerts_of(world, "inactivity")) == 1
+
+
+def test_a_band_watch_inserted_by_another_instance_does_not_fail_the_sweep(world: World) -> None:
+    """Two portal instances start supervising a newly paired band at once: the second insert keeps the
+    first row instead of failing the sweep (on PostgreSQL a unique violation aborted it)."""
+    with transaction(world.factory) as session:
+        band = session.scalar(select(Wristband).where(Wristband.address == BAND))
+        assert band is not None
+        first = {"wristband_id": band.id, "since": T0, "alerted": "", "battery_ref_percent": None,
+                 "battery_ref_at": None}
+        _start_watching(session, [first])
+        _start_watching(session, [first | {"since": T0 + timedelta(seconds=1)}])
+    with world.factory() as session:
+        [since] = session.scalars(select(BandWatch.since)).all()
+        assert since == T0  # the first instance's row, untouched
 
 
 def test_arrival_in_time_stops_the_re_escalation(world: World) -> None:
