@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, Select, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from caregiver_portal.accounts.models import Device, Site, User
@@ -291,14 +291,7 @@ def cancel_order(*, session: Session, order_id: int, reason: str, now: datetime,
 def queue(session: Session, *, scope: Scope, states: tuple[str, ...] = ACTIVE_STATES,
           limit: int = 200) -> list[GroceryOrder]:
     """Orders in ``states`` inside ``scope``, oldest first."""
-    query = (select(GroceryOrder).outerjoin(Resident, GroceryOrder.resident_id == Resident.id)
-             .where(GroceryOrder.state.in_(states))
-             .options(selectinload(GroceryOrder.lines).selectinload(GroceryOrderLine.item),
-                      selectinload(GroceryOrder.resident), selectinload(GroceryOrder.claimed_by)))
-    if scope.site_id is not None:
-        query = query.where(GroceryOrder.site_id == scope.site_id)
-    if scope.grid_ids is not None:
-        query = query.where(Resident.grid_id.in_(scope.grid_ids))
+    query = _cards_in_scope(scope, GroceryOrder.state.in_(states))
     return list(session.scalars(query.order_by(GroceryOrder.created_at, GroceryOrder.id).limit(limit)))
 
 
@@ -307,15 +300,22 @@ def recent_finished(session: Session, *, scope: Scope, now: datetime, limit: int
     """The latest received or cancelled orders inside ``scope`` placed ``within`` before ``now``, latest finished
     first (sorted by the database: a site has tens of thousands of finished orders)."""
     finished = func.coalesce(GroceryOrder.received_at, GroceryOrder.cancelled_at, GroceryOrder.created_at)
-    query = (select(GroceryOrder).outerjoin(Resident, GroceryOrder.resident_id == Resident.id)
-             .where(GroceryOrder.state.in_(("received", "cancelled")), GroceryOrder.created_at >= now - within)
+    query = _cards_in_scope(scope, GroceryOrder.state.in_(("received", "cancelled")),
+                            GroceryOrder.created_at >= now - within)
+    return list(session.scalars(query.order_by(finished.desc(), GroceryOrder.id.desc()).limit(limit)))
+
+
+def _cards_in_scope(scope: Scope, *conditions: ColumnElement[bool]) -> Select[tuple[GroceryOrder]]:
+    """Orders meeting ``conditions`` inside ``scope``, with what their cards show (lines and items, resident,
+    claimer) loaded up front."""
+    query = (select(GroceryOrder).outerjoin(Resident, GroceryOrder.resident_id == Resident.id).where(*conditions)
              .options(selectinload(GroceryOrder.lines).selectinload(GroceryOrderLine.item),
                       selectinload(GroceryOrder.resident), selectinload(GroceryOrder.claimed_by)))
     if scope.site_id is not None:
         query = query.where(GroceryOrder.site_id == scope.site_id)
     if scope.grid_ids is not None:
         query = query.where(Resident.grid_id.in_(scope.grid_ids))
-    return list(session.scalars(query.order_by(finished.desc(), GroceryOrder.id.desc()).limit(limit)))
+    return query
 
 
 def estimated_total_fen(order: GroceryOrder) -> int | None:
