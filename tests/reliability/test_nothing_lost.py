@@ -40,7 +40,9 @@ def device_clients(portal: LivePortal, tmp_path: Path, base_url: str | None = No
     """Five bridges and five kiosks, each with its own token and durable outbox."""
     tokens = create_test_devices(portal.database_url, count=DEVICES // 2, kind="bridge")
     tokens += create_test_devices(portal.database_url, count=DEVICES // 2, kind="kiosk")
-    clients = [PortalClient(base_url or portal.url, token, tmp_path / f"device-{i}.sqlite3", timeout_s=2,
+    # 15 s per request: a loaded machine answers slowly (2 s never drained under stress-ng); a killed portal
+    # refuses at once
+    clients = [PortalClient(base_url or portal.url, token, tmp_path / f"device-{i}.sqlite3", timeout_s=15,
                             max_backoff_s=0.5) for i, token in enumerate(tokens)]
     for client in clients:
         client.start()
@@ -67,7 +69,7 @@ def send_burst(clients: list[PortalClient], count: int, *, during: Callable[[int
     return sent
 
 
-def drain(clients: list[PortalClient], timeout: float = 180) -> None:
+def drain(clients: list[PortalClient], timeout: float = 300) -> None:
     """Wait until every outbox is empty, then stop the senders."""
     wait_until(lambda: all(client.pending_count() == 0 for client in clients), timeout=timeout)
     for client in clients:
